@@ -1,0 +1,102 @@
+"""seminar_app: national seminars of a project consortium, from agenda to report."""
+
+from __future__ import annotations
+
+import importlib
+import os
+from typing import Any
+
+from flask import Flask, request, session
+from flask_babel import get_locale
+
+from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
+from seminar_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+
+def select_locale() -> str:
+    """The visitor's chosen language, else the best match for their browser."""
+    from flask import current_app
+
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("lang")
+    if chosen in languages:
+        return chosen
+    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
+    app = Flask(
+        __name__,
+        instance_path=str(INSTANCE_DIR),
+        template_folder="../templates",
+        static_folder="../static",
+    )
+    if config is None:
+        config = CONFIGS[os.environ.get("SEMINAR_CONFIG", "development")]
+    if isinstance(config, dict):
+        app.config.from_object(CONFIGS["test"])
+        app.config.update(config)
+    else:
+        app.config.from_object(config)
+    if not app.debug and not app.testing and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+        raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
+    INSTANCE_DIR.mkdir(exist_ok=True)
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    mail.init_app(app)
+    csrf.init_app(app)
+    limiter.init_app(app)
+    babel.init_app(app, locale_selector=select_locale)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message_category = "info"
+
+    _import_models()
+    _register_blueprints(app)
+
+    from seminar_app import cli, templating
+    from seminar_app.errors import register_error_handlers
+
+    register_error_handlers(app)
+    templating.init_app(app)
+    cli.init_app(app)
+
+    @app.after_request
+    def security_headers(response):  # type: ignore[no-untyped-def]
+        # Nothing is loaded from another site, so the policy can be strict (GDPR: no third-party requests).
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
+            "frame-ancestors 'none'; base-uri 'self'; form-action 'self'",
+        )
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault("Content-Language", str(get_locale()))
+        return response
+
+    return app
+
+
+def _import_models() -> None:
+    from seminar_app.accounts import models as _accounts  # noqa: F401
+    from seminar_app.agenda import models as _agenda  # noqa: F401
+    from seminar_app.events import models as _events  # noqa: F401
+    from seminar_app.projects import models as _projects  # noqa: F401
+
+
+_BLUEPRINT_PREFIXES = {
+    "public": None,
+    "accounts": None,
+    "projects": "/admin",
+    "events": "/manage",
+    "agenda": "/manage",
+    "api": "/api/v1",
+}
+
+
+def _register_blueprints(app: Flask) -> None:
+    for area, prefix in _BLUEPRINT_PREFIXES.items():
+        importlib.import_module(f"seminar_app.{area}.routes")
+        app.register_blueprint(importlib.import_module(f"seminar_app.{area}").bp, url_prefix=prefix)
+    csrf.exempt(importlib.import_module("seminar_app.api").bp)

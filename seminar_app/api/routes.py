@@ -1,0 +1,1 @@
+from seminar_app.api import bp  # noqa: F401

@@ -1,0 +1,123 @@
+"""Shared vocabulary: string enums with translatable labels.
+
+Values are stored in the database and used in the API; labels are for people.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+from flask_babel import lazy_gettext as _l
+from sqlalchemy import Enum as SAEnum
+
+
+class LabelledEnum(StrEnum):
+    @property
+    def label(self) -> str:
+        return str(_LABELS.get(self, self.value))
+
+    @classmethod
+    def choices(cls) -> list[tuple[str, str]]:
+        return [(m.value, m.label) for m in cls]
+
+
+def db_enum(enum_cls: type[StrEnum], name: str) -> SAEnum:
+    """A VARCHAR column holding the enum's values, portable across SQLite and PostgreSQL."""
+    return SAEnum(
+        enum_cls,
+        name=name,
+        native_enum=False,
+        length=20,
+        validate_strings=True,
+        values_callable=lambda e: [m.value for m in e],
+    )
+
+
+class Role(LabelledEnum):
+    ADMIN = "admin"
+    MANAGER = "manager"
+    ORGANISER = "organiser"
+
+
+class EventKind(LabelledEnum):
+    SEMINAR = "seminar"
+    CONFERENCE = "conference"
+    WORKSHOP = "workshop"
+    TRAINING = "training"
+    WEBINAR = "webinar"
+    MEETING = "meeting"
+
+
+class EventFormat(LabelledEnum):
+    IN_PERSON = "in_person"
+    ONLINE = "online"
+    HYBRID = "hybrid"
+
+    @property
+    def has_venue(self) -> bool:
+        return self is not EventFormat.ONLINE
+
+    @property
+    def is_online(self) -> bool:
+        return self is not EventFormat.IN_PERSON
+
+
+class EventStatus(LabelledEnum):
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    POSTPONED = "postponed"
+    CANCELLED = "cancelled"
+    DELIVERED = "delivered"
+
+
+class AgendaItemKind(LabelledEnum):
+    TALK = "talk"
+    PANEL = "panel"
+    DISCUSSION = "discussion"
+    BREAK = "break"
+    WELCOME = "welcome"
+    OTHER = "other"
+
+
+class TargetAudience(LabelledEnum):
+    RESEARCHERS = "researchers"
+    LAW_ENFORCEMENT = "law_enforcement"
+    PRISON_PROBATION = "prison_probation"
+    NGO_COMMUNITY = "ngo_community"
+    POLICY_MAKERS = "policy_makers"
+    STUDENTS = "students"
+    OTHER = "other"
+
+
+_LABELS: dict[LabelledEnum, object] = {
+    Role.ADMIN: _l("Administrator"),
+    Role.MANAGER: _l("Project manager"),
+    Role.ORGANISER: _l("Partner organiser"),
+    EventKind.SEMINAR: _l("Seminar"),
+    EventKind.CONFERENCE: _l("Conference"),
+    EventKind.WORKSHOP: _l("Workshop"),
+    EventKind.TRAINING: _l("Training"),
+    EventKind.WEBINAR: _l("Webinar"),
+    EventKind.MEETING: _l("Meeting"),
+    EventFormat.IN_PERSON: _l("In person"),
+    EventFormat.ONLINE: _l("Online"),
+    EventFormat.HYBRID: _l("Hybrid"),
+    EventStatus.DRAFT: _l("Draft"),
+    EventStatus.PUBLISHED: _l("Published"),
+    EventStatus.POSTPONED: _l("Postponed"),
+    EventStatus.CANCELLED: _l("Cancelled"),
+    EventStatus.DELIVERED: _l("Delivered"),
+    AgendaItemKind.TALK: _l("Talk"),
+    AgendaItemKind.PANEL: _l("Panel"),
+    AgendaItemKind.DISCUSSION: _l("Discussion"),
+    AgendaItemKind.BREAK: _l("Break"),
+    AgendaItemKind.WELCOME: _l("Welcome"),
+    AgendaItemKind.OTHER: _l("Other"),
+    TargetAudience.RESEARCHERS: _l("Researchers"),
+    TargetAudience.LAW_ENFORCEMENT: _l("Law-enforcement officers"),
+    TargetAudience.PRISON_PROBATION: _l("Prison and probation staff"),
+    TargetAudience.NGO_COMMUNITY: _l("NGO and community members"),
+    TargetAudience.POLICY_MAKERS: _l("Policy makers"),
+    TargetAudience.STUDENTS: _l("University students"),
+    TargetAudience.OTHER: _l("Other practitioners"),
+}

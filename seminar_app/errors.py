@@ -1,0 +1,85 @@
+"""Domain errors raised by services, and the HTML/JSON handlers for HTTP errors.
+
+Services raise a `DomainError` (or a child) with a machine-readable `code`, a
+translated message and, where one input is at fault, the `field` it belongs to.
+Routes map them onto form fields; the API returns them as JSON.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, Response, jsonify, render_template, request
+from werkzeug.exceptions import HTTPException
+
+
+class DomainError(Exception):
+    code = "invalid"
+    status = 422
+
+    def __init__(self, message: str, *, field: str | None = None, code: str | None = None):
+        super().__init__(message)
+        self.message = message
+        self.field = field
+        if code:
+            self.code = code
+
+
+class ValidationFailed(DomainError):
+    """Several fields are wrong at once; `errors` maps field name to messages."""
+
+    code = "validation_failed"
+
+    def __init__(self, errors: dict[str, list[str]], message: str = "The data is not valid."):
+        super().__init__(message)
+        self.errors = errors
+
+
+class NotAllowed(DomainError):
+    code = "forbidden"
+    status = 403
+
+
+class Conflict(DomainError):
+    code = "conflict"
+    status = 409
+
+
+class InvalidTransition(DomainError):
+    code = "invalid_transition"
+    status = 409
+
+
+def wants_json() -> bool:
+    return request.path.startswith("/api/")
+
+
+def api_error(status: int, code: str, message: str, **extra: object) -> tuple[Response, int]:
+    body: dict[str, object] = {"code": code, "message": message}
+    body.update(extra)
+    return jsonify({"error": body}), status
+
+
+def register_error_handlers(app: Flask) -> None:
+    @app.errorhandler(HTTPException)
+    def handle_http(exc: HTTPException):  # type: ignore[no-untyped-def]
+        status = exc.code or 500
+        if wants_json():
+            code = (exc.name or "error").lower().replace(" ", "_")
+            return api_error(status, code, exc.description or exc.name)
+        if status in (403, 404, 429):
+            return render_template(f"errors/{status}.html", error=exc), status
+        return exc
+
+    @app.errorhandler(DomainError)
+    def handle_domain(exc: DomainError):  # type: ignore[no-untyped-def]
+        if wants_json():
+            extra = {"errors": exc.errors} if isinstance(exc, ValidationFailed) else {}
+            if exc.field:
+                extra["field"] = exc.field
+            return api_error(exc.status, exc.code, exc.message, **extra)
+        return render_template("errors/domain.html", error=exc), exc.status
+
+    @app.errorhandler(500)
+    def handle_500(exc: Exception):  # type: ignore[no-untyped-def]
+        if wants_json():
+            return api_error(500, "internal_error", "An unexpected error occurred.")
+        return render_template("errors/500.html"), 500

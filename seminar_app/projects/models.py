@@ -1,0 +1,104 @@
+from __future__ import annotations
+
+from datetime import datetime
+from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
+
+from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from seminar_app.db_types import UTCDateTime, utcnow
+from seminar_app.extensions import db
+
+if TYPE_CHECKING:
+    from seminar_app.events.models import Event
+
+
+class Project(db.Model):
+    __tablename__ = "project"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    acronym: Mapped[str] = mapped_column(String(40))
+    slug: Mapped[str] = mapped_column(String(80), unique=True)
+    funding_programme: Mapped[str] = mapped_column(String(200), default="")
+    grant_number: Mapped[str] = mapped_column(String(80), default="")
+    funding_statement: Mapped[str] = mapped_column(Text, default="")
+    disclaimer: Mapped[str] = mapped_column(Text, default="")
+    default_language: Mapped[str] = mapped_column(String(8), default="en")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    partners: Mapped[list[Partner]] = relationship(
+        back_populates="project", order_by="Partner.country, Partner.short_name"
+    )
+    results: Mapped[list[ProjectResult]] = relationship(
+        back_populates="project", order_by="ProjectResult.code", cascade="all, delete-orphan"
+    )
+    privacy_notices: Mapped[list[PrivacyNotice]] = relationship(
+        back_populates="project", order_by="PrivacyNotice.version", cascade="all, delete-orphan"
+    )
+
+    @property
+    def current_privacy_notice(self) -> PrivacyNotice | None:
+        return self.privacy_notices[-1] if self.privacy_notices else None
+
+    def __repr__(self) -> str:
+        return f"<Project {self.slug}>"
+
+
+class PrivacyNotice(db.Model):
+    """One version of a project's privacy notice; versions are never edited, only added,
+    so that every consent can name the exact text the person saw."""
+
+    __tablename__ = "privacy_notice"
+    __table_args__ = (UniqueConstraint("project_id", "version"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    version: Mapped[int]
+    text: Mapped[str] = mapped_column(Text)
+    published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    project: Mapped[Project] = relationship(back_populates="privacy_notices")
+
+
+class ProjectResult(db.Model):
+    __tablename__ = "project_result"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(20))
+    title: Mapped[str] = mapped_column(String(300))
+    work_package: Mapped[str] = mapped_column(String(40), default="")
+
+    project: Mapped[Project] = relationship(back_populates="results")
+
+    @property
+    def label(self) -> str:
+        return f"{self.code} – {self.title}"
+
+
+class Partner(db.Model):
+    __tablename__ = "partner"
+    __table_args__ = (UniqueConstraint("project_id", "short_name"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id"), index=True)
+    name: Mapped[str] = mapped_column(String(200))
+    short_name: Mapped[str] = mapped_column(String(40))
+    country: Mapped[str] = mapped_column(String(2))
+    city: Mapped[str] = mapped_column(String(120), default="")
+    timezone: Mapped[str] = mapped_column(String(64))
+    default_language: Mapped[str] = mapped_column(String(8), default="en")
+    contact_email: Mapped[str] = mapped_column(String(254))
+
+    project: Mapped[Project] = relationship(back_populates="partners")
+    events: Mapped[list[Event]] = relationship(back_populates="partner")
+
+    @property
+    def tz(self) -> ZoneInfo:
+        return ZoneInfo(self.timezone)
+
+    def __repr__(self) -> str:
+        return f"<Partner {self.short_name}>"

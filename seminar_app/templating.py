@@ -1,0 +1,31 @@
+"""Jinja filters and globals shared by every template."""
+
+from __future__ import annotations
+
+from flask import Flask, current_app, request
+from flask_babel import get_locale
+
+from seminar_app import geo, timefmt
+from seminar_app.db_types import utcnow
+from seminar_app.markup import render_markdown
+
+
+def init_app(app: Flask) -> None:
+    app.jinja_env.filters.update(
+        markdown=render_markdown,
+        country_name=geo.country_name,
+        language_name=geo.language_name,
+        local_date=timefmt.format_date,
+        local_time=timefmt.format_time,
+        local_datetime=timefmt.format_datetime,
+        zone_label=timefmt.zone_label,
+    )
+    app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow)
+
+    @app.context_processor
+    def inject_common() -> dict[str, object]:
+        return {
+            "interface_languages": current_app.config["LANGUAGES"],
+            "current_locale": str(get_locale()),
+            "current_path": request.full_path if request.query_string else request.path,
+        }
