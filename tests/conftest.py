@@ -281,4 +281,3 @@ def make_speaker(app: Flask) -> Callable[..., Speaker]:
 def local(event_tz: str, naive: datetime) -> datetime:
     """Helper for assertions: a naive wall-clock time in `event_tz` as a UTC instant."""
     return to_utc(naive, event_tz)
-
