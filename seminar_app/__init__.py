@@ -43,7 +43,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     db.init_app(app)
-    migrate.init_app(app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"))
+    migrate.init_app(
+        app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
+    )
     mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)

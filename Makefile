@@ -1,0 +1,54 @@
+# Two commands for a new machine: `make run` and `make test` (see README.md).
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+export FLASK_APP := seminar_app
+HOST ?= 127.0.0.1
+PORT ?= 5000
+
+.PHONY: run test setup setup-dev migrate demo translations lint format bench clean
+
+$(BIN)/python:
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install -q --upgrade pip
+
+$(VENV)/.installed: requirements.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements.txt
+	touch $@
+
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install -q -r requirements-dev.txt
+	touch $@ $(VENV)/.installed
+
+setup: $(VENV)/.installed translations
+setup-dev: $(VENV)/.installed-dev translations
+
+translations: | $(BIN)/python
+	@if [ -d seminar_app/translations ]; then $(BIN)/pybabel compile -q -d seminar_app/translations; fi
+
+migrate: setup
+	$(BIN)/flask db upgrade
+
+demo: migrate
+	$(BIN)/flask demo-data
+
+run: demo
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	$(BIN)/flask run --host $(HOST) --port $(PORT)
+
+test: setup-dev
+	$(BIN)/pytest
+
+lint: setup-dev
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+
+format: setup-dev
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+bench: setup-dev
+	$(BIN)/python bench/pages.py
+
+clean:
+	rm -rf $(VENV) .pytest_cache .ruff_cache

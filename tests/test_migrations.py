@@ -1,0 +1,57 @@
+"""The migrations and the models describe the same schema, on SQLite and on PostgreSQL."""
+
+from __future__ import annotations
+
+import os
+import uuid
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from flask_migrate import downgrade, upgrade
+from sqlalchemy import create_engine, inspect, make_url, text
+
+from seminar_app import create_app
+from seminar_app.extensions import db
+
+
+@pytest.fixture
+def empty_database_url(tmp_path: Path) -> Iterator[str]:
+    """A brand-new empty database of the same kind as the test database."""
+    url = os.environ.get("TEST_DATABASE_URL", "")
+    if not url.startswith("postgresql"):
+        yield f"sqlite:///{tmp_path / 'migrations.db'}"
+        return
+    base = make_url(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    name = f"seminar_migrations_{uuid.uuid4().hex[:8]}"
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    try:
+        yield base.set(database=name).render_as_string(hide_password=False)
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(empty_database_url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        with db.engine.connect() as conn:
+            context = MigrationContext.configure(conn, opts={"compare_type": True})
+            differences = compare_metadata(context, db.metadata)
+        assert differences == [], f"models and migrations disagree: {differences}"
+        tables = set(inspect(db.engine).get_table_names())
+        assert {"project", "partner", "user_account", "event", "agenda_item", "speaker"} <= tables
+
+        downgrade(revision="base")
+        remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}
+        assert remaining == set()
+
+        upgrade()
+        assert "event" in inspect(db.engine).get_table_names()
+        db.engine.dispose()
