@@ -61,6 +61,9 @@ class Config:
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
 
+    # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
+    PASSWORD_HASH_METHOD = "scrypt"
+
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
     PUBLIC_PAGE_SIZE = 24
@@ -77,6 +80,7 @@ class TestConfig(Config):
     WTF_CSRF_ENABLED = False
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
+    PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
 
 
 class ProductionConfig(Config):

@@ -15,8 +15,10 @@ from seminar_app.extensions import babel, csrf, db, limiter, login_manager, mail
 
 def select_locale() -> str:
     """The visitor's chosen language, else the best match for their browser."""
-    from flask import current_app
+    from flask import current_app, has_request_context
 
+    if not has_request_context():
+        return current_app.config["BABEL_DEFAULT_LOCALE"]
     languages = current_app.config["LANGUAGES"]
     chosen = session.get("lang")
     if chosen in languages:

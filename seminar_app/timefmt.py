@@ -10,9 +10,13 @@ from babel import dates as babel_dates
 from flask_babel import get_locale
 from flask_babel import gettext as _
 
+# English readers of a European project expect day-month dates and a 24-hour clock.
+_FORMAT_LOCALES = {"en": "en_GB"}
+
 
 def _locale() -> str:
-    return str(get_locale() or "en")
+    code = str(get_locale() or "en")
+    return _FORMAT_LOCALES.get(code, code)
 
 
 def zone_label(moment: datetime, tz_name: str) -> str:
