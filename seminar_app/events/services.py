@@ -250,9 +250,10 @@ def _apply(event: Event, data: EventInput, checked: _Checked, partner: Partner) 
 def create_event(partner: Partner, data: EventInput, *, actor: User | None = None) -> Event:
     """Create a draft event for `partner`. Raises `ValidationFailed`."""
     checked = _check(data, partner)
-    event = Event(partner=partner, status=EventStatus.DRAFT)
+    # The slug query must run before the new event exists: autoflushing a half-built event fails.
+    slug = checked.slug or _free_slug(slugify(data.title))
+    event = Event(partner=partner, status=EventStatus.DRAFT, slug=slug)
     _apply(event, data, checked, partner)
-    event.slug = checked.slug or _free_slug(slugify(data.title))
     db.session.add(event)
     db.session.commit()
     return event
@@ -292,6 +293,14 @@ def duplicate_event(event: Event, new_start_local: datetime, *, actor: User | No
     with its agenda, speakers and results shifted by the same amount of time."""
     new_start = to_utc(new_start_local, event.timezone, field="starts_local")
     shift: timedelta = new_start - event.starts_at
+    with db.session.no_autoflush:
+        copy = _copy_of(event, shift)
+        db.session.add(copy)
+    db.session.commit()
+    return copy
+
+
+def _copy_of(event: Event, shift: timedelta) -> Event:
     copy = Event(
         partner=event.partner,
         status=EventStatus.DRAFT,
@@ -321,8 +330,6 @@ def duplicate_event(event: Event, new_start_local: datetime, *, actor: User | No
         )
         for item in event.agenda_items
     ]
-    db.session.add(copy)
-    db.session.commit()
     return copy
 
 
