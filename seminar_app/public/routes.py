@@ -1,25 +1,86 @@
-# Stub pages so the layout renders; the public-pages work replaces this file.
-from flask import abort, redirect, render_template_string, request, session
+"""Public pages: the event list, event and project pages, privacy, accessibility, language."""
 
-from seminar_app.public import bp
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, redirect, render_template, request, session, url_for
+from werkzeug.wrappers import Response
+
+from seminar_app.public import bp, queries
+from seminar_app.public.forms import EventFilterForm
 
 
 @bp.route("/")
-def index():  # type: ignore[no-untyped-def]
-    return render_template_string("{% extends 'base.html' %}{% block content %}<h1>Events</h1>{% endblock %}")
+def index() -> str:
+    form = EventFilterForm(formdata=request.args).setup(queries.public_filter_options())
+    form.validate()
+    when = request.args.get("when", "upcoming")
+    when = when if when in queries.WHEN_VALUES else "upcoming"
+    page = queries.list_public_events(
+        form.filters(),
+        when=when,  # type: ignore[arg-type]
+        page=request.args.get("page", 1, type=int) or 1,
+        per_page=current_app.config["PUBLIC_PAGE_SIZE"],
+    )
+    return render_template("public/index.html", form=form, when=when, page=page)
+
+
+@bp.route("/events/<slug>")
+def event_detail(slug: str) -> str:
+    event = queries.get_public_event(slug)
+    if event is None:
+        abort(404)
+    return render_template("public/event_detail.html", event=event, agenda=queries.agenda_days(event))
+
+
+@bp.route("/projects/<slug>")
+def project_detail(slug: str) -> str:
+    project = queries.get_public_project(slug)
+    if project is None:
+        abort(404)
+    filters = queries.EventFilters(project=project.slug)
+    size = current_app.config["PUBLIC_PAGE_SIZE"]
+    return render_template(
+        "public/project_detail.html",
+        project=project,
+        upcoming=queries.list_public_events(filters, when="upcoming", per_page=size),
+        past=queries.list_public_events(filters, when="past", per_page=size),
+    )
 
 
 @bp.route("/privacy")
-def privacy():  # type: ignore[no-untyped-def]
-    abort(404)
+def privacy() -> str:
+    return render_template("public/privacy.html", projects=queries.projects_with_privacy_notices())
+
+
+@bp.route("/projects/<slug>/privacy")
+def project_privacy(slug: str) -> str:
+    project = queries.get_public_project(slug)
+    if project is None:
+        abort(404)
+    return render_template("public/project_privacy.html", project=project)
 
 
 @bp.route("/accessibility")
-def accessibility():  # type: ignore[no-untyped-def]
-    abort(404)
+def accessibility() -> str:
+    return render_template("public/accessibility.html")
+
+
+def _is_local_path(target: str) -> bool:
+    """Only a path on this site: no scheme, no host, no protocol-relative or backslash tricks."""
+    if not target.startswith("/") or target.startswith(("//", "/\\")) or "\\" in target:
+        return False
+    if any(ord(ch) < 32 for ch in target):
+        return False
+    parts = urlsplit(target)
+    return not parts.scheme and not parts.netloc
 
 
 @bp.route("/lang/<code>")
-def set_language(code: str):  # type: ignore[no-untyped-def]
+def set_language(code: str) -> Response:
+    if code not in current_app.config["LANGUAGES"]:
+        abort(404)
     session["lang"] = code
-    return redirect(request.args.get("next") or "/")
+    target = request.args.get("next", "")
+    return redirect(target if _is_local_path(target) else url_for("public.index"))

@@ -1,0 +1,88 @@
+"""The OpenAPI 3 document of API v1, generated from the marshmallow schemas that serialise it."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from apispec import APISpec
+from apispec.ext.marshmallow import MarshmallowPlugin
+
+from seminar_app.api.schemas import (
+    ErrorSchema,
+    EventDetailSchema,
+    EventListQuerySchema,
+    EventListSchema,
+    EventSchema,
+)
+
+OPENAPI_VERSION = "3.0.3"
+
+
+def _json(schema: str, description: str) -> dict[str, Any]:
+    return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "/api/v1") -> dict[str, Any]:
+    """The document as a dict; paths are absolute on this site (e.g. /api/v1/events).
+
+    The page-size limits come from the configuration, so they are added to the
+    generated `per_page` parameter rather than written in the schema."""
+    spec = APISpec(
+        title="seminar_app public API",
+        version="1.0.0",
+        openapi_version=OPENAPI_VERSION,
+        plugins=[MarshmallowPlugin()],
+        info={
+            "description": "Read-only access to the published seminars. Times are in each event's own time zone, "
+            "with the UTC offset. Attendee data is never exposed."
+        },
+    )
+    spec.components.schema("Error", schema=ErrorSchema)
+    spec.components.schema("Event", schema=EventSchema)
+    spec.components.schema("EventDetail", schema=EventDetailSchema)
+    spec.components.schema("EventList", schema=EventListSchema)
+    spec.components.response("BadRequest", _json("Error", "A query parameter is not valid (code invalid_parameter)."))
+    spec.components.response("NotFound", _json("Error", "No public event with this id (code not_found)."))
+    spec.components.response("ServerError", _json("Error", "An unexpected error (code internal_error)."))
+
+    spec.path(
+        path=f"{base_path}/events",
+        operations={
+            "get": {
+                "operationId": "listEvents",
+                "summary": "Public events, upcoming (soonest first) or past (most recent first).",
+                "parameters": [{"in": "query", "schema": EventListQuerySchema}],
+                "responses": {
+                    "200": _json("EventList", "One page of events."),
+                    "400": "BadRequest",
+                    "500": "ServerError",
+                },
+            }
+        },
+    )
+    spec.path(
+        path=f"{base_path}/events/{{event_id}}",
+        operations={
+            "get": {
+                "operationId": "getEvent",
+                "summary": "One public event with its agenda, speakers and results presented.",
+                "parameters": [{"in": "path", "name": "event_id", "required": True, "schema": {"type": "integer"}}],
+                "responses": {"200": _json("EventDetail", "The event."), "404": "NotFound", "500": "ServerError"},
+            }
+        },
+    )
+    spec.path(
+        path=f"{base_path}/openapi.json",
+        operations={
+            "get": {
+                "operationId": "getOpenAPI",
+                "summary": "This document.",
+                "responses": {"200": {"description": "OpenAPI 3 document.", "content": {"application/json": {}}}},
+            }
+        },
+    )
+    document = spec.to_dict()
+    for parameter in document["paths"][f"{base_path}/events"]["get"]["parameters"]:
+        if parameter["name"] == "per_page":
+            parameter["schema"].update(default=default_page_size, maximum=max_page_size)
+    return document

@@ -1,0 +1,166 @@
+"""Marshmallow schemas of API v1: they serialise every response and validate the query
+string, and the OpenAPI document is generated from them, so the two cannot drift apart.
+
+Times are ISO 8601 in the event's own zone, with its UTC offset (2027-05-04T10:00:00+01:00).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask import current_app, url_for
+from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
+
+from seminar_app import geo
+from seminar_app.enums import AgendaItemKind, EventFormat, EventKind, TargetAudience
+from seminar_app.events.models import PUBLIC_STATUSES, Event
+from seminar_app.markup import render_markdown
+from seminar_app.public.queries import WHEN_VALUES
+
+_ZONED = {"description": "ISO 8601 in the event's time zone, with its UTC offset."}
+
+
+class ErrorBodySchema(Schema):
+    code = fields.String(required=True, metadata={"description": "Machine-readable error code, e.g. not_found."})
+    message = fields.String(required=True, metadata={"description": "Human-readable explanation."})
+    errors = fields.Dict(
+        keys=fields.String(),
+        values=fields.List(fields.String()),
+        metadata={"description": "Per-parameter messages, when the request was invalid."},
+    )
+
+
+class ErrorSchema(Schema):
+    error = fields.Nested(ErrorBodySchema, required=True)
+
+
+class ProjectRefSchema(Schema):
+    slug = fields.String(required=True)
+    acronym = fields.String(required=True)
+    name = fields.String(required=True)
+
+
+class PartnerRefSchema(Schema):
+    name = fields.String(required=True)
+    short_name = fields.String(required=True)
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 code."})
+
+
+class SpeakerRefSchema(Schema):
+    name = fields.String(required=True)
+    affiliation = fields.String(required=True)
+
+
+class SpeakerSchema(SpeakerRefSchema):
+    bio = fields.String(required=True)
+
+
+class ResultSchema(Schema):
+    code = fields.String(required=True)
+    title = fields.String(required=True)
+    work_package = fields.String(required=True)
+
+
+class AgendaItemSchema(Schema):
+    start = fields.DateTime(attribute="local_start", format="iso", required=True, metadata=_ZONED)
+    end = fields.DateTime(attribute="local_end", format="iso", required=True, metadata=_ZONED)
+    title = fields.String(required=True)
+    kind = fields.Enum(AgendaItemKind, by_value=True, required=True, metadata={"type": "string"})
+    description = fields.String(required=True, metadata={"description": "Markdown, as written by the organiser."})
+    speakers = fields.List(fields.Nested(SpeakerRefSchema), required=True)
+
+
+def _blank_to_none(value: str) -> str | None:
+    return value or None
+
+
+class EventSchema(Schema):
+    """An event as listed: never its joining link, never anything about attendees."""
+
+    id = fields.Integer(required=True)
+    slug = fields.String(required=True)
+    title = fields.String(required=True)
+    kind = fields.Enum(EventKind, by_value=True, required=True, metadata={"type": "string"})
+    format = fields.Enum(EventFormat, by_value=True, required=True, metadata={"type": "string"})
+    language = fields.String(required=True, metadata={"description": "ISO 639-1 code of the event's language."})
+    timezone = fields.String(required=True, metadata={"description": "IANA time zone the event is held in."})
+    start = fields.DateTime(attribute="local_start", format="iso", required=True, metadata=_ZONED)
+    end = fields.DateTime(attribute="local_end", format="iso", required=True, metadata=_ZONED)
+    status = fields.String(
+        required=True,
+        validate=validate.OneOf([s.value for s in PUBLIC_STATUSES]),
+        metadata={"description": "Drafts are never public."},
+    )
+    registration_open = fields.Method("get_registration_open", required=True, metadata={"type": "boolean"})
+    url = fields.Method(
+        "get_url", required=True, metadata={"type": "string", "format": "uri", "description": "Public event page."}
+    )
+    project = fields.Nested(ProjectRefSchema, required=True)
+    partner = fields.Nested(PartnerRefSchema, required=True)
+    country = fields.String(required=True, metadata={"description": "ISO 3166-1 alpha-2 code."})
+    city = fields.String(required=True)
+    venue_name = fields.Function(
+        lambda e: _blank_to_none(e.venue_name), allow_none=True, required=True, metadata={"type": "string"}
+    )
+    online_platform = fields.Function(
+        lambda e: _blank_to_none(e.online_platform),
+        allow_none=True,
+        required=True,
+        metadata={"type": "string", "description": "Name of the platform; the joining link is never public."},
+    )
+    summary = fields.String(required=True)
+    target_audiences = fields.List(
+        fields.String(validate=validate.OneOf([a.value for a in TargetAudience])), required=True
+    )
+
+    def get_registration_open(self, event: Event) -> bool:
+        return event.registration_open()
+
+    def get_url(self, event: Event) -> str:
+        return url_for("public.event_detail", slug=event.slug, _external=True)
+
+
+class EventDetailSchema(EventSchema):
+    description_html = fields.Method(
+        "get_description_html", required=True, metadata={"type": "string", "description": "Sanitised HTML."}
+    )
+    agenda = fields.List(fields.Nested(AgendaItemSchema), attribute="agenda_items", required=True)
+    speakers = fields.List(fields.Nested(SpeakerSchema), required=True)
+    results = fields.List(fields.Nested(ResultSchema), required=True)
+
+    def get_description_html(self, event: Event) -> str:
+        return str(render_markdown(event.description))
+
+
+class EventListSchema(Schema):
+    items = fields.List(fields.Nested(EventSchema), required=True)
+    page = fields.Integer(required=True)
+    per_page = fields.Integer(required=True)
+    total = fields.Integer(required=True, metadata={"description": "Number of matching events on all pages."})
+    pages = fields.Integer(required=True)
+
+
+class EventListQuerySchema(Schema):
+    """The query string of GET /events; anything else in it is ignored."""
+
+    class Meta:
+        unknown = EXCLUDE
+
+    project = fields.String(metadata={"description": "Project slug."})
+    country = fields.String(metadata={"description": "ISO 3166-1 alpha-2 code of the event's country."})
+    language = fields.String(validate=validate.OneOf(geo.EVENT_LANGUAGES))
+    format = fields.Enum(EventFormat, by_value=True, metadata={"type": "string"})
+    when = fields.String(validate=validate.OneOf(WHEN_VALUES), load_default="upcoming")
+    page = fields.Integer(validate=validate.Range(min=1), load_default=1)
+    per_page = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Events per page."})
+
+    @validates("country")
+    def _country(self, value: str, **_: Any) -> None:
+        if not geo.is_country(value):
+            raise ValidationError("Not an ISO 3166-1 alpha-2 country code.")
+
+    @validates("per_page")
+    def _per_page(self, value: int | None, **_: Any) -> None:
+        limit = current_app.config["API_MAX_PAGE_SIZE"]
+        if value is not None and value > limit:
+            raise ValidationError(f"Must be at most {limit}.")

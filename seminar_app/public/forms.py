@@ -1,0 +1,49 @@
+"""The public event filter: a GET form, so it works without JavaScript and can be bookmarked."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import SelectField
+from wtforms.validators import Optional
+
+from seminar_app import geo
+from seminar_app.enums import EventFormat
+from seminar_app.public.queries import EventFilters, FilterOptions
+
+
+class EventFilterForm(FlaskForm):
+    class Meta:
+        csrf = False
+
+    project = SelectField(_l("Project"), default="", validators=[Optional()])
+    country = SelectField(_l("Country"), default="", validators=[Optional()])
+    language = SelectField(_l("Language"), default="", validators=[Optional()])
+    format = SelectField(_l("Format"), default="", validators=[Optional()])
+
+    def setup(self, options: FilterOptions) -> EventFilterForm:
+        any_choice = ("", _l("Any"))
+        self.project.choices = [any_choice, *((p.slug, f"{p.acronym} – {p.name}") for p in options.projects)]
+        self.country.choices = [any_choice, *((c, geo.country_name(c)) for c in options.countries)]
+        self.language.choices = [any_choice, *((c, geo.language_name(c)) for c in options.languages)]
+        self.format.choices = [any_choice, *EventFormat.choices()]
+        return self
+
+    def filters(self) -> EventFilters:
+        """The filters from the fields that passed validation; a bad value is ignored, not fatal."""
+
+        def value(name: str) -> str | None:
+            f = self[name]
+            return f.data if f.data and not f.errors else None
+
+        fmt = value("format")
+        return EventFilters(
+            project=value("project"),
+            country=value("country"),
+            language=value("language"),
+            format=EventFormat(fmt) if fmt else None,
+        )
+
+    @property
+    def is_filtered(self) -> bool:
+        return any(vars(self.filters()).values())

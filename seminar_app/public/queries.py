@@ -1,0 +1,158 @@
+"""Read-only queries behind the public pages and the JSON API.
+
+Only events in a public status (`PUBLIC_STATUSES`) are ever returned: a draft is
+invisible here whatever the caller asks. Each function runs a fixed number of SQL
+statements whatever the number of events, partners or agenda items.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from datetime import date, datetime
+from typing import Literal
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import contains_eager, selectinload
+
+from seminar_app.agenda.models import AgendaItem
+from seminar_app.db_types import utcnow
+from seminar_app.enums import EventFormat
+from seminar_app.events.models import PUBLIC_STATUSES, Event
+from seminar_app.extensions import db
+from seminar_app.projects.models import Partner, Project
+
+When = Literal["upcoming", "past"]
+WHEN_VALUES: tuple[When, ...] = ("upcoming", "past")
+
+
+@dataclass(frozen=True)
+class EventFilters:
+    """What a visitor narrows the event list by; `None` means "any"."""
+
+    project: str | None = None
+    country: str | None = None
+    language: str | None = None
+    format: EventFormat | None = None
+
+
+@dataclass(frozen=True)
+class EventPage:
+    items: list[Event]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.page < self.pages
+
+
+@dataclass(frozen=True)
+class FilterOptions:
+    """The values that can usefully be chosen in the public filters (those with public events)."""
+
+    projects: list[Project]
+    countries: list[str]
+    languages: list[str]
+
+
+def _public_events() -> Select[tuple[Event]]:
+    return (
+        select(Event)
+        .join(Event.partner)
+        .join(Partner.project)
+        .where(Event.status.in_(PUBLIC_STATUSES))
+        .options(contains_eager(Event.partner).contains_eager(Partner.project))
+    )
+
+
+def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tuple[Event]]:
+    if filters.project:
+        query = query.where(Project.slug == filters.project)
+    if filters.country:
+        query = query.where(Event.country == filters.country.upper())
+    if filters.language:
+        query = query.where(Event.language == filters.language)
+    if filters.format:
+        query = query.where(Event.format == filters.format)
+    return query
+
+
+def list_public_events(
+    filters: EventFilters | None = None,
+    when: When = "upcoming",
+    page: int = 1,
+    per_page: int = 24,
+    *,
+    now: datetime | None = None,
+) -> EventPage:
+    """One page of public events with partner and project loaded (two SQL statements).
+
+    "upcoming" is every event not yet ended, soonest first; "past" every ended
+    event, most recent first. A page past the end is empty, not an error.
+    """
+    now = now or utcnow()
+    page = max(1, page)
+    query = _filtered(_public_events(), filters or EventFilters())
+    if when == "past":
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    return EventPage(items=items, total=total, page=page, per_page=per_page)
+
+
+def public_filter_options() -> FilterOptions:
+    """Projects, countries and languages that have at least one public event."""
+    public = Event.status.in_(PUBLIC_STATUSES)
+    project_ids = select(Partner.project_id).join(Event, Event.partner_id == Partner.id).where(public)
+    projects = db.session.scalars(select(Project).where(Project.id.in_(project_ids)).order_by(Project.acronym))
+    countries = db.session.scalars(select(Event.country).where(public).distinct())
+    languages = db.session.scalars(select(Event.language).where(public).distinct())
+    return FilterOptions(projects=list(projects), countries=sorted(countries), languages=sorted(languages))
+
+
+def get_public_event(key: int | str) -> Event | None:
+    """The public event with this id (int) or slug (str), with partner, project, agenda,
+    speakers and results loaded; `None` for drafts and unknown keys."""
+    query = _public_events().options(
+        selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
+        selectinload(Event.speakers),
+        selectinload(Event.results),
+    )
+    query = query.where(Event.id == key) if isinstance(key, int) else query.where(Event.slug == key)
+    return db.session.scalars(query).first()
+
+
+def agenda_days(event: Event) -> list[tuple[date, list[AgendaItem]]]:
+    """The event's (already loaded) agenda grouped by calendar day in the event's own zone."""
+    days: dict[date, list[AgendaItem]] = {}
+    for item in sorted(event.agenda_items, key=lambda i: (i.starts_at, i.ends_at, i.id)):
+        days.setdefault(item.starts_at.astimezone(event.tz).date(), []).append(item)
+    return list(days.items())
+
+
+def get_public_project(slug: str) -> Project | None:
+    """The project with its partners and results loaded, or `None`."""
+    query = (
+        select(Project)
+        .where(Project.slug == slug)
+        .options(selectinload(Project.partners), selectinload(Project.results), selectinload(Project.privacy_notices))
+    )
+    return db.session.scalars(query).first()
+
+
+def projects_with_privacy_notices() -> list[Project]:
+    """Every project, by acronym, with its privacy notice versions loaded."""
+    query = select(Project).options(selectinload(Project.privacy_notices)).order_by(Project.acronym)
+    return list(db.session.scalars(query))
