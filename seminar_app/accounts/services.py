@@ -2,11 +2,20 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
+
+from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
 from seminar_app.db_types import utcnow
+from seminar_app.enums import Role
 from seminar_app.extensions import db
+from seminar_app.projects.models import Partner, Project
+from seminar_app.projects.services import FieldErrors, is_email
+
+MIN_PASSWORD_LENGTH = 12
+MAX_PASSWORD_LENGTH = 200
 
 # Checked against when the e-mail is unknown, so that a wrong address takes as long as a wrong password.
 _DUMMY_HASH = None
@@ -26,5 +35,117 @@ def authenticate(email: str, password: str) -> User | None:
     if not user.check_password(password) or not user.is_active:
         return None
     user.last_login_at = utcnow()
+    db.session.commit()
+    return user
+
+
+@dataclass
+class UserInput:
+    """An account as an administrator enters it. `password` empty on update keeps the old one.
+    Partners count only for organisers and projects only for managers; the others are dropped."""
+
+    email: str
+    name: str
+    role: Role
+    partner_ids: list[int] = field(default_factory=list)
+    project_ids: list[int] = field(default_factory=list)
+    active: bool = True
+    password: str = ""
+
+    @classmethod
+    def from_user(cls, user: User) -> UserInput:
+        return cls(
+            email=user.email,
+            name=user.name,
+            role=user.role,
+            partner_ids=[p.id for p in user.partners],
+            project_ids=[p.id for p in user.projects],
+            active=user.active,
+        )
+
+
+def _other_active_admins(user_id: int | None) -> int:
+    query = select(func.count(User.id)).where(User.role == Role.ADMIN, User.active.is_(True))
+    if user_id is not None:
+        query = query.where(User.id != user_id)
+    return db.session.scalar(query) or 0
+
+
+def _check_user(
+    data: UserInput, *, user: User | None, password_required: bool
+) -> tuple[str, list[Partner], list[Project]]:
+    errors = FieldErrors()
+    email = data.email.strip().lower()
+    if not is_email(email):
+        errors.add("email", _("Give a valid e-mail address."))
+    else:
+        query = select(User.id).where(func.lower(User.email) == email)
+        if user is not None:
+            query = query.where(User.id != user.id)
+        if db.session.scalar(query) is not None:
+            errors.add("email", _("Another account already uses %(email)s.", email=email))
+    errors.require("name", data.name, _("Give the person's name."), max_length=200)
+
+    partners: list[Partner] = []
+    projects: list[Project] = []
+    if data.role is Role.ORGANISER:
+        ids = set(data.partner_ids)
+        partners = list(db.session.scalars(select(Partner).where(Partner.id.in_(ids)))) if ids else []
+        if len(partners) != len(ids):
+            errors.add("partner_ids", _("Choose partners from the list."))
+        elif not partners:
+            errors.add("partner_ids", _("An organiser must act for at least one partner."))
+    elif data.role is Role.MANAGER:
+        ids = set(data.project_ids)
+        projects = list(db.session.scalars(select(Project).where(Project.id.in_(ids)))) if ids else []
+        if len(projects) != len(ids):
+            errors.add("project_ids", _("Choose projects from the list."))
+        elif not projects:
+            errors.add("project_ids", _("A manager must manage at least one project."))
+
+    if data.password or password_required:
+        if len(data.password) < MIN_PASSWORD_LENGTH:
+            errors.add("password", _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+        elif len(data.password) > MAX_PASSWORD_LENGTH:
+            errors.add("password", _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH))
+
+    if user is not None and user.role is Role.ADMIN and user.active and not _other_active_admins(user.id):
+        if data.role is not Role.ADMIN:
+            errors.add("role", _("This is the last active administrator: make someone else an administrator first."))
+        if not data.active:
+            errors.add("active", _("This is the last active administrator: it cannot be deactivated."))
+    errors.raise_if_any()
+    return email, partners, projects
+
+
+def _apply_user(user: User, data: UserInput, email: str, partners: list[Partner], projects: list[Project]) -> None:
+    user.email = email
+    user.name = data.name.strip()
+    user.role = data.role
+    user.active = data.active
+    user.partners = sorted(partners, key=lambda p: p.short_name)
+    user.projects = sorted(projects, key=lambda p: p.acronym)
+    if data.password:
+        user.set_password(data.password)
+
+
+def create_user(data: UserInput, *, actor: User | None = None) -> User:
+    """Create an account. The e-mail is unique (case-insensitive) and stored lower-case; the
+    password has at least 12 characters; an organiser acts for at least one partner, a manager
+    manages at least one project. Raises `ValidationFailed`."""
+    email, partners, projects = _check_user(data, user=None, password_required=True)
+    user = User()
+    _apply_user(user, data, email, partners, projects)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+def update_user(user: User, data: UserInput, *, actor: User | None = None) -> User:
+    """Change an account; an empty password keeps the current one. The last active administrator
+    can be neither demoted nor deactivated, so the installation is never left without one.
+    Raises `ValidationFailed`."""
+    email, partners, projects = _check_user(data, user=user, password_required=False)
+    _apply_user(user, data, email, partners, projects)
     db.session.commit()
     return user

@@ -1,0 +1,81 @@
+"""Read-only queries about projects and partners, shared by the admin pages and the CLI."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import selectinload
+
+from seminar_app.extensions import db
+from seminar_app.projects.models import Partner, Project, ProjectResult
+
+
+@dataclass
+class ProjectRow:
+    project: Project
+    partner_count: int
+    event_count: int
+
+
+def projects_overview() -> list[ProjectRow]:
+    """Every project with its number of partners and events, in three queries whatever the size."""
+    from seminar_app.events.models import Event
+
+    projects = list(
+        db.session.scalars(select(Project).options(selectinload(Project.privacy_notices)).order_by(Project.acronym))
+    )
+    partners = dict(
+        db.session.execute(select(Partner.project_id, func.count(Partner.id)).group_by(Partner.project_id)).all()
+    )
+    events = dict(
+        db.session.execute(
+            select(Partner.project_id, func.count(Event.id)).join(Event.partner).group_by(Partner.project_id)
+        ).all()
+    )
+    return [ProjectRow(p, partners.get(p.id, 0), events.get(p.id, 0)) for p in projects]
+
+
+def project_by_slug(slug: str) -> Project | None:
+    return db.session.scalar(select(Project).where(Project.slug == slug.strip().lower()))
+
+
+def partners_named(short_name: str, project_slug: str | None = None) -> list[Partner]:
+    """Partners with this short name (case-insensitive), optionally only in one project."""
+    query = select(Partner).join(Partner.project).where(func.lower(Partner.short_name) == short_name.strip().lower())
+    if project_slug:
+        query = query.where(Project.slug == project_slug.strip().lower())
+    return list(db.session.scalars(query.order_by(Project.slug)))
+
+
+def partners_of(project: Project | None = None) -> list[Partner]:
+    """Partners of one project, or of every project, ordered by project then short name."""
+    query = select(Partner).join(Partner.project).options(selectinload(Partner.project))
+    if project is not None:
+        query = query.where(Partner.project_id == project.id)
+    return list(db.session.scalars(query.order_by(Project.acronym, Partner.short_name)))
+
+
+def event_counts_by_partner(project: Project) -> dict[int, int]:
+    from seminar_app.events.models import Event
+
+    rows = db.session.execute(
+        select(Event.partner_id, func.count(Event.id))
+        .join(Event.partner)
+        .where(Partner.project_id == project.id)
+        .group_by(Event.partner_id)
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
+
+
+def event_counts_by_result(project: Project) -> dict[int, int]:
+    """How many events present each result of `project` (results nobody presents are absent)."""
+    from seminar_app.events.models import event_result
+
+    rows = db.session.execute(
+        select(event_result.c.result_id, func.count(event_result.c.event_id))
+        .join(ProjectResult, ProjectResult.id == event_result.c.result_id)
+        .where(ProjectResult.project_id == project.id)
+        .group_by(event_result.c.result_id)
+    ).all()
+    return dict(rows)  # type: ignore[arg-type]
