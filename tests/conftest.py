@@ -175,7 +175,9 @@ def make_user(app: Flask) -> Callable[..., User]:
         **overrides: Any,
     ) -> User:
         n = next(counter)
-        user = User(email=f"user{n}@example.org", name=f"User {n}", role=role, **overrides)
+        values: dict[str, Any] = {"email": f"user{n}@example.org", "name": f"User {n}", "role": role}
+        values.update(overrides)
+        user = User(**values)
         user.set_password(PASSWORD)
         user.partners = partners or []
         user.projects = projects or []

@@ -1,0 +1,94 @@
+"""Every route that takes an id or a slug, for every kind of outsider.
+
+The rules are read from the app's URL map, so a route added later is checked
+automatically (and this test fails until its id parameter is mapped below).
+Each outsider must get a refusal (log-in redirect, 403 or 404), never the data,
+and nothing may change in the database.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import pytest
+from sqlalchemy import func, select
+
+from seminar_app.accounts.models import User
+from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.enums import EventStatus, Role
+from seminar_app.events.models import Event
+from seminar_app.extensions import db
+from seminar_app.projects.models import Partner, PrivacyNotice, ProjectResult
+
+SECRET_TITLE = "Confidential seminar of partner A"
+
+
+@pytest.fixture
+def victim(make_project, make_partner, make_user, make_event, make_agenda_item, make_speaker) -> dict[str, Any]:
+    """Partner A's data: a draft event with agenda and speaker, in project A."""
+    project = make_project()
+    partner = make_partner(project)
+    owner = make_user(Role.ORGANISER, partners=[partner], name="Owner of partner A")
+    event = make_event(partner, status=EventStatus.DRAFT, title=SECRET_TITLE)
+    speaker = make_speaker(event, name="Secret Speaker")
+    item = make_agenda_item(event, title="Secret agenda item", speakers=[speaker])
+    return {
+        "event_id": event.id,
+        "item_id": item.id,
+        "speaker_id": speaker.id,
+        "project_id": project.id,
+        "partner_id": partner.id,
+        "result_id": project.results[0].id,
+        "user_id": owner.id,
+        "slug": event.slug,
+        "code": "en",
+    }
+
+
+def _snapshot() -> tuple[Any, ...]:
+    counts = tuple(
+        db.session.scalar(select(func.count()).select_from(model))
+        for model in (Event, AgendaItem, Speaker, ProjectResult, Partner, User, PrivacyNotice)
+    )
+    event = db.session.scalars(select(Event)).first()
+    assert event is not None
+    return (*counts, event.title, event.status, event.starts_at, tuple(u.role for u in db.session.scalars(select(User))))
+
+
+def _id_taking_rules(app) -> list[Any]:  # type: ignore[no-untyped-def]
+    return [r for r in app.url_map.iter_rules() if r.arguments and r.endpoint != "static"]
+
+
+@pytest.mark.parametrize("outsider", ["anonymous", "organiser_of_other_partner", "manager_of_other_project"])
+def test_outsiders_never_see_or_change_another_partners_data(
+    app, client, login, victim, make_project, make_partner, make_user, outsider
+) -> None:
+    if outsider == "organiser_of_other_partner":
+        # Same project, other partner: the closest an organiser gets without being allowed.
+        other = make_partner(db.session.get(Partner, victim["partner_id"]).project)
+        login(make_user(Role.ORGANISER, partners=[other]))
+    elif outsider == "manager_of_other_project":
+        login(make_user(Role.MANAGER, projects=[make_project()]))
+    before = _snapshot()
+
+    rules = _id_taking_rules(app)
+    assert len(rules) >= 20, "the URL map should hold every id-taking route"
+    for rule in rules:
+        unknown = rule.arguments - victim.keys()
+        assert not unknown, f"{rule.rule}: map {unknown} to partner A's object in the victim fixture"
+        url = rule.build({name: victim[name] for name in rule.arguments}, append_unknown=False)[1]
+        for method in sorted(rule.methods & {"GET", "POST"}):
+            response = client.open(url, method=method, data={})
+            status = response.status_code
+            if rule.endpoint == "public.set_language":
+                continue
+            page = response.get_data(as_text=True)
+            if outsider == "anonymous" and status == 302:
+                assert "/login" in response.headers["Location"], f"{method} {url}"
+            else:
+                assert status in (403, 404), f"{method} {url} answered {status} to {outsider}"
+            for secret in (SECRET_TITLE, "Secret Speaker", "Secret agenda item", "Owner of partner A"):
+                assert secret not in page, f"{method} {url} showed {secret!r} to {outsider}"
+
+    db.session.expire_all()
+    assert _snapshot() == before
