@@ -10,7 +10,6 @@ PORT ?= 5000
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install -q --upgrade pip
 
 $(VENV)/.installed: requirements.txt | $(BIN)/python
 	$(BIN)/pip install -q -r requirements.txt
@@ -24,7 +23,7 @@ setup: $(VENV)/.installed translations
 setup-dev: $(VENV)/.installed-dev translations
 
 translations: | $(BIN)/python
-	@if [ -d seminar_app/translations ]; then $(BIN)/pybabel compile -q -d seminar_app/translations; fi
+	@if [ -d seminar_app/translations ]; then $(BIN)/pybabel compile -d seminar_app/translations; fi
 
 migrate: setup
 	$(BIN)/flask db upgrade
