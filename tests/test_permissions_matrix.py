@@ -52,7 +52,8 @@ def _snapshot() -> tuple[Any, ...]:
     )
     event = db.session.scalars(select(Event)).first()
     assert event is not None
-    return (*counts, event.title, event.status, event.starts_at, tuple(u.role for u in db.session.scalars(select(User))))
+    roles = tuple(u.role for u in db.session.scalars(select(User)))
+    return (*counts, event.title, event.status, event.starts_at, roles)
 
 
 def _id_taking_rules(app) -> list[Any]:  # type: ignore[no-untyped-def]

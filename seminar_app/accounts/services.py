@@ -12,7 +12,7 @@ from seminar_app.db_types import utcnow
 from seminar_app.enums import Role
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, Project
-from seminar_app.projects.services import FieldErrors, is_email
+from seminar_app.validation import FieldErrors, is_email
 
 MIN_PASSWORD_LENGTH = 12
 MAX_PASSWORD_LENGTH = 200

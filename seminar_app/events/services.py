@@ -7,8 +7,6 @@ and commits on success. A rejected call changes nothing.
 
 from __future__ import annotations
 
-import re
-import unicodedata
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from urllib.parse import urlparse
@@ -26,6 +24,7 @@ from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, ProjectResult
 from seminar_app.timefmt import to_utc
+from seminar_app.validation import FieldErrors, slugify
 
 
 @dataclass
@@ -93,14 +92,6 @@ class EventInput:
         )
 
 
-_SLUG_STRIP = re.compile(r"[^a-z0-9]+")
-
-
-def slugify(text: str) -> str:
-    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
-    return _SLUG_STRIP.sub("-", ascii_text.lower()).strip("-")[:100] or "event"
-
-
 def _slug_taken(slug: str, exclude_id: int | None = None) -> bool:
     query = select(Event.id).where(Event.slug == slug)
     if exclude_id is not None:
@@ -121,25 +112,15 @@ def _is_web_url(value: str) -> bool:
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
 
 
-class _Errors:
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.by_field.setdefault(name, []).append(message)
-
-    def instant(self, local: datetime | None, tz: str, name: str) -> datetime | None:
-        if local is None:
-            return None
-        try:
-            return to_utc(local, tz, field=name)
-        except DomainError as exc:
-            self.add(name, exc.message)
-            return None
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationFailed(self.by_field)
+def _instant(errors: FieldErrors, local: datetime | None, tz: str, name: str) -> datetime | None:
+    """`local` as an instant, or None with the error recorded against `name`."""
+    if local is None:
+        return None
+    try:
+        return to_utc(local, tz, field=name)
+    except DomainError as exc:
+        errors.add(name, exc.message)
+        return None
 
 
 @dataclass
@@ -154,7 +135,7 @@ class _Checked:
 
 def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -> _Checked:
     """Validate everything that needs more than the shape of the input."""
-    errors = _Errors()
+    errors = FieldErrors()
     if not data.title.strip():
         errors.add("title", _("Give the event a title."))
     if not geo.is_timezone(data.timezone):
@@ -163,8 +144,8 @@ def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -
     if data.language not in geo.EVENT_LANGUAGES:
         errors.add("language", _("Choose the language the event is held in."))
 
-    starts_at = errors.instant(data.starts_local, data.timezone, "starts_local")
-    ends_at = errors.instant(data.ends_local, data.timezone, "ends_local")
+    starts_at = _instant(errors, data.starts_local, data.timezone, "starts_local")
+    ends_at = _instant(errors, data.ends_local, data.timezone, "ends_local")
     if starts_at and ends_at and ends_at <= starts_at:
         errors.add("ends_local", _("The end must be after the start."))
 
@@ -186,8 +167,8 @@ def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -
         if value is not None and value < 0:
             errors.add(name, _("Capacity cannot be negative; leave it empty for no limit."))
 
-    opens_at = errors.instant(data.registration_opens_local, data.timezone, "registration_opens_local")
-    closes_at = errors.instant(data.registration_closes_local, data.timezone, "registration_closes_local")
+    opens_at = _instant(errors, data.registration_opens_local, data.timezone, "registration_opens_local")
+    closes_at = _instant(errors, data.registration_closes_local, data.timezone, "registration_closes_local")
     if opens_at and closes_at and closes_at <= opens_at:
         errors.add("registration_closes_local", _("Registration must close after it opens."))
     if closes_at and ends_at and closes_at > ends_at:
@@ -211,7 +192,7 @@ def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -
 
     slug = data.slug.strip().lower()
     if slug:
-        if slugify(slug) != slug:
+        if slugify(slug, max_length=100) != slug:
             errors.add("slug", _("Use only lower-case letters, digits and hyphens."))
         elif _slug_taken(slug, exclude_id=event_id):
             errors.add("slug", _("The address “%(slug)s” is already taken by another event.", slug=slug))
@@ -251,7 +232,7 @@ def create_event(partner: Partner, data: EventInput, *, actor: User | None = Non
     """Create a draft event for `partner`. Raises `ValidationFailed`."""
     checked = _check(data, partner)
     # The slug query must run before the new event exists: autoflushing a half-built event fails.
-    slug = checked.slug or _free_slug(slugify(data.title))
+    slug = checked.slug or _free_slug(slugify(data.title, max_length=100) or "event")
     event = Event(partner=partner, status=EventStatus.DRAFT, slug=slug)
     _apply(event, data, checked, partner)
     db.session.add(event)
@@ -304,7 +285,7 @@ def _copy_of(event: Event, shift: timedelta) -> Event:
     copy = Event(
         partner=event.partner,
         status=EventStatus.DRAFT,
-        slug=_free_slug(slugify(event.title)),
+        slug=_free_slug(slugify(event.title, max_length=100) or "event"),
         starts_at=event.starts_at + shift,
         ends_at=event.ends_at + shift,
         registration_opens_at=event.registration_opens_at + shift if event.registration_opens_at else None,

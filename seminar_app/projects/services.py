@@ -7,7 +7,6 @@ validates the whole input, raises `ValidationFailed` (field -> messages) or a
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
@@ -18,38 +17,7 @@ from seminar_app.accounts.models import User
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
-
-SLUG_PATTERN = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
-EMAIL_PATTERN = re.compile(r"^[^@\s]+@[^@\s]+\.[^@\s]+$")
-
-
-class FieldErrors:
-    """Collects messages per field so that one call reports every mistake at once."""
-
-    def __init__(self) -> None:
-        self.by_field: dict[str, list[str]] = {}
-
-    def add(self, name: str, message: str) -> None:
-        self.by_field.setdefault(name, []).append(message)
-
-    def require(self, name: str, value: str, message: str, *, max_length: int) -> None:
-        if not value.strip():
-            self.add(name, message)
-        elif len(value.strip()) > max_length:
-            self.add(name, _("Use at most %(count)d characters.", count=max_length))
-
-    def limit(self, name: str, value: str, max_length: int) -> None:
-        if len(value.strip()) > max_length:
-            self.add(name, _("Use at most %(count)d characters.", count=max_length))
-
-    def raise_if_any(self) -> None:
-        if self.by_field:
-            raise ValidationFailed(self.by_field)
-
-
-def is_email(value: str) -> bool:
-    return bool(EMAIL_PATTERN.match(value.strip())) and len(value.strip()) <= 254
-
+from seminar_app.validation import FieldErrors, is_email, slugify
 
 # --- projects --------------------------------------------------------------------------
 
@@ -83,7 +51,7 @@ def _project_slug(data: ProjectInput) -> str:
     slug = data.slug.strip().lower()
     if slug:
         return slug
-    return re.sub(r"[^a-z0-9]+", "-", data.acronym.strip().lower()).strip("-")
+    return slugify(data.acronym, max_length=80)
 
 
 def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
@@ -95,7 +63,7 @@ def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
         errors.add("slug", _("Give a web address (slug) for the project."))
     elif len(slug) > 80:
         errors.add("slug", _("Use at most %(count)d characters.", count=80))
-    elif not SLUG_PATTERN.match(slug):
+    elif slugify(slug, max_length=80) != slug:
         errors.add("slug", _("Use only lower-case letters, digits and single hyphens."))
     else:
         query = select(Project.id).where(Project.slug == slug)

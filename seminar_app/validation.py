@@ -1,0 +1,53 @@
+"""Helpers services use to report every mistake of an input at once."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from email_validator import EmailNotValidError, validate_email
+from flask_babel import gettext as _
+
+from seminar_app.errors import ValidationFailed
+
+
+class FieldErrors:
+    """Collects messages per field; `raise_if_any` turns them into one `ValidationFailed`."""
+
+    def __init__(self) -> None:
+        self.by_field: dict[str, list[str]] = {}
+
+    def add(self, name: str, message: str) -> None:
+        self.by_field.setdefault(name, []).append(message)
+
+    def require(self, name: str, value: str, message: str, *, max_length: int) -> None:
+        if not value.strip():
+            self.add(name, message)
+        else:
+            self.limit(name, value, max_length)
+
+    def limit(self, name: str, value: str, max_length: int) -> None:
+        if len(value.strip()) > max_length:
+            self.add(name, _("Use at most %(count)d characters.", count=max_length))
+
+    def raise_if_any(self) -> None:
+        if self.by_field:
+            raise ValidationFailed(self.by_field)
+
+
+def is_email(value: str) -> bool:
+    """A syntactically valid address (no DNS look-up: checks must work offline)."""
+    try:
+        validate_email(value.strip(), check_deliverability=False)
+    except EmailNotValidError:
+        return False
+    return True
+
+
+_NOT_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def slugify(text: str, *, max_length: int) -> str:
+    """Lower-case ASCII letters and digits joined by single hyphens ("" if nothing is left)."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return _NOT_SLUG.sub("-", ascii_text.lower()).strip("-")[:max_length].strip("-")
