@@ -13,11 +13,11 @@ from seminar_app.accounts.permissions import managed_event_or_404
 from seminar_app.agenda import bp, services
 from seminar_app.agenda.forms import AgendaItemForm, SpeakerForm, item_form_data, speaker_form_data
 from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.agenda.queries import agenda_with_speakers, group_by_local_day
 from seminar_app.enums import EventStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.forms import ConfirmForm
 from seminar_app.events.models import Event
-from seminar_app.events.queries import agenda_by_day
 from seminar_app.extensions import db
 from seminar_app.forms import show_domain_error
 
@@ -63,7 +63,7 @@ def index(event_id: int) -> ResponseValue:
     return render_template(
         "agenda/index.html",
         event=event,
-        days=agenda_by_day(event),
+        days=group_by_local_day(event, agenda_with_speakers(event)),
         overlapping=services.overlapping_item_ids(event),
         editable=event.status not in (EventStatus.CANCELLED, EventStatus.DELIVERED),
         delete_form=ConfirmForm(formdata=None),

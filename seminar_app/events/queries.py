@@ -3,14 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from datetime import date
 
 from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from seminar_app.accounts.models import User
 from seminar_app.accounts.permissions import manageable_partners
-from seminar_app.agenda.models import AgendaItem
 from seminar_app.enums import EventStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
@@ -57,17 +55,3 @@ def results_for_partners(partners: list[Partner]) -> list[ProjectResult]:
         .order_by(ProjectResult.project_id, ProjectResult.code)
     )
     return list(db.session.scalars(query))
-
-
-def agenda_by_day(event: Event) -> list[tuple[date, list[AgendaItem]]]:
-    """The agenda in time order, grouped by calendar day in the event's own zone."""
-    query = (
-        select(AgendaItem)
-        .where(AgendaItem.event_id == event.id)
-        .options(selectinload(AgendaItem.speakers))
-        .order_by(AgendaItem.starts_at, AgendaItem.ends_at, AgendaItem.id)
-    )
-    days: dict[date, list[AgendaItem]] = {}
-    for item in db.session.scalars(query):
-        days.setdefault(item.starts_at.astimezone(event.tz).date(), []).append(item)
-    return list(days.items())

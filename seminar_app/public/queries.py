@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
-from datetime import date, datetime
+from datetime import datetime
 from typing import Literal
 
 from sqlalchemy import Select, func, select
@@ -132,14 +132,6 @@ def get_public_event(key: int | str) -> Event | None:
     )
     query = query.where(Event.id == key) if isinstance(key, int) else query.where(Event.slug == key)
     return db.session.scalars(query).first()
-
-
-def agenda_days(event: Event) -> list[tuple[date, list[AgendaItem]]]:
-    """The event's (already loaded) agenda grouped by calendar day in the event's own zone."""
-    days: dict[date, list[AgendaItem]] = {}
-    for item in sorted(event.agenda_items, key=lambda i: (i.starts_at, i.ends_at, i.id)):
-        days.setdefault(item.starts_at.astimezone(event.tz).date(), []).append(item)
-    return list(days.items())
 
 
 def get_public_project(slug: str) -> Project | None:

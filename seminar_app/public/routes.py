@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
 
@@ -31,7 +32,7 @@ def event_detail(slug: str) -> str:
     event = queries.get_public_event(slug)
     if event is None:
         abort(404)
-    return render_template("public/event_detail.html", event=event, agenda=queries.agenda_days(event))
+    return render_template("public/event_detail.html", event=event, agenda=group_by_local_day(event))
 
 
 @bp.route("/projects/<slug>")
