@@ -5,7 +5,6 @@ from __future__ import annotations
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from werkzeug.routing import BuildError
 from werkzeug.wrappers import Response
 
 from seminar_app.accounts.permissions import managed_event_or_404
@@ -28,13 +27,8 @@ ResponseValue = Response | str | tuple[str, int]
 
 
 def public_url(event: Event) -> str | None:
-    """The public page of `event` once it is public (None while the public pages are not installed)."""
-    if not event.is_public:
-        return None
-    try:
-        return url_for("public.event_detail", slug=event.slug)
-    except BuildError:
-        return None
+    """The public page of `event`, once it is public."""
+    return url_for("public.event_detail", slug=event.slug) if event.is_public else None
 
 
 def _edit_form(event: Event) -> EventForm:
