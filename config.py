@@ -64,6 +64,13 @@ class Config:
     # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
     PASSWORD_HASH_METHOD = "scrypt"
 
+    # Rendered public pages for anonymous visitors (see seminar_app/pagecache.py). Set
+    # CACHE_REDIS_URL in production so that every worker shares one cache.
+    CACHE_TYPE = "RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"
+    CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_DEFAULT_TIMEOUT = 300
+    PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
+
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
     PUBLIC_PAGE_SIZE = 24
@@ -81,6 +88,7 @@ class TestConfig(Config):
     RATELIMIT_ENABLED = False
     SERVER_NAME = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
+    CACHE_TYPE = "SimpleCache"
 
 
 class ProductionConfig(Config):

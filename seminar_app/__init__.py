@@ -59,11 +59,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     _import_models()
     _register_blueprints(app)
 
-    from seminar_app import cli, templating
+    from seminar_app import cli, pagecache, templating
     from seminar_app.errors import register_error_handlers
 
     register_error_handlers(app)
     templating.init_app(app)
+    pagecache.init_app(app)
     cli.init_app(app)
 
     @app.after_request

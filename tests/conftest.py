@@ -24,7 +24,7 @@ from seminar_app.agenda.models import AgendaItem, Speaker
 from seminar_app.enums import AgendaItemKind, EventFormat, EventKind, EventStatus, Role
 from seminar_app.events import services as event_services
 from seminar_app.events.models import Event
-from seminar_app.extensions import db
+from seminar_app.extensions import cache, db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
 from seminar_app.timefmt import to_utc
 
@@ -82,6 +82,7 @@ def app(_app: Flask) -> Iterator[Flask]:
         db.session.remove()
         _empty_all_tables()
         db.session.remove()
+        cache.clear()
 
 
 @pytest.fixture

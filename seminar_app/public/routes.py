@@ -8,11 +8,13 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.wrappers import Response
 
 from seminar_app.agenda.queries import group_by_local_day
+from seminar_app.pagecache import cached_public_page
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
 
 
 @bp.route("/")
+@cached_public_page
 def index() -> str:
     form = EventFilterForm(formdata=request.args).setup(queries.public_filter_options())
     form.validate()
@@ -28,6 +30,7 @@ def index() -> str:
 
 
 @bp.route("/events/<slug>")
+@cached_public_page
 def event_detail(slug: str) -> str:
     event = queries.get_public_event(slug)
     if event is None:
@@ -36,6 +39,7 @@ def event_detail(slug: str) -> str:
 
 
 @bp.route("/projects/<slug>")
+@cached_public_page
 def project_detail(slug: str) -> str:
     project = queries.get_public_project(slug)
     if project is None:
