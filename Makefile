@@ -6,7 +6,7 @@ export FLASK_APP := seminar_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev migrate demo translations lint format bench clean
+.PHONY: run test setup setup-dev migrate demo translations messages lint format bench clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -24,6 +24,10 @@ setup-dev: $(VENV)/.installed-dev translations
 
 translations: | $(BIN)/python
 	@if [ -d seminar_app/translations ]; then $(BIN)/pybabel compile -d seminar_app/translations; fi
+
+messages: setup
+	$(BIN)/pybabel extract -F babel.cfg -k _l -o seminar_app/translations/messages.pot .
+	$(BIN)/pybabel update -i seminar_app/translations/messages.pot -d seminar_app/translations
 
 migrate: setup
 	$(BIN)/flask db upgrade
