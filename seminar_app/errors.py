@@ -65,7 +65,7 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             return api_error(status, code, exc.description or exc.name)
-        if status in (403, 404, 429):
+        if status in (400, 403, 404, 429):
             return render_template(f"errors/{status}.html", error=exc), status
         return exc
 
