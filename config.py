@@ -71,6 +71,9 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
+    # Where the site is reached from outside: links in e-mails are built from it.
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
     PUBLIC_PAGE_SIZE = 24

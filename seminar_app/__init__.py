@@ -10,7 +10,10 @@ from flask import Flask, request, session
 from flask_babel import get_locale
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
-from seminar_app.extensions import babel, csrf, db, limiter, login_manager, mail, migrate
+
+# `mail` would be shadowed by the seminar_app.mail package once it is imported.
+from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from seminar_app.extensions import mail as flask_mail
 
 
 def select_locale() -> str:
@@ -44,11 +47,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
     INSTANCE_DIR.mkdir(exist_ok=True)
 
+    _configure_sqlite(app)
     db.init_app(app)
     migrate.init_app(
         app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
     )
-    mail.init_app(app)
+    flask_mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
@@ -83,11 +87,21 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     return app
 
 
+def _configure_sqlite(app: Flask) -> None:
+    """Let concurrent writers wait for SQLite's lock instead of failing at once."""
+    if app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        options = dict(app.config.get("SQLALCHEMY_ENGINE_OPTIONS") or {})
+        options["connect_args"] = {"timeout": 30, **options.get("connect_args", {})}
+        app.config["SQLALCHEMY_ENGINE_OPTIONS"] = options
+
+
 def _import_models() -> None:
     from seminar_app.accounts import models as _accounts  # noqa: F401
     from seminar_app.agenda import models as _agenda  # noqa: F401
     from seminar_app.events import models as _events  # noqa: F401
+    from seminar_app.mail import models as _mail  # noqa: F401
     from seminar_app.projects import models as _projects  # noqa: F401
+    from seminar_app.registration import models as _registration  # noqa: F401
 
 
 _BLUEPRINT_PREFIXES = {
@@ -96,6 +110,8 @@ _BLUEPRINT_PREFIXES = {
     "projects": "/admin",
     "events": "/manage",
     "agenda": "/manage",
+    "registration": None,
+    "mail": "/admin/mail",
     "api": "/api/v1",
 }
 

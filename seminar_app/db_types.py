@@ -7,6 +7,7 @@ from typing import Any
 
 from sqlalchemy import DateTime
 from sqlalchemy.engine import Dialect
+from sqlalchemy.orm import Session
 from sqlalchemy.types import TypeDecorator
 
 
@@ -37,3 +38,16 @@ class UTCDateTime(TypeDecorator[datetime]):
 
 def utcnow() -> datetime:
     return datetime.now(UTC)
+
+
+def start_write_transaction(session: Session) -> None:
+    """Begin a transaction that holds the database's write lock from its first statement.
+
+    PostgreSQL needs nothing (the caller's UPDATE takes a row lock). SQLite only locks
+    at the first write, and a transaction that read first cannot upgrade once another
+    writer committed ("database is locked"); BEGIN IMMEDIATE takes the lock up front,
+    so concurrent writers queue up behind the busy timeout instead of failing.
+    """
+    if session.get_bind().dialect.name == "sqlite":
+        session.rollback()
+        session.connection().exec_driver_sql("BEGIN IMMEDIATE")

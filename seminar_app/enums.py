@@ -89,7 +89,51 @@ class TargetAudience(LabelledEnum):
     OTHER = "other"
 
 
+class RegistrationStatus(LabelledEnum):
+    PENDING = "pending"
+    CONFIRMED = "confirmed"
+    WAITLISTED = "waitlisted"
+    DECLINED = "declined"
+    CANCELLED = "cancelled"
+
+
+class AttendanceMode(LabelledEnum):
+    ONSITE = "onsite"
+    ONLINE = "online"
+
+
+class ConsentPurpose(LabelledEnum):
+    PRIVACY_NOTICE = "privacy_notice"
+    PHOTOS = "photos"
+    ATTENDEE_LIST = "attendee_list"
+    NEWS = "news"
+
+
+class OutboxStatus(LabelledEnum):
+    QUEUED = "queued"
+    SENDING = "sending"
+    SENT = "sent"
+    FAILED = "failed"
+
+
 _LABELS: dict[LabelledEnum, object] = {
+    RegistrationStatus.PENDING: _l("Awaiting approval"),
+    RegistrationStatus.CONFIRMED: _l("Confirmed"),
+    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
+    RegistrationStatus.DECLINED: _l("Declined"),
+    RegistrationStatus.CANCELLED: _l("Cancelled"),
+    AttendanceMode.ONSITE: _l("On site"),
+    AttendanceMode.ONLINE: _l("Online"),
+    ConsentPurpose.PRIVACY_NOTICE: _l("I have read the privacy notice"),
+    ConsentPurpose.PHOTOS: _l("Photos and recording of me may be taken and used to report on the event"),
+    ConsentPurpose.ATTENDEE_LIST: _l(
+        "My name and organisation may appear on the attendee list shared with participants"
+    ),
+    ConsentPurpose.NEWS: _l("Send me news about the project"),
+    OutboxStatus.QUEUED: _l("Queued"),
+    OutboxStatus.SENDING: _l("Sending"),
+    OutboxStatus.SENT: _l("Sent"),
+    OutboxStatus.FAILED: _l("Failed"),
     Role.ADMIN: _l("Administrator"),
     Role.MANAGER: _l("Project manager"),
     Role.ORGANISER: _l("Partner organiser"),

@@ -42,6 +42,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "user_id": owner.id,
         "slug": event.slug,
         "code": "en",
+        "token": "an-unknown-private-link-token",
     }
 
 

@@ -61,6 +61,10 @@ class Event(db.Model):
     capacity_online: Mapped[int | None]
     registration_opens_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
     registration_closes_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    requires_approval: Mapped[bool] = mapped_column(default=False)
+    # Bumped by every registration change; the UPDATE that bumps it locks the event's
+    # row (PostgreSQL) or the database (SQLite) so that seats are counted one at a time.
+    registration_changes: Mapped[int] = mapped_column(default=0)
     status: Mapped[EventStatus] = mapped_column(
         db_enum(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

@@ -34,6 +34,9 @@ class Project(db.Model):
     results: Mapped[list[ProjectResult]] = relationship(
         back_populates="project", order_by="ProjectResult.code", cascade="all, delete-orphan"
     )
+    stakeholder_groups: Mapped[list[StakeholderGroup]] = relationship(
+        back_populates="project", order_by="StakeholderGroup.position", cascade="all, delete-orphan"
+    )
     privacy_notices: Mapped[list[PrivacyNotice]] = relationship(
         back_populates="project", order_by="PrivacyNotice.version", cascade="all, delete-orphan"
     )
@@ -60,6 +63,21 @@ class PrivacyNotice(db.Model):
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="privacy_notices")
+
+
+class StakeholderGroup(db.Model):
+    """A group registrants say they belong to (reported to the funder); each project keeps its own list."""
+
+    __tablename__ = "stakeholder_group"
+    __table_args__ = (UniqueConstraint("project_id", "code"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    code: Mapped[str] = mapped_column(String(40))
+    label: Mapped[str] = mapped_column(String(200))
+    position: Mapped[int] = mapped_column(default=0)
+
+    project: Mapped[Project] = relationship(back_populates="stakeholder_groups")
 
 
 class ProjectResult(db.Model):

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from seminar_app import geo
 from seminar_app.accounts.models import User
+from seminar_app.enums import TargetAudience
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
-from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult, StakeholderGroup
 from seminar_app.validation import FieldErrors, is_email, slugify
 
 # --- projects --------------------------------------------------------------------------
@@ -96,9 +98,16 @@ def create_project(data: ProjectInput, *, actor: User | None = None) -> Project:
     slug = _check_project(data)
     project = Project()
     _apply_project(project, data, slug)
+    project.stakeholder_groups = default_stakeholder_groups()
     db.session.add(project)
     db.session.commit()
     return project
+
+
+def default_stakeholder_groups() -> list[StakeholderGroup]:
+    """The groups DOMAIN.md names (the same vocabulary as events' target audiences)."""
+    with force_locale("en"):
+        return [StakeholderGroup(code=a.value, label=a.label, position=n) for n, a in enumerate(TargetAudience)]
 
 
 def update_project(project: Project, data: ProjectInput, *, actor: User | None = None) -> Project:

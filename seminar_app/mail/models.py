@@ -1,0 +1,44 @@
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy.orm import Mapped, mapped_column
+
+from seminar_app.db_types import UTCDateTime, utcnow
+from seminar_app.enums import OutboxStatus, db_enum
+from seminar_app.extensions import db
+
+
+class OutboxMessage(db.Model):
+    """An e-mail written in the same transaction as the change that causes it.
+
+    A sender claims queued rows (`sending`, `claimed_at`), delivers them and marks
+    them `sent`; failures are retried with back-off until `max attempts`, then
+    `failed`. A claim older than the stale limit means the sender died: the row is
+    queued again, so no message is lost. `message_id` is fixed when the row is
+    written, so a resend after such a crash is recognisable as the same message.
+    """
+
+    __tablename__ = "outbox_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(40))
+    status: Mapped[OutboxStatus] = mapped_column(
+        db_enum(OutboxStatus, "outbox_status"), default=OutboxStatus.QUEUED, index=True
+    )
+    to_address: Mapped[str] = mapped_column(String(254))
+    to_name: Mapped[str] = mapped_column(String(200), default="")
+    reply_to: Mapped[str] = mapped_column(String(254), default="")
+    subject: Mapped[str] = mapped_column(String(300))
+    body_text: Mapped[str] = mapped_column(Text)
+    body_html: Mapped[str] = mapped_column(Text, default="")
+    message_id: Mapped[str] = mapped_column(String(200), unique=True)
+    event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
+    registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)
+    attempts: Mapped[int] = mapped_column(default=0)
+    last_error: Mapped[str] = mapped_column(Text, default="")
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    next_attempt_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, index=True)
+    claimed_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    sent_at: Mapped[datetime | None] = mapped_column(UTCDateTime)

@@ -1,0 +1,1 @@
+from seminar_app.mail import bp  # noqa: F401

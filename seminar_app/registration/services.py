@@ -1,0 +1,530 @@
+"""Business rules for registrations: capacity, waiting list, approval, self-service, erasure.
+
+The web form, the JSON API and the organiser pages all come through here. Every
+change that affects seats first bumps the event's `registration_changes` counter:
+that UPDATE holds the event's row lock (PostgreSQL) or the write lock (SQLite)
+until commit, so seats are counted and handed out one registration at a time,
+and waiting-list order is the order of arrival. Mail is queued in the same
+transaction (outbox), so it is sent exactly when the change is committed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from base64 import urlsafe_b64encode
+from dataclasses import dataclass
+from datetime import datetime
+
+from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy import func, select, update
+from sqlalchemy.exc import IntegrityError
+
+from seminar_app import geo
+from seminar_app.accounts.models import User
+from seminar_app.db_types import start_write_transaction, utcnow
+from seminar_app.enums import AttendanceMode, ConsentPurpose, EventFormat, EventStatus, RegistrationStatus
+from seminar_app.errors import DomainError, InvalidTransition
+from seminar_app.events.models import Event
+from seminar_app.extensions import db
+from seminar_app.registration import emails
+from seminar_app.registration.models import Consent, Registration
+from seminar_app.validation import FieldErrors, is_email
+
+ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+OPTIONAL_CONSENTS = (ConsentPurpose.PHOTOS, ConsentPurpose.ATTENDEE_LIST, ConsentPurpose.NEWS)
+
+
+class RegistrationClosed(DomainError):
+    code = "registration_closed"
+    status = 409
+
+
+@dataclass
+class RegistrationInput:
+    """What a person enters on the registration form (or an organiser on their behalf)."""
+
+    name: str
+    email: str
+    organisation: str = ""
+    organisation_city: str = ""
+    organisation_country: str = ""
+    function_role: str = ""
+    stakeholder_group: str = ""
+    mode: AttendanceMode | None = None
+    is_partner_staff: bool = False
+    access_needs: str = ""
+    privacy_acknowledged: bool = False
+    consent_photos: bool = False
+    consent_attendee_list: bool = False
+    consent_news: bool = False
+    language: str = "en"
+
+
+@dataclass
+class RegistrationOutcome:
+    """`created` is False when the address was already registered: the caller must show
+    the same page either way, so nobody learns who is registered."""
+
+    registration: Registration
+    created: bool
+
+
+# --- private links ---------------------------------------------------------------------
+
+
+def private_token(registration: Registration) -> str:
+    """The token of the registration's private link, derived from its salt and SECRET_KEY."""
+    if not registration.link_salt:
+        raise DomainError(_("This registration no longer has a private link."), code="link_expired")
+    digest = hmac.new(
+        current_app.config["SECRET_KEY"].encode(), f"registration-link:{registration.link_salt}".encode(), "sha256"
+    ).digest()
+    return urlsafe_b64encode(digest).decode().rstrip("=")
+
+
+def _hash_token(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def _give_link(registration: Registration) -> None:
+    registration.link_salt = secrets.token_hex(16)
+    registration.token_hash = _hash_token(private_token(registration))
+
+
+def find_by_token(token: str) -> Registration | None:
+    """The registration whose private link carries `token`, or None (unknown, erased or purged)."""
+    if not token or len(token) > 100:
+        return None
+    return db.session.scalar(select(Registration).where(Registration.token_hash == _hash_token(token)))
+
+
+# --- seats -------------------------------------------------------------------------------
+
+
+def _lock_event(event: Event) -> None:
+    """Serialise seat decisions for this event until the transaction ends (see module docstring).
+    Must come before anything the transaction writes."""
+    start_write_transaction(db.session)
+    db.session.execute(
+        update(Event).where(Event.id == event.id).values(registration_changes=Event.registration_changes + 1)
+    )
+
+
+def capacity(event: Event, mode: AttendanceMode) -> int | None:
+    return event.capacity_onsite if mode is AttendanceMode.ONSITE else event.capacity_online
+
+
+def seats_taken(event: Event, mode: AttendanceMode) -> int:
+    """Confirmed and pending registrations in `mode` (pending ones hold a seat until decided)."""
+    return (
+        db.session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id, Registration.mode == mode, Registration.status.in_(ACTIVE)
+            )
+        )
+        or 0
+    )
+
+
+def _has_seat(event: Event, mode: AttendanceMode, *, exclude: Registration | None = None) -> bool:
+    limit = capacity(event, mode)
+    if limit is None:
+        return True
+    taken = seats_taken(event, mode)
+    if exclude is not None and exclude.status in ACTIVE and exclude.mode is mode:
+        taken -= 1
+    return taken < limit
+
+
+def offered_modes(event: Event) -> list[AttendanceMode]:
+    if event.format is EventFormat.HYBRID:
+        return [AttendanceMode.ONSITE, AttendanceMode.ONLINE]
+    return [AttendanceMode.ONLINE if event.format is EventFormat.ONLINE else AttendanceMode.ONSITE]
+
+
+def waitlist_position(registration: Registration) -> int | None:
+    """1 for the first person waiting in the registration's mode; None when not waiting."""
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        return None
+    ahead = db.session.scalar(
+        select(func.count()).where(
+            Registration.event_id == registration.event_id,
+            Registration.mode == registration.mode,
+            Registration.status == RegistrationStatus.WAITLISTED,
+            Registration.id < registration.id,
+        )
+    )
+    return (ahead or 0) + 1
+
+
+def promote_waiting(event: Event, *, now: datetime | None = None) -> list[Registration]:
+    """Give free seats to the first people on the waiting list, in order, and tell them.
+    The caller holds the event lock and commits."""
+    promoted: list[Registration] = []
+    for mode in offered_modes(event):
+        while _has_seat(event, mode):
+            first = db.session.scalar(
+                select(Registration)
+                .where(
+                    Registration.event_id == event.id,
+                    Registration.mode == mode,
+                    Registration.status == RegistrationStatus.WAITLISTED,
+                )
+                .order_by(Registration.id)
+                .limit(1)
+            )
+            if first is None:
+                break
+            _seat(first, now=now)
+            db.session.flush()
+            emails.queue_promoted(first)
+            promoted.append(first)
+    return promoted
+
+
+def _seat(registration: Registration, *, now: datetime | None = None) -> None:
+    if registration.event.requires_approval:
+        registration.status = RegistrationStatus.PENDING
+    else:
+        registration.status = RegistrationStatus.CONFIRMED
+        registration.confirmed_at = now or utcnow()
+
+
+# --- registering -------------------------------------------------------------------------
+
+
+def ensure_open(event: Event, *, now: datetime | None = None) -> None:
+    """Raise `RegistrationClosed` with the reason a person may not register now."""
+    now = now or utcnow()
+    if event.status is EventStatus.CANCELLED:
+        raise RegistrationClosed(_("This event is cancelled."))
+    if event.status is EventStatus.POSTPONED:
+        raise RegistrationClosed(_("This event is postponed; registration will reopen with the new date."))
+    if event.status is not EventStatus.PUBLISHED or event.ends_at <= now:
+        raise RegistrationClosed(_("Registration is closed: this event is not open to registration."))
+    if event.registration_opens_at and now < event.registration_opens_at:
+        raise RegistrationClosed(_("Registration has not opened yet."))
+    if event.registration_closes_at and now >= event.registration_closes_at:
+        raise RegistrationClosed(_("Registration has closed."))
+
+
+def _check(event: Event, data: RegistrationInput, *, by_organiser: bool) -> tuple[str, AttendanceMode]:
+    errors = FieldErrors()
+    errors.require("name", data.name, _("Give your name."), max_length=200)
+    email = data.email.strip()
+    if not is_email(email) or len(email) > 254:
+        errors.add("email", _("Give a valid e-mail address, such as name@example.org."))
+    errors.limit("organisation", data.organisation, 200)
+    errors.limit("organisation_city", data.organisation_city, 120)
+    errors.limit("function_role", data.function_role, 200)
+    errors.limit("access_needs", data.access_needs, 2000)
+    if data.organisation_country and not geo.is_country(data.organisation_country):
+        errors.add("organisation_country", _("Choose a country from the list."))
+    groups = {g.code for g in event.project.stakeholder_groups}
+    if data.stakeholder_group and data.stakeholder_group not in groups:
+        errors.add("stakeholder_group", _("Choose a group from the list."))
+    modes = offered_modes(event)
+    mode = data.mode or (modes[0] if len(modes) == 1 else None)
+    if mode is None:
+        errors.add("mode", _("Choose whether you will attend on site or online."))
+    elif mode not in modes:
+        errors.add("mode", _("This event cannot be attended %(mode)s.", mode=mode.label.lower()))
+    if not by_organiser and not data.privacy_acknowledged:
+        errors.add("privacy_acknowledged", _("Please confirm that you have read the privacy notice."))
+    errors.raise_if_any()
+    return email, mode  # type: ignore[return-value]
+
+
+def _record_consents(registration: Registration, data: RegistrationInput, version: int | None) -> None:
+    answers = {
+        ConsentPurpose.PRIVACY_NOTICE: data.privacy_acknowledged,
+        ConsentPurpose.PHOTOS: data.consent_photos,
+        ConsentPurpose.ATTENDEE_LIST: data.consent_attendee_list,
+        ConsentPurpose.NEWS: data.consent_news,
+    }
+    for purpose, given in answers.items():
+        registration.consents.append(Consent(purpose=purpose, given=bool(given), privacy_notice_version=version))
+
+
+def _existing(event: Event, email: str) -> Registration | None:
+    return db.session.scalar(
+        select(Registration).where(Registration.event_id == event.id, func.lower(Registration.email) == email.lower())
+    )
+
+
+def register(
+    event: Event,
+    data: RegistrationInput,
+    *,
+    actor: User | None = None,
+    source: str = "form",
+    now: datetime | None = None,
+) -> RegistrationOutcome:
+    """Register a person: confirmed while seats last in their mode, then waitlisted (or
+    pending when the event needs approval). A second registration with the same
+    address creates nothing and re-sends the private link.
+
+    An organiser (`actor` given) may add people outside the registration window.
+    Raises `ValidationFailed`, `RegistrationClosed`."""
+    now = now or utcnow()
+    by_organiser = actor is not None
+    if by_organiser:
+        if event.status in (EventStatus.DRAFT, EventStatus.CANCELLED):
+            raise RegistrationClosed(_("People can be added only to a published event."))
+    else:
+        ensure_open(event, now=now)
+    email, mode = _check(event, data, by_organiser=by_organiser)
+
+    _lock_event(event)
+    existing = _existing(event, email)
+    if existing is not None:
+        emails.queue_link_again(existing)
+        db.session.commit()
+        return RegistrationOutcome(existing, created=False)
+
+    notice = event.project.current_privacy_notice
+    registration = Registration(
+        event=event,
+        mode=mode,
+        status=RegistrationStatus.WAITLISTED,
+        name=data.name.strip(),
+        email=email,
+        organisation=data.organisation.strip(),
+        organisation_city=data.organisation_city.strip(),
+        organisation_country=data.organisation_country.upper(),
+        function_role=data.function_role.strip(),
+        stakeholder_group=data.stakeholder_group,
+        is_partner_staff=data.is_partner_staff,
+        access_needs=data.access_needs.strip(),
+        language=data.language,
+        source=source,
+        created_at=now,
+    )
+    if _has_seat(event, mode):
+        _seat(registration, now=now)
+    _give_link(registration)
+    if not by_organiser:
+        _record_consents(registration, data, notice.version if notice else None)
+    db.session.add(registration)
+    try:
+        db.session.flush()
+    except IntegrityError:
+        # The same address registered in a parallel request a moment ago.
+        db.session.rollback()
+        existing = _existing(event, email)
+        if existing is None:
+            raise
+        emails.queue_link_again(existing)
+        db.session.commit()
+        return RegistrationOutcome(existing, created=False)
+    emails.queue_registered(registration)
+    db.session.commit()
+    return RegistrationOutcome(registration, created=True)
+
+
+# --- changes by the attendee or the organiser --------------------------------------------
+
+
+@dataclass
+class DetailsInput:
+    name: str
+    organisation: str = ""
+    organisation_city: str = ""
+    organisation_country: str = ""
+    function_role: str = ""
+    stakeholder_group: str = ""
+    is_partner_staff: bool = False
+    access_needs: str = ""
+
+
+def _ensure_changeable(registration: Registration) -> None:
+    if registration.is_erased:
+        raise InvalidTransition(_("This registration has been erased."))
+
+
+def update_details(registration: Registration, data: DetailsInput, *, actor: User | None = None) -> Registration:
+    """Correct a registration's personal details (not the e-mail, which identifies it)."""
+    _ensure_changeable(registration)
+    _check(
+        registration.event,
+        RegistrationInput(
+            name=data.name,
+            email=registration.email or "",
+            organisation=data.organisation,
+            organisation_city=data.organisation_city,
+            organisation_country=data.organisation_country,
+            function_role=data.function_role,
+            stakeholder_group=data.stakeholder_group,
+            mode=registration.mode,
+            access_needs=data.access_needs,
+        ),
+        by_organiser=True,
+    )
+    registration.name = data.name.strip()
+    registration.organisation = data.organisation.strip()
+    registration.organisation_city = data.organisation_city.strip()
+    registration.organisation_country = data.organisation_country.upper()
+    registration.function_role = data.function_role.strip()
+    registration.stakeholder_group = data.stakeholder_group
+    registration.is_partner_staff = data.is_partner_staff
+    registration.access_needs = data.access_needs.strip()
+    db.session.commit()
+    return registration
+
+
+def switch_mode(registration: Registration, mode: AttendanceMode, *, actor: User | None = None) -> Registration:
+    """Move to the other mode of a hybrid event if it has a seat; the seat left behind
+    goes to the first person waiting for it. Raises `DomainError` when full."""
+    _ensure_changeable(registration)
+    event = registration.event
+    if mode not in offered_modes(event):
+        raise DomainError(_("This event cannot be attended %(mode)s.", mode=mode.label.lower()), field="mode")
+    if mode is registration.mode:
+        return registration
+    if registration.status not in (*ACTIVE, RegistrationStatus.WAITLISTED):
+        raise InvalidTransition(_("Only an active registration can change how it attends."))
+    _lock_event(event)
+    if registration.status in ACTIVE and not _has_seat(event, mode):
+        db.session.rollback()
+        raise DomainError(_("There is no free seat %(mode)s.", mode=mode.label.lower()), code="full", field="mode")
+    registration.mode = mode
+    db.session.flush()
+    promote_waiting(event)
+    emails.queue_mode_changed(registration)
+    db.session.commit()
+    return registration
+
+
+def cancel_registration(registration: Registration, *, actor: User | None = None, reason: str = "") -> Registration:
+    """Cancel; a freed seat goes to the first person waiting in that mode, who is told."""
+    _ensure_changeable(registration)
+    if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
+        return registration
+    _lock_event(registration.event)
+    registration.status = RegistrationStatus.CANCELLED
+    registration.cancelled_at = utcnow()
+    db.session.flush()
+    promote_waiting(registration.event)
+    emails.queue_cancelled(registration, by_organiser=actor is not None)
+    db.session.commit()
+    return registration
+
+
+def approve(registration: Registration, *, actor: User | None = None) -> Registration:
+    if registration.status is not RegistrationStatus.PENDING:
+        raise InvalidTransition(_("Only a registration awaiting approval can be approved."))
+    registration.status = RegistrationStatus.CONFIRMED
+    registration.confirmed_at = utcnow()
+    emails.queue_approved(registration)
+    db.session.commit()
+    return registration
+
+
+def decline(registration: Registration, *, actor: User | None = None, reason: str = "") -> Registration:
+    if registration.status is not RegistrationStatus.PENDING:
+        raise InvalidTransition(_("Only a registration awaiting approval can be declined."))
+    _lock_event(registration.event)
+    registration.status = RegistrationStatus.DECLINED
+    db.session.flush()
+    promote_waiting(registration.event)
+    emails.queue_declined(registration, reason=reason)
+    db.session.commit()
+    return registration
+
+
+def move_from_waitlist(registration: Registration, *, actor: User | None = None) -> Registration:
+    """An organiser gives a waiting person a seat, even beyond capacity."""
+    if registration.status is not RegistrationStatus.WAITLISTED:
+        raise InvalidTransition(_("This person is not on the waiting list."))
+    _lock_event(registration.event)
+    _seat(registration)
+    emails.queue_promoted(registration)
+    db.session.commit()
+    return registration
+
+
+def capacity_changed(event: Event) -> list[Registration]:
+    """After capacity grew, seat people from the waiting list. Returns those promoted."""
+    _lock_event(event)
+    promoted = promote_waiting(event)
+    db.session.commit()
+    return promoted
+
+
+def resend_confirmation(registration: Registration, *, actor: User | None = None) -> None:
+    _ensure_changeable(registration)
+    emails.queue_link_again(registration)
+    db.session.commit()
+
+
+# --- the person's rights -----------------------------------------------------------------
+
+
+def personal_data(registration: Registration) -> dict[str, object]:
+    """Everything stored about the person, for the "download my data" button."""
+    event = registration.event
+    return {
+        "event": {"title": event.title, "starts_at": event.starts_at.isoformat(), "timezone": event.timezone},
+        "registration": {
+            "status": registration.status.value,
+            "mode": registration.mode.value,
+            "name": registration.name,
+            "email": registration.email,
+            "organisation": registration.organisation,
+            "organisation_city": registration.organisation_city,
+            "organisation_country": registration.organisation_country,
+            "function_role": registration.function_role,
+            "stakeholder_group": registration.stakeholder_group,
+            "is_partner_staff": registration.is_partner_staff,
+            "access_needs": registration.access_needs,
+            "language": registration.language,
+            "registered_at": registration.created_at.isoformat(),
+            "confirmed_at": registration.confirmed_at.isoformat() if registration.confirmed_at else None,
+            "cancelled_at": registration.cancelled_at.isoformat() if registration.cancelled_at else None,
+        },
+        "consents": [
+            {
+                "purpose": c.purpose.value,
+                "given": c.given,
+                "privacy_notice_version": c.privacy_notice_version,
+                "recorded_at": c.recorded_at.isoformat(),
+            }
+            for c in registration.consents
+        ],
+    }
+
+
+def erase_registration(registration: Registration, *, actor: User | None = None) -> Registration:
+    """Remove the person's data, keep an anonymous record (status, mode, country, group,
+    partner flag) so counts stay right. An active seat is released first. Unsent mail
+    to the person is dropped; the private link stops working."""
+    from seminar_app.enums import OutboxStatus
+    from seminar_app.mail.models import OutboxMessage
+
+    _ensure_changeable(registration)
+    if registration.status in (*ACTIVE, RegistrationStatus.WAITLISTED):
+        _lock_event(registration.event)
+        registration.status = RegistrationStatus.CANCELLED
+        registration.cancelled_at = utcnow()
+        db.session.flush()
+        promote_waiting(registration.event)
+    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)):
+        if message.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED):
+            db.session.delete(message)
+        else:
+            message.to_address, message.to_name = "erased", ""
+            message.body_text = message.body_html = ""
+    registration.name = ""
+    registration.email = None
+    registration.organisation = ""
+    registration.organisation_city = ""
+    registration.function_role = ""
+    registration.access_needs = ""
+    registration.link_salt = None
+    registration.token_hash = None
+    registration.erased_at = utcnow()
+    db.session.commit()
+    return registration
