@@ -32,6 +32,9 @@ class ValidationFailed(DomainError):
         super().__init__(message)
         self.errors = errors
 
+    def __str__(self) -> str:
+        return f"{self.message} {self.errors}"
+
 
 class NotAllowed(DomainError):
     code = "forbidden"

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, request
+from flask import Flask, current_app, has_request_context, request
 from flask_babel import get_locale
 
 from seminar_app import geo, timefmt
@@ -27,5 +27,7 @@ def init_app(app: Flask) -> None:
         return {
             "interface_languages": current_app.config["LANGUAGES"],
             "current_locale": str(get_locale()),
-            "current_path": request.full_path if request.query_string else request.path,
+            "current_path": (request.full_path if request.query_string else request.path)
+            if has_request_context()
+            else "/",
         }

@@ -26,6 +26,7 @@ from seminar_app.events import services as event_services
 from seminar_app.events.models import Event
 from seminar_app.extensions import cache, db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+from seminar_app.projects.services import default_stakeholder_groups
 from seminar_app.timefmt import to_utc
 
 PASSWORD = "correct horse battery staple"
@@ -127,6 +128,7 @@ def make_project(app: Flask) -> Callable[..., Project]:
         values.update(overrides)
         project = Project(**values)
         project.privacy_notices.append(PrivacyNotice(version=1, text="We process your data to run the seminar."))
+        project.stakeholder_groups = default_stakeholder_groups()
         project.results.extend(
             [
                 ProjectResult(code="PR1", title="State of the Art report", work_package="WP2"),

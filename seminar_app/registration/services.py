@@ -391,9 +391,9 @@ def switch_mode(registration: Registration, mode: AttendanceMode, *, actor: User
         db.session.rollback()
         raise DomainError(_("There is no free seat %(mode)s.", mode=mode.label.lower()), code="full", field="mode")
     registration.mode = mode
+    emails.queue_mode_changed(registration)
     db.session.flush()
     promote_waiting(event)
-    emails.queue_mode_changed(registration)
     db.session.commit()
     return registration
 
@@ -406,9 +406,9 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
     _lock_event(registration.event)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
+    emails.queue_cancelled(registration, by_organiser=actor is not None)
     db.session.flush()
     promote_waiting(registration.event)
-    emails.queue_cancelled(registration, by_organiser=actor is not None)
     db.session.commit()
     return registration
 
@@ -428,9 +428,9 @@ def decline(registration: Registration, *, actor: User | None = None, reason: st
         raise InvalidTransition(_("Only a registration awaiting approval can be declined."))
     _lock_event(registration.event)
     registration.status = RegistrationStatus.DECLINED
+    emails.queue_declined(registration, reason=reason)
     db.session.flush()
     promote_waiting(registration.event)
-    emails.queue_declined(registration, reason=reason)
     db.session.commit()
     return registration
 
