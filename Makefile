@@ -51,7 +51,8 @@ format: setup-dev
 	$(BIN)/ruff check --fix .
 
 bench: setup-dev
-	$(BIN)/python bench/pages.py
+	PYTHONPATH=. $(BIN)/python bench/pages.py
+	PYTHONPATH=. $(BIN)/python bench/registration.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -64,9 +64,12 @@ def serve(app_spec: str, env: dict[str, str]) -> tuple[subprocess.Popen[bytes], 
     return proc, base
 
 
-def wrk(url: str, seconds: int, connections: int) -> float:
+def wrk(url: str, seconds: int, connections: int, script: str | None = None) -> float:
+    command = ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url]
+    if script:
+        command[1:1] = ["-s", script]
     out = subprocess.run(
-        ["wrk", "-t", "2", "-c", str(connections), "-d", f"{seconds}s", url],
+        command,
         capture_output=True,
         text=True,
         check=True,

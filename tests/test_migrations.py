@@ -55,3 +55,30 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         upgrade()
         assert "event" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_projects_that_existed_before_registration_get_the_default_stakeholder_groups(empty_database_url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0001")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
+                    " disclaimer, default_language, created_at) VALUES ('Old project', 'OLD', 'old', '', '', '', '',"
+                    " 'en', CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO partner (project_id, name, short_name, country, city, timezone, default_language,"
+                    " contact_email) VALUES (1, 'P', 'P', 'PT', '', 'Europe/Lisbon', 'pt', 'p@example.org')"
+                )
+            )
+        upgrade()
+        with db.engine.connect() as conn:
+            codes = conn.execute(text("SELECT code FROM stakeholder_group ORDER BY position")).scalars().all()
+        assert codes[:2] == ["researchers", "law_enforcement"] and "prison_probation" in codes and len(codes) == 7
+        downgrade(revision="0001")
+        assert "stakeholder_group" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()

@@ -1,0 +1,113 @@
+"""Registrations per second through the JSON API, against a minimal insert-one-row app.
+
+Both run under gunicorn with 2 workers on PostgreSQL and are loaded by wrk with the
+same POST body shape (a fresh e-mail address per request) in the same run, so the
+ratio holds on a noisy machine. Rate limits are switched off for the measurement;
+mail stays in the outbox (MAIL_DELIVERY=worker), as in a production deployment.
+
+    .venv/bin/python bench/registration.py [--seconds 10] [--connections 8]
+
+The bar: registration at >= 1/20 of the insert app's requests per second.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import tempfile
+
+from bench.pages import BIN, DEFAULT_DB, ROOT, ensure_database, serve, wrk
+
+LUA = r"""
+local counter = 0
+local thread_id = 0
+local threads = {}
+function setup(thread)
+  thread:set("thread_id", #threads + 1)
+  table.insert(threads, thread)
+end
+request = function()
+  counter = counter + 1
+  local body = string.format(
+    '{"name": "Bench Person %d-%d", "email": "bench-%d-%d-%d@example.org", "privacy_acknowledged": true,'
+    .. ' "mode": "online", "organisation": "Bench Org"}', thread_id, counter, os.time(), thread_id, counter)
+  return wrk.format("POST", nil, {["Content-Type"] = "application/json"}, body)
+end
+"""
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--seconds", type=int, default=10)
+    parser.add_argument("--connections", type=int, default=8)
+    args = parser.parse_args()
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is needed: apt-get install wrk")
+
+    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
+    ensure_database(db_url)
+    env = {
+        **os.environ,
+        "DATABASE_URL": db_url,
+        "SEMINAR_CONFIG": "production",
+        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+        "RATELIMIT_ENABLED": "0",
+        "MAIL_DELIVERY": "worker",
+        "FLASK_APP": "seminar_app",
+        "PYTHONPATH": str(ROOT),
+    }
+    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
+    subprocess.run([str(BIN / "flask"), "demo-data"], cwd=ROOT, env=env, check=True, capture_output=True)
+
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        event_id = conn.execute(
+            text(
+                "SELECT id FROM event WHERE status = 'published' AND format <> 'in_person' AND ends_at > now() "
+                "ORDER BY starts_at LIMIT 1"
+            )
+        ).scalar_one()
+        # Unlimited online seats and an open window, so every request is a full registration.
+        conn.execute(
+            text(
+                "UPDATE event SET capacity_online = NULL, registration_opens_at = NULL, "
+                "registration_closes_at = NULL, requires_approval = false WHERE id = :id"
+            ),
+            {"id": event_id},
+        )
+    engine.dispose()
+
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
+        script.write(LUA)
+    results: dict[str, float] = {}
+    reference, base = serve("bench.insert_app:app", env)
+    try:
+        results["insert one row"] = wrk(f"{base}/insert", args.seconds, args.connections, script.name)
+    finally:
+        reference.send_signal(signal.SIGTERM)
+        reference.wait()
+    app, base = serve("seminar_app:create_app()", env)
+    try:
+        url = f"{base}/api/v1/events/{event_id}/registrations"
+        results["registration (API)"] = wrk(url, args.seconds, args.connections, script.name)
+    finally:
+        app.send_signal(signal.SIGTERM)
+        app.wait()
+    os.unlink(script.name)
+
+    ref = results["insert one row"]
+    print(f"gunicorn -w 2, wrk -t 2 -c {args.connections} -d {args.seconds}s, PostgreSQL")
+    print(f"{'request':<24}{'req/s':>10}{'ratio to insert':>18}")
+    for name, rps in results.items():
+        print(f"{name:<24}{rps:>10.0f}{'1/' + format(ref / rps, '.1f'):>18}")
+    ratio = ref / results["registration (API)"]
+    print(f"registration bar (<= 1/20): {'met' if ratio <= 20 else 'NOT met'} (1/{ratio:.1f})")
+
+
+if __name__ == "__main__":
+    main()
