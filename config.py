@@ -7,6 +7,7 @@ unless a config object is passed in explicitly.
 from __future__ import annotations
 
 import os
+import tempfile
 from pathlib import Path
 
 BASE_DIR = Path(__file__).resolve().parent
@@ -56,10 +57,23 @@ class Config:
     MAIL_USERNAME = os.environ.get("MAIL_USERNAME")
     MAIL_PASSWORD = os.environ.get("MAIL_PASSWORD")
     MAIL_DEFAULT_SENDER = os.environ.get("MAIL_DEFAULT_SENDER", "seminar_app <no-reply@localhost>")
+    # "smtp" delivers through MAIL_SERVER; "file" writes .eml files to MAIL_FILE_DIR (the default
+    # when no MAIL_SERVER is configured, so a new install can read what attendees would get).
+    MAIL_BACKEND = os.environ.get("MAIL_BACKEND") or ("smtp" if os.environ.get("MAIL_SERVER") else "file")
+    MAIL_FILE_DIR = os.environ.get("MAIL_FILE_DIR", str(INSTANCE_DIR / "mail"))
+    # "inline": the web process delivers a request's new mail after the response; "worker":
+    # only `flask mail send` / `flask mail worker` deliver.
+    MAIL_DELIVERY = os.environ.get("MAIL_DELIVERY", "inline")
+    MAIL_MAX_ATTEMPTS = int(os.environ.get("MAIL_MAX_ATTEMPTS", "8"))
+    # A claim older than this means its sender died; keep it above a batch's worst delivery time.
+    MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
+    MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
 
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
+    # Per client address, shared by the registration form and the JSON API.
+    REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute")
 
     # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
     PASSWORD_HASH_METHOD = "scrypt"
@@ -92,6 +106,8 @@ class TestConfig(Config):
     SERVER_NAME = None
     PASSWORD_HASH_METHOD = "pbkdf2:sha256:1000"
     CACHE_TYPE = "SimpleCache"
+    MAIL_BACKEND = "file"
+    MAIL_FILE_DIR = str(Path(tempfile.gettempdir()) / "seminar_app-test-mail")
 
 
 class ProductionConfig(Config):

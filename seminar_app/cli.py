@@ -15,6 +15,7 @@ from seminar_app.accounts.services import UserInput, create_user
 from seminar_app.enums import Role
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
+from seminar_app.mail.cli import mail_cli
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
@@ -28,7 +29,15 @@ users_cli = AppGroup("users", help="List user accounts.")
 
 def init_app(app: Flask) -> None:
     """Register the command groups of every area."""
-    for command in (create_user_command, demo_data_command, projects_cli, partners_cli, results_cli, users_cli):
+    for command in (
+        create_user_command,
+        demo_data_command,
+        projects_cli,
+        partners_cli,
+        results_cli,
+        users_cli,
+        mail_cli,
+    ):
         app.cli.add_command(command)
 
 

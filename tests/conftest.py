@@ -286,3 +286,83 @@ def make_speaker(app: Flask) -> Callable[..., Speaker]:
 def local(event_tz: str, naive: datetime) -> datetime:
     """Helper for assertions: a naive wall-clock time in `event_tz` as a UTC instant."""
     return to_utc(naive, event_tz)
+
+
+# --- smtp: a real SMTP server on loopback (added for the mail sender tests) -------------
+
+
+class SmtpServer:
+    """An aiosmtpd server on 127.0.0.1 that keeps what it receives, parsed by the email package.
+
+    `down()` stops it (connections are refused), `up()` starts it again on the same port;
+    `refuse_code = 451` answers DATA with a temporary failure; `delay` makes each DATA slow.
+    A message is recorded when its DATA arrives, before the delay and the reply.
+    """
+
+    def __init__(self) -> None:
+        import socket
+
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port: int = probe.getsockname()[1]
+        self.host = "127.0.0.1"
+        self.messages: list[Any] = []
+        self.refuse_code: int | None = None
+        self.delay = 0.0
+        self._controller: Any = None
+
+    async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
+        import asyncio
+        from email import message_from_bytes, policy
+
+        if self.refuse_code:
+            return f"{self.refuse_code} Try again later"
+        self.messages.append(message_from_bytes(envelope.original_content, policy=policy.default))
+        if self.delay:
+            await asyncio.sleep(self.delay)
+        return "250 Message accepted for delivery"
+
+    def up(self) -> None:
+        from aiosmtpd.controller import Controller
+
+        if self._controller is None:
+            self._controller = Controller(self, hostname=self.host, port=self.port)
+            self._controller.start()
+
+    def down(self) -> None:
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def message_ids(self) -> list[str]:
+        return [str(m["Message-ID"]) for m in self.messages]
+
+    def wait_for(self, count: int, timeout: float = 15.0) -> bool:
+        import time
+
+        deadline = time.monotonic() + timeout
+        while len(self.messages) < count and time.monotonic() < deadline:
+            time.sleep(0.02)
+        return len(self.messages) >= count
+
+
+@pytest.fixture
+def smtp(app: Flask) -> Iterator[SmtpServer]:
+    """A running SMTP server, with the app's mail settings pointed at it for the test."""
+    server = SmtpServer()
+    server.up()
+    keys = ("MAIL_BACKEND", "MAIL_SERVER", "MAIL_PORT", "MAIL_USE_TLS", "MAIL_USE_SSL", "MAIL_USERNAME")
+    saved = {key: app.config.get(key) for key in keys}
+    app.config.update(
+        MAIL_BACKEND="smtp",
+        MAIL_SERVER=server.host,
+        MAIL_PORT=server.port,
+        MAIL_USE_TLS=False,
+        MAIL_USE_SSL=False,
+        MAIL_USERNAME=None,
+    )
+    try:
+        yield server
+    finally:
+        app.config.update(saved)
+        server.down()
