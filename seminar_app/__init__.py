@@ -119,5 +119,7 @@ _BLUEPRINT_PREFIXES = {
 def _register_blueprints(app: Flask) -> None:
     for area, prefix in _BLUEPRINT_PREFIXES.items():
         importlib.import_module(f"seminar_app.{area}.routes")
+        if area == "registration":
+            importlib.import_module("seminar_app.registration.manage_routes")
         app.register_blueprint(importlib.import_module(f"seminar_app.{area}").bp, url_prefix=prefix)
     csrf.exempt(importlib.import_module("seminar_app.api").bp)

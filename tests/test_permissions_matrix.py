@@ -15,10 +15,12 @@ from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
-from seminar_app.enums import EventStatus, Role
+from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus, Role
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
+from seminar_app.mail.services import queue_mail
 from seminar_app.projects.models import Partner, PrivacyNotice, ProjectResult
+from seminar_app.registration.models import Registration
 
 SECRET_TITLE = "Confidential seminar of partner A"
 
@@ -32,9 +34,29 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
     event = make_event(partner, status=EventStatus.DRAFT, title=SECRET_TITLE)
     speaker = make_speaker(event, name="Secret Speaker")
     item = make_agenda_item(event, title="Secret agenda item", speakers=[speaker])
+    registration = Registration(
+        event=event,
+        status=RegistrationStatus.PENDING,
+        mode=AttendanceMode.ONSITE,
+        name="Secret Attendee",
+        email="secret.attendee@partner-a.example",
+    )
+    db.session.add(registration)
+    db.session.flush()
+    message = queue_mail(
+        kind="registration_pending",
+        to_address="secret.attendee@partner-a.example",
+        subject="Secret Attendee's registration",
+        body_text="Hello Secret Attendee",
+        event_id=event.id,
+        registration_id=registration.id,
+    )
+    db.session.commit()
     return {
+        "message_id": message.id,
         "event_id": event.id,
         "item_id": item.id,
+        "registration_id": registration.id,
         "speaker_id": speaker.id,
         "project_id": project.id,
         "partner_id": partner.id,
@@ -49,12 +71,13 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
 def _snapshot() -> tuple[Any, ...]:
     counts = tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Event, AgendaItem, Speaker, ProjectResult, Partner, User, PrivacyNotice)
+        for model in (Event, AgendaItem, Speaker, ProjectResult, Partner, User, PrivacyNotice, Registration)
     )
     event = db.session.scalars(select(Event)).first()
     assert event is not None
     roles = tuple(u.role for u in db.session.scalars(select(User)))
-    return (*counts, event.title, event.status, event.starts_at, roles)
+    statuses = tuple(r.status for r in db.session.scalars(select(Registration)))
+    return (*counts, event.title, event.status, event.starts_at, roles, statuses)
 
 
 def _id_taking_rules(app) -> list[Any]:  # type: ignore[no-untyped-def]
@@ -89,7 +112,14 @@ def test_outsiders_never_see_or_change_another_partners_data(
                 assert "/login" in response.headers["Location"], f"{method} {url}"
             else:
                 assert status in (403, 404), f"{method} {url} answered {status} to {outsider}"
-            for secret in (SECRET_TITLE, "Secret Speaker", "Secret agenda item", "Owner of partner A"):
+            for secret in (
+                SECRET_TITLE,
+                "Secret Speaker",
+                "Secret agenda item",
+                "Owner of partner A",
+                "Secret Attendee",
+                "secret.attendee@partner-a.example",
+            ):
                 assert secret not in page, f"{method} {url} showed {secret!r} to {outsider}"
 
     db.session.expire_all()

@@ -10,6 +10,7 @@ from typing import Any
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
+    BooleanField,
     DateTimeLocalField,
     HiddenField,
     IntegerField,
@@ -78,6 +79,8 @@ class EventForm(FlaskForm):
         _l("Registration closes (local time in the chosen time zone)"), required=False
     )
 
+    requires_approval = BooleanField(_l("Registrations need my approval"))
+
     target_audiences = MultiCheckboxField(_l("Target audiences"), choices=select_choices(TargetAudience.choices()))
     objective = TextAreaField(_l("Objective"), validators=[Length(max=500)], render_kw={"rows": 2})
     result_ids = MultiCheckboxField(_l("Project results presented"), coerce=int)
@@ -124,6 +127,7 @@ class EventForm(FlaskForm):
             capacity_online=self.capacity_online.data,
             registration_opens_local=self.registration_opens_local.data,
             registration_closes_local=self.registration_closes_local.data,
+            requires_approval=bool(self.requires_approval.data),
             target_audiences=list(self.target_audiences.data or []),
             objective=self.objective.data or "",
             outcome=self.outcome.data or "",

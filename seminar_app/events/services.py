@@ -51,6 +51,7 @@ class EventInput:
     capacity_online: int | None = None
     registration_opens_local: datetime | None = None
     registration_closes_local: datetime | None = None
+    requires_approval: bool = False
     target_audiences: list[str] = field(default_factory=list)
     objective: str = ""
     outcome: str = ""
@@ -85,6 +86,7 @@ class EventInput:
             registration_closes_local=to_local(event.registration_closes_at, tz)
             if event.registration_closes_at
             else None,
+            requires_approval=event.requires_approval,
             target_audiences=list(event.target_audiences or []),
             objective=event.objective,
             outcome=event.outcome,
@@ -222,6 +224,7 @@ def _apply(event: Event, data: EventInput, checked: _Checked, partner: Partner) 
     event.capacity_online = data.capacity_online if online else None
     event.registration_opens_at = checked.opens_at
     event.registration_closes_at = checked.closes_at
+    event.requires_approval = data.requires_approval
     event.target_audiences = list(dict.fromkeys(data.target_audiences))
     event.objective = data.objective.strip()
     event.outcome = data.outcome
@@ -242,7 +245,8 @@ def create_event(partner: Partner, data: EventInput, *, actor: User | None = Non
 
 def update_event(event: Event, data: EventInput, *, actor: User | None = None) -> Event:
     """Change an event's details. Agenda items move with the start, keeping their offsets;
-    if an item would then fall outside the event the change is refused.
+    if an item would then fall outside the event the change is refused. When a capacity
+    grows, the first people on its waiting list get the new seats and are told by e-mail.
     Raises `ValidationFailed`, `InvalidTransition` for cancelled or delivered events."""
     if event.status in (EventStatus.CANCELLED, EventStatus.DELIVERED):
         raise InvalidTransition(_("A cancelled or delivered event can no longer be edited."))
@@ -263,10 +267,23 @@ def update_event(event: Event, data: EventInput, *, actor: User | None = None) -
     for item in event.agenda_items:
         item.starts_at += shift
         item.ends_at += shift
+    before = (event.capacity_onsite, event.capacity_online)
     _apply(event, data, checked, event.partner)
     event.slug = checked.slug or event.slug
     db.session.commit()
+    if any(_grew(old, new) for old, new in zip(before, (event.capacity_onsite, event.capacity_online), strict=True)):
+        # Imported here: registration.services imports the events package.
+        from seminar_app.registration.services import capacity_changed
+
+        capacity_changed(event)
     return event
+
+
+def _grew(old: int | None, new: int | None) -> bool:
+    """Whether a capacity (None: no limit) now offers more seats than before."""
+    if old is None:
+        return False
+    return new is None or new > old
 
 
 def duplicate_event(event: Event, new_start_local: datetime, *, actor: User | None = None) -> Event:

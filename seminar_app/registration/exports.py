@@ -1,0 +1,170 @@
+"""An event's registration list as CSV and XLSX, for the organiser who holds the data.
+
+Both formats carry the same rows, and every cell goes through `neutralise`: names and
+organisations are typed by the public, and a spreadsheet would run a cell such as
+"=HYPERLINK(...)" as a formula when the organiser opens the file.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Iterable, Sequence
+
+from flask_babel import gettext as _
+from openpyxl import Workbook
+from openpyxl.cell import WriteOnlyCell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+from openpyxl.styles import Font
+from openpyxl.utils import get_column_letter
+
+from seminar_app import geo
+from seminar_app.accounts.models import User
+from seminar_app.enums import ConsentPurpose, RegistrationStatus, Role
+from seminar_app.events.models import Event
+from seminar_app.projects.models import Partner
+from seminar_app.registration.queries import RegistrationRow, registration_rows
+from seminar_app.timefmt import to_local, zone_label
+
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def may_see_personal_data(user: User, partner: Partner) -> bool:
+    """Whether `user` may see the names and contacts of `partner`'s attendees: administrators
+    and the people who act for that partner. Project managers are not included: they will
+    need an explicit grant (not built yet), and see only counts until then."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
+
+
+def neutralise(value: str) -> str:
+    """The text a spreadsheet shows as text: a leading quote stops it from being read as a formula."""
+    return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
+
+
+def columns() -> list[tuple[str, int]]:
+    """Header and XLSX width (in characters) of every column, in order."""
+    return [
+        (_("Name"), 28),
+        (_("E-mail"), 32),
+        (_("Organisation"), 30),
+        (_("City"), 18),
+        (_("Country"), 18),
+        (_("Function or role"), 24),
+        (_("Stakeholder group"), 26),
+        (_("Attends"), 10),
+        (_("Status"), 24),
+        (_("Partner staff"), 12),
+        (_("Registered at"), 36),
+        (_("Consent: photos and recording"), 16),
+        (_("Consent: name on attendee list"), 16),
+        (_("Consent: news about the project"), 16),
+        (_("Access needs"), 40),
+    ]
+
+
+def _yes_no(value: bool) -> str:
+    return _("Yes") if value else _("No")
+
+
+def _status(row: RegistrationRow) -> str:
+    registration = row.registration
+    if registration.status is RegistrationStatus.WAITLISTED and row.waitlist_position:
+        return _("On the waiting list (number %(position)d)", position=row.waitlist_position)
+    return registration.status.label
+
+
+def _consent(row: RegistrationRow, purpose: ConsentPurpose) -> str:
+    registration = row.registration
+    if registration.is_erased:
+        return ""
+    if not registration.consents:
+        # People added by an organiser were never asked.
+        return _("Not asked")
+    return _yes_no(registration.consent_given(purpose))
+
+
+def _registered_at(event: Event, row: RegistrationRow) -> str:
+    moment = row.registration.created_at
+    return f"{to_local(moment, event.timezone):%Y-%m-%d %H:%M} ({zone_label(moment, event.timezone)})"
+
+
+def export_row(event: Event, row: RegistrationRow) -> list[str]:
+    """One registration as the cells of an export row (not yet neutralised)."""
+    r = row.registration
+    erased = r.is_erased
+    return [
+        _("Erased") if erased else r.name,
+        "" if erased else r.email or "",
+        r.organisation,
+        r.organisation_city,
+        geo.country_name(r.organisation_country) if r.organisation_country else "",
+        r.function_role,
+        row.group_label,
+        r.mode.label,
+        _status(row),
+        _yes_no(r.is_partner_staff),
+        _registered_at(event, row),
+        _consent(row, ConsentPurpose.PHOTOS),
+        _consent(row, ConsentPurpose.ATTENDEE_LIST),
+        _consent(row, ConsentPurpose.NEWS),
+        r.access_needs,
+    ]
+
+
+def export_rows(event: Event) -> list[list[str]]:
+    """Every registration of `event`, oldest first, as export rows."""
+    return [export_row(event, row) for row in registration_rows(event, with_consents=True)]
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+    """UTF-8 with a byte-order mark, so that Excel reads accents right; quoted by the csv module."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(h) for h in header])
+    for row in rows:
+        writer.writerow([neutralise(cell) for cell in row])
+    return buffer.getvalue().encode("utf-8-sig")
+
+
+def _xlsx_text(value: str) -> str:
+    # Control characters are not allowed in XLSX; they are dropped before neutralising so
+    # that removing them cannot uncover a formula.
+    return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
+
+
+def to_xlsx(header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[str]], title: str) -> bytes:
+    """A one-sheet workbook written in openpyxl's streaming mode: bold header row, frozen,
+    columns sized for their content."""
+    workbook = Workbook(write_only=True)
+    sheet = workbook.create_sheet(title=title[:31])
+    for index, width in enumerate(widths, start=1):
+        sheet.column_dimensions[get_column_letter(index)].width = width
+    sheet.freeze_panes = "A2"
+    bold = Font(bold=True)
+    header_cells = []
+    for text in header:
+        cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
+        cell.font = bold
+        header_cells.append(cell)
+    sheet.append(header_cells)
+    for row in rows:
+        sheet.append([_xlsx_text(cell) for cell in row])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def csv_export(event: Event) -> bytes:
+    return to_csv([h for h, _width in columns()], export_rows(event))
+
+
+def xlsx_export(event: Event) -> bytes:
+    cols = columns()
+    return to_xlsx([h for h, _w in cols], [w for _h, w in cols], export_rows(event), _("Registrations"))
+
+
+def export_filename(event: Event, extension: str) -> str:
+    """`<event-slug>-registrations-<local start date>.<extension>`."""
+    return f"{event.slug}-registrations-{event.local_start:%Y-%m-%d}.{extension}"

@@ -1,0 +1,171 @@
+"""Read-only views of an event's registrations for the organiser pages, exports and reports.
+
+Each function runs a fixed number of SQL queries, whatever the number of registrations.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import case, func, or_, select
+from sqlalchemy.orm import selectinload
+
+from seminar_app.enums import AttendanceMode, RegistrationStatus
+from seminar_app.events.models import Event
+from seminar_app.extensions import db
+from seminar_app.registration.models import Registration
+from seminar_app.registration.services import ACTIVE, capacity, offered_modes
+
+SORTS = ("name", "organisation", "created", "status")
+_STATUS_ORDER = (
+    RegistrationStatus.PENDING,
+    RegistrationStatus.CONFIRMED,
+    RegistrationStatus.WAITLISTED,
+    RegistrationStatus.CANCELLED,
+    RegistrationStatus.DECLINED,
+)
+
+
+@dataclass
+class ModeSummary:
+    mode: AttendanceMode
+    capacity: int | None
+    by_status: dict[RegistrationStatus, int]
+
+    @property
+    def seats_taken(self) -> int:
+        return sum(self.by_status[s] for s in ACTIVE)
+
+    @property
+    def seats_left(self) -> int | None:
+        """None when the mode has no limit; never below 0 (an organiser may seat people beyond it)."""
+        return None if self.capacity is None else max(self.capacity - self.seats_taken, 0)
+
+
+@dataclass
+class RegistrationSummary:
+    modes: list[ModeSummary]
+    totals: dict[RegistrationStatus, int] = field(default_factory=dict)
+
+    @property
+    def total(self) -> int:
+        return sum(self.totals.values())
+
+
+def summary(event: Event) -> RegistrationSummary:
+    """Registrations per status and mode, with each offered mode's capacity and seats left."""
+    rows = db.session.execute(
+        select(Registration.status, Registration.mode, func.count())
+        .where(Registration.event_id == event.id)
+        .group_by(Registration.status, Registration.mode)
+    ).all()
+    counts = {(status, mode): n for status, mode, n in rows}
+    modes = list(offered_modes(event))
+    # People kept in a mode the event no longer offers (its format changed) still count.
+    modes += [m for m in AttendanceMode if m not in modes and any(mode is m for _, mode in counts)]
+    mode_summaries = [
+        ModeSummary(m, capacity(event, m), {s: counts.get((s, m), 0) for s in _STATUS_ORDER}) for m in modes
+    ]
+    totals = {s: sum(n for (status, _), n in counts.items() if status is s) for s in _STATUS_ORDER}
+    return RegistrationSummary(mode_summaries, totals)
+
+
+@dataclass
+class RegistrationRow:
+    """A registration as the organiser's table and the exports show it."""
+
+    registration: Registration
+    waitlist_position: int | None
+    group_label: str
+
+
+def _waitlist_positions(event: Event) -> dict[int, int]:
+    ids_by_mode = db.session.execute(
+        select(Registration.id, Registration.mode)
+        .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
+        .order_by(Registration.id)
+    ).all()
+    positions: dict[int, int] = {}
+    seen: dict[AttendanceMode, int] = {}
+    for reg_id, mode in ids_by_mode:
+        seen[mode] = seen.get(mode, 0) + 1
+        positions[reg_id] = seen[mode]
+    return positions
+
+
+def registration_rows(
+    event: Event,
+    *,
+    search: str = "",
+    sort: str = "created",
+    descending: bool = False,
+    with_consents: bool = False,
+) -> list[RegistrationRow]:
+    """The event's registrations, filtered by `search` (name, e-mail or organisation, any
+    case) and ordered by `sort` (one of `SORTS`; unknown values sort by registration time).
+    Waiting-list positions count every waiting person, not only those matching the search."""
+    query = select(Registration).where(Registration.event_id == event.id)
+    search = search.strip()
+    if search:
+        query = query.where(
+            or_(
+                Registration.name.icontains(search, autoescape=True),
+                Registration.email.icontains(search, autoescape=True),
+                Registration.organisation.icontains(search, autoescape=True),
+            )
+        )
+    status_rank = case({s: n for n, s in enumerate(_STATUS_ORDER)}, value=Registration.status)
+    keys = {
+        "name": func.lower(Registration.name),
+        "organisation": func.lower(Registration.organisation),
+        "status": status_rank,
+        "created": Registration.created_at,
+    }
+    key = keys.get(sort, Registration.created_at)
+    query = query.order_by(key.desc() if descending else key.asc(), Registration.id)
+    if with_consents:
+        query = query.options(selectinload(Registration.consents))
+    registrations = list(db.session.scalars(query))
+    positions = _waitlist_positions(event)
+    groups = {g.code: g.label for g in event.project.stakeholder_groups}
+    return [
+        RegistrationRow(r, positions.get(r.id), groups.get(r.stakeholder_group, r.stakeholder_group))
+        for r in registrations
+    ]
+
+
+def registration_of_event(event: Event, registration_id: int) -> Registration | None:
+    """The registration with this id if it belongs to `event` (never another event's)."""
+    return db.session.scalar(
+        select(Registration).where(Registration.id == registration_id, Registration.event_id == event.id)
+    )
+
+
+def next_in_line(registration: Registration) -> Registration | None:
+    """Who would get the seat `registration` frees if it were cancelled or declined now:
+    the first person waiting in its mode, if a seat would then be free. Lets pages name
+    who will be told by e-mail before anything is sent."""
+    if registration.status not in ACTIVE:
+        return None
+    event = registration.event
+    limit = capacity(event, registration.mode)
+    if limit is not None:
+        taken = db.session.scalar(
+            select(func.count()).where(
+                Registration.event_id == event.id,
+                Registration.mode == registration.mode,
+                Registration.status.in_(ACTIVE),
+            )
+        )
+        if (taken or 0) - 1 >= limit:
+            return None
+    return db.session.scalar(
+        select(Registration)
+        .where(
+            Registration.event_id == event.id,
+            Registration.mode == registration.mode,
+            Registration.status == RegistrationStatus.WAITLISTED,
+        )
+        .order_by(Registration.id)
+        .limit(1)
+    )
