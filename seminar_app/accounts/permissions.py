@@ -31,6 +31,15 @@ def can_manage_partner(user: User, partner: Partner) -> bool:
     return any(p.id == partner.id for p in user.partners)
 
 
+def may_see_personal_data(user: User, partner: Partner) -> bool:
+    """Whether `user` may see the names and contacts of `partner`'s attendees: administrators
+    and the people who act for that partner. Project managers are not included: they will
+    need an explicit grant (not built yet), and see only counts until then."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
+
+
 def can_manage_project(user: User, project: Project) -> bool:
     if user.role is Role.ADMIN:
         return True

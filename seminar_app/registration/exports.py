@@ -19,23 +19,12 @@ from openpyxl.styles import Font
 from openpyxl.utils import get_column_letter
 
 from seminar_app import geo
-from seminar_app.accounts.models import User
-from seminar_app.enums import ConsentPurpose, RegistrationStatus, Role
+from seminar_app.enums import ConsentPurpose, RegistrationStatus
 from seminar_app.events.models import Event
-from seminar_app.projects.models import Partner
 from seminar_app.registration.queries import RegistrationRow, registration_rows
 from seminar_app.timefmt import to_local, zone_label
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def may_see_personal_data(user: User, partner: Partner) -> bool:
-    """Whether `user` may see the names and contacts of `partner`'s attendees: administrators
-    and the people who act for that partner. Project managers are not included: they will
-    need an explicit grant (not built yet), and see only counts until then."""
-    if not user.is_authenticated or not user.is_active:
-        return False
-    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
 
 
 def neutralise(value: str) -> str:

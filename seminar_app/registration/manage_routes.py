@@ -12,7 +12,7 @@ from flask import Response, abort, flash, redirect, render_template, request, ur
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
-from seminar_app.accounts.permissions import managed_event_or_404
+from seminar_app.accounts.permissions import managed_event_or_404, may_see_personal_data
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
@@ -28,7 +28,7 @@ _BASE = "/manage/events/<int:event_id>/registrations"
 def _event_with_personal_data(event_id: int) -> Event:
     """The event, if the user may see its attendees' personal data (404 if not theirs, 403 if only counts)."""
     event = managed_event_or_404(event_id)
-    if not exports.may_see_personal_data(current_user, event.partner):
+    if not may_see_personal_data(current_user, event.partner):
         abort(
             Response(
                 render_template("registration/manage_forbidden.html", event=event, active_tab="registrations"), 403
@@ -52,7 +52,7 @@ def _to_list(event: Event) -> Response:
 @login_required
 def manage_list(event_id: int) -> ResponseValue:
     event = managed_event_or_404(event_id)
-    can_see = exports.may_see_personal_data(current_user, event.partner)
+    can_see = may_see_personal_data(current_user, event.partner)
     sort = request.args.get("sort", "created")
     descending = request.args.get("dir") == "desc"
     search = request.args.get("q", "")[:200]
