@@ -36,7 +36,8 @@ demo: migrate
 	$(BIN)/flask demo-data
 
 run: demo
-	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)"
+	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
+	@echo "Mail is not sent: each message is written to instance/mail/*.eml and listed at http://$(HOST):$(PORT)/admin/mail/"
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup-dev
