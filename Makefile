@@ -34,6 +34,7 @@ migrate: setup
 
 demo: migrate
 	$(BIN)/flask demo-data
+	$(BIN)/flask mail send
 
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."

@@ -31,6 +31,7 @@ from seminar_app.projects.services import (
     create_project,
     publish_privacy_notice,
 )
+from seminar_app.registration.services import RegistrationInput, offered_modes, register
 
 DEMO_PASSWORD = "demo-password-2026"
 
@@ -228,8 +229,8 @@ class DemoSummary:
     created: dict[str, int] = field(default_factory=dict)
     logins: list[tuple[str, Role]] = field(default_factory=list)
 
-    def count(self, what: str) -> None:
-        self.created[what] = self.created.get(what, 0) + 1
+    def count(self, what: str, n: int = 1) -> None:
+        self.created[what] = self.created.get(what, 0) + n
 
 
 def _local(day: date, hhmm: str) -> datetime:
@@ -307,13 +308,45 @@ def _create_event(spec: DemoEvent, partner: Partner, results: dict[str, ProjectR
     return event
 
 
+DEMO_ATTENDEES = [
+    ("Marta Ferreira", "Direção-Geral de Reinserção e Serviços Prisionais", "prison_probation"),
+    ("Luca Bianchi", "Università di Bologna", "researchers"),
+    ("Elena Popescu", "Asociația Pas cu Pas", "ngo_community"),
+    ("Mehmet Yılmaz", "Ankara Emniyet Müdürlüğü", "law_enforcement"),
+    ("Aino Virtanen", "Rikosseuraamuslaitos", "prison_probation"),
+    ("Sofia Costa", "Universidade do Porto", "students"),
+]
+
+
+def _register_demo_attendees(event: Event) -> None:
+    """A few registrations through the public rules, so lists, counts and mail have content."""
+    modes = offered_modes(event)
+    for n, (name, organisation, group) in enumerate(DEMO_ATTENDEES):
+        email = name.lower().replace(" ", ".").encode("ascii", "ignore").decode() + f"@attendee{n}.example"
+        data = RegistrationInput(
+            name=name,
+            email=email,
+            organisation=organisation,
+            organisation_country=event.country,
+            stakeholder_group=group,
+            mode=modes[n % len(modes)],
+            privacy_acknowledged=True,
+            consent_news=n % 2 == 0,
+            language=event.language,
+        )
+        register(event, data)
+
+
 def _ensure_events(project: Project, partners: dict[str, Partner], summary: DemoSummary) -> None:
     results = {r.code: r for r in project.results}
     existing = set(db.session.scalars(select(Event.slug).where(Event.slug.in_([e.slug for e in EVENTS]))))
     for spec in EVENTS:
         if spec.slug not in existing:
-            _create_event(spec, partners[spec.partner], results)
+            event = _create_event(spec, partners[spec.partner], results)
             summary.count("events")
+            if event.registration_open():
+                _register_demo_attendees(event)
+                summary.count("registrations", len(DEMO_ATTENDEES))
 
 
 def _ensure_user(summary: DemoSummary, email: str, name: str, role: Role, **links: list[int]) -> None:
