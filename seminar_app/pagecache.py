@@ -33,8 +33,10 @@ def _public_models() -> tuple[type, ...]:
     from seminar_app.agenda.models import AgendaItem, Speaker
     from seminar_app.events.models import Event
     from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+    from seminar_app.registration.models import Registration
 
-    return (Event, AgendaItem, Speaker, Partner, Project, ProjectResult, PrivacyNotice)
+    # Registrations change the seats left shown on event pages and cards.
+    return (Event, AgendaItem, Speaker, Partner, Project, ProjectResult, PrivacyNotice, Registration)
 
 
 def init_app(app: Flask) -> None:

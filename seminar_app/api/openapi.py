@@ -13,6 +13,8 @@ from seminar_app.api.schemas import (
     EventListQuerySchema,
     EventListSchema,
     EventSchema,
+    RegistrationAcceptedSchema,
+    RegistrationRequestSchema,
 )
 
 OPENAPI_VERSION = "3.0.3"
@@ -33,14 +35,16 @@ def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "
         openapi_version=OPENAPI_VERSION,
         plugins=[MarshmallowPlugin()],
         info={
-            "description": "Read-only access to the published seminars. Times are in each event's own time zone, "
-            "with the UTC offset. Attendee data is never exposed."
+            "description": "The published seminars, and registration for them. Times are in each event's own "
+            "time zone, with the UTC offset. Attendee data is never exposed."
         },
     )
     spec.components.schema("Error", schema=ErrorSchema)
     spec.components.schema("Event", schema=EventSchema)
     spec.components.schema("EventDetail", schema=EventDetailSchema)
     spec.components.schema("EventList", schema=EventListSchema)
+    spec.components.schema("RegistrationRequest", schema=RegistrationRequestSchema)
+    spec.components.schema("RegistrationAccepted", schema=RegistrationAcceptedSchema)
     spec.components.response("BadRequest", _json("Error", "A query parameter is not valid (code invalid_parameter)."))
     spec.components.response("NotFound", _json("Error", "No public event with this id (code not_found)."))
     spec.components.response("ServerError", _json("Error", "An unexpected error (code internal_error)."))
@@ -68,6 +72,36 @@ def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "
                 "summary": "One public event with its agenda, speakers and results presented.",
                 "parameters": [{"in": "path", "name": "event_id", "required": True, "schema": {"type": "integer"}}],
                 "responses": {"200": _json("EventDetail", "The event."), "404": "NotFound", "500": "ServerError"},
+            }
+        },
+    )
+    spec.path(
+        path=f"{base_path}/events/{{event_id}}/registrations",
+        operations={
+            "post": {
+                "operationId": "createRegistration",
+                "summary": "Register a person for a public event open to registration.",
+                "description": "The answer is the same whether the address was already registered or not "
+                "(the person is sent their private link again), so nobody learns who is registered. Whether "
+                "the place is confirmed, waitlisted or awaiting approval is told by e-mail. Rate-limited per "
+                "client address, together with the registration form.",
+                "parameters": [{"in": "path", "name": "event_id", "required": True, "schema": {"type": "integer"}}],
+                "requestBody": {
+                    "required": True,
+                    "content": {"application/json": {"schema": "RegistrationRequest"}},
+                },
+                "responses": {
+                    "202": _json("RegistrationAccepted", "Received; the person is told the outcome by e-mail."),
+                    "400": _json("Error", "The body is not valid JSON (code invalid_json)."),
+                    "404": "NotFound",
+                    "409": _json("Error", "Registration is not open (code registration_closed)."),
+                    "415": _json("Error", "The body is not application/json (code unsupported_media_type)."),
+                    "422": _json(
+                        "Error", "A field is missing or wrong (code validation_failed, messages per field in errors)."
+                    ),
+                    "429": _json("Error", "Too many registrations from this address; wait a minute."),
+                    "500": "ServerError",
+                },
             }
         },
     )

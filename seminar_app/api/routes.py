@@ -1,15 +1,29 @@
-"""JSON API v1: read-only, public events only, through the same queries as the public pages."""
+"""JSON API v1: public events through the same queries as the public pages, and registration
+through the same service as the registration form."""
 
 from __future__ import annotations
 
+import json
+
 from flask import Response, abort, current_app, jsonify, request
+from flask_babel import get_locale
+from flask_babel import gettext as _
 from marshmallow import ValidationError
 
 from seminar_app.api import bp
 from seminar_app.api.openapi import build_spec
-from seminar_app.api.schemas import EventDetailSchema, EventListQuerySchema, EventListSchema
+from seminar_app.api.schemas import (
+    EventDetailSchema,
+    EventListQuerySchema,
+    EventListSchema,
+    RegistrationRequestSchema,
+)
 from seminar_app.errors import api_error
+from seminar_app.events.models import Event
+from seminar_app.extensions import db
 from seminar_app.public import queries
+from seminar_app.registration import services as registration_services
+from seminar_app.registration.routes import rate_limit
 
 CACHE_SECONDS = 60
 
@@ -58,3 +72,27 @@ def openapi() -> Response:
     return _cached(
         jsonify(build_spec(default_page_size=config["API_PAGE_SIZE"], max_page_size=config["API_MAX_PAGE_SIZE"]))
     )
+
+
+@bp.post("/events/<int:event_id>/registrations")
+@rate_limit
+def create_registration(event_id: int) -> tuple[Response, int]:
+    """The same answer for a new and a repeated registration, so nobody learns who is registered."""
+    event = db.session.get(Event, event_id)
+    if event is None or not event.is_public:
+        abort(404, description="No public event with this id.")
+    if not request.is_json:
+        return api_error(415, "unsupported_media_type", "Send the registration as application/json.")
+    try:
+        body = json.loads(request.get_data(as_text=True))
+    except (ValueError, RecursionError):
+        return api_error(400, "invalid_json", "The request body is not valid JSON.")
+    try:
+        data = RegistrationRequestSchema().load(body)
+    except ValidationError as exc:
+        errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
+        return api_error(422, "validation_failed", "The data is not valid.", errors=errors)
+    data.setdefault("language", str(get_locale()))
+    registration_services.register(event, registration_services.RegistrationInput(**data), source="api")
+    message = _("Check your inbox: we have sent you a message with your private link.")
+    return jsonify({"status": "received", "message": message}), 202

@@ -11,8 +11,9 @@ from typing import Any
 from flask import current_app, url_for
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
+from config import Config
 from seminar_app import geo
-from seminar_app.enums import AgendaItemKind, EventFormat, EventKind, TargetAudience
+from seminar_app.enums import AgendaItemKind, AttendanceMode, EventFormat, EventKind, TargetAudience
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.markup import render_markdown
 from seminar_app.public.queries import WHEN_VALUES
@@ -164,3 +165,71 @@ class EventListQuerySchema(Schema):
         limit = current_app.config["API_MAX_PAGE_SIZE"]
         if value is not None and value > limit:
             raise ValidationError(f"Must be at most {limit}.")
+
+
+# --- registration ---------------------------------------------------------------------------
+
+
+def _printable(value: str) -> None:
+    """Refuse what no keyboard types and no database stores (NUL, lone surrogates)."""
+    if any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF for ch in value):
+        raise ValidationError("Control characters and unpaired surrogates are not allowed.")
+
+
+def _text(max_length: int, description: str, **kwargs: Any) -> fields.String:
+    return fields.String(
+        validate=[validate.Length(max=max_length), _printable], metadata={"description": description}, **kwargs
+    )
+
+
+class RegistrationRequestSchema(Schema):
+    """The body of POST /events/{event_id}/registrations. Field names and rules are those of
+    the registration form; unknown fields are refused."""
+
+    name = _text(200, "Full name.", required=True)
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    organisation = _text(200, "Sending organisation.", load_default="")
+    organisation_city = _text(120, "City of the sending organisation.", load_default="")
+    organisation_country = fields.String(
+        load_default="",
+        validate=validate.Length(max=2),
+        metadata={"description": "ISO 3166-1 alpha-2 code of the organisation's country."},
+    )
+    function_role = _text(200, "Function or role.", load_default="")
+    stakeholder_group = fields.String(
+        load_default="",
+        validate=validate.Length(max=40),
+        metadata={"description": "Code of one of the project's stakeholder groups (e.g. researchers)."},
+    )
+    mode = fields.Enum(
+        AttendanceMode,
+        by_value=True,
+        load_default=None,
+        metadata={
+            "type": "string",
+            "description": "Required for hybrid events; otherwise the event's only mode is used.",
+        },
+    )
+    is_partner_staff = fields.Boolean(
+        load_default=False, metadata={"description": "The person works for a partner organisation of the project."}
+    )
+    access_needs = _text(2000, "Access needs or dietary requirements; deleted after the event.", load_default="")
+    privacy_acknowledged = fields.Boolean(
+        required=True,
+        validate=validate.Equal(True, error="The privacy notice must be acknowledged."),
+        metadata={"description": "The person has read the project's current privacy notice."},
+    )
+    consent_photos = fields.Boolean(load_default=False, metadata={"description": "Photos and recording."})
+    consent_attendee_list = fields.Boolean(
+        load_default=False, metadata={"description": "Name on the attendee list shared with participants."}
+    )
+    consent_news = fields.Boolean(load_default=False, metadata={"description": "News about the project."})
+    language = fields.String(
+        validate=validate.OneOf(list(Config.LANGUAGES)),
+        metadata={"description": "Language of the person's e-mails; defaults to the Accept-Language match."},
+    )
+
+
+class RegistrationAcceptedSchema(Schema):
+    status = fields.String(required=True, validate=validate.OneOf(["received"]))
+    message = fields.String(required=True)

@@ -1,9 +1,278 @@
-# Stub: the registration-pages work replaces this file.
-from flask import abort
+"""The attendee's pages: the registration form, "check your inbox", and the pages behind the private link.
 
-from seminar_app.registration import bp
+The public event page is cached for anonymous visitors, so it only links here: the form
+carries a per-session CSRF token and is never part of a cached page.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import current_app, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask_babel import get_locale, ngettext
+from flask_babel import gettext as _
+from sqlalchemy import func, select
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from seminar_app.db_types import utcnow
+from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
+from seminar_app.errors import DomainError
+from seminar_app.events.models import Event
+from seminar_app.extensions import db, limiter
+from seminar_app.forms import show_domain_error
+from seminar_app.public import queries as public_queries
+from seminar_app.registration import bp, services
+from seminar_app.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegistrationForm, parse_mode
+from seminar_app.registration.models import Registration
+
+ResponseValue = Response | str | tuple[str, int]
+
+# One budget per client address for the form and the JSON API together (the API imports it).
+rate_limit = limiter.shared_limit(
+    lambda: current_app.config["REGISTRATION_RATE_LIMIT"], scope="registration", methods=["POST"]
+)
 
 
-@bp.route("/r/<token>")
-def private_page(token: str):  # type: ignore[no-untyped-def]
-    abort(404)
+# --- seats, for the event page, the event cards and the form -------------------------------
+
+
+@dataclass(frozen=True)
+class Seats:
+    mode: AttendanceMode
+    left: int | None  # None: no limit
+
+    @property
+    def full(self) -> bool:
+        return self.left is not None and self.left <= 0
+
+
+def _active_counts_of_open_events() -> dict[tuple[int, AttendanceMode], int]:
+    """Seats taken per (event, mode) of every event open to registration: one query per request,
+    however many event cards a page shows. Kept on the request, not on `g`, which outlives
+    the request when an app context was already pushed (as in tests)."""
+    counts = getattr(request, "_registration_seat_counts", None) if has_request_context() else None
+    if counts is None:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.mode, func.count())
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Event.status == EventStatus.PUBLISHED,
+                Event.ends_at > utcnow(),
+                Registration.status.in_(services.ACTIVE),
+            )
+            .group_by(Registration.event_id, Registration.mode)
+        )
+        counts = {(event_id, mode): count for event_id, mode, count in rows}
+        if has_request_context():
+            request._registration_seat_counts = counts  # type: ignore[attr-defined]
+    return counts
+
+
+@bp.app_template_global()
+def seats_by_mode(event: Event) -> list[Seats]:
+    """Seats left in each mode the event offers; empty when registration is not open."""
+    if not event.registration_open():
+        return []
+    counts = _active_counts_of_open_events()
+    seats = []
+    for mode in services.offered_modes(event):
+        limit = services.capacity(event, mode)
+        seats.append(Seats(mode, None if limit is None else max(0, limit - counts.get((event.id, mode), 0))))
+    return seats
+
+
+def _mode_choices(event: Event) -> list[tuple[str, str]]:
+    choices = []
+    for seat in seats_by_mode(event):
+        if seat.full:
+            label = _("%(mode)s – full, you join the waiting list", mode=seat.mode.label)
+        elif seat.left is not None:
+            label = ngettext(
+                "%(mode)s – %(num)d seat left", "%(mode)s – %(num)d seats left", seat.left, mode=seat.mode.label
+            )
+        else:
+            label = seat.mode.label
+        choices.append((seat.mode.value, label))
+    return choices
+
+
+# --- registering ----------------------------------------------------------------------------
+
+
+def _public_event_or_404(slug: str) -> Event:
+    event = public_queries.get_public_event(slug)
+    if event is None:
+        raise NotFound()
+    return event
+
+
+def _render_form(event: Event, form: RegistrationForm | None, *, reason: str = "", code: int = 200) -> ResponseValue:
+    hybrid = len(services.offered_modes(event)) > 1
+    return render_template("registration/register.html", event=event, form=form, reason=reason, hybrid=hybrid), code
+
+
+@bp.route("/events/<slug>/register", methods=["GET", "POST"])
+@rate_limit
+def register(slug: str) -> ResponseValue:
+    event = _public_event_or_404(slug)
+    try:
+        services.ensure_open(event)
+    except services.RegistrationClosed as exc:
+        return _render_form(event, None, reason=exc.message, code=409 if request.method == "POST" else 200)
+    form = RegistrationForm().setup_for(event, _mode_choices(event))
+    if request.method == "POST" and form.is_robot:
+        return redirect(url_for(".done", slug=slug))
+    if form.validate_on_submit():
+        try:
+            services.register(event, form.to_input(str(get_locale())))
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            return redirect(url_for(".done", slug=slug))
+    return _render_form(event, form, code=422 if form.errors else 200)
+
+
+@bp.get("/events/<slug>/register/done")
+def done(slug: str) -> ResponseValue:
+    return render_template("registration/done.html", event=_public_event_or_404(slug))
+
+
+# --- the private link -------------------------------------------------------------------------
+
+
+class UnknownLink(NotFound):
+    """No registration has this token: mistyped, erased, or purged with the event's data."""
+
+
+@bp.errorhandler(UnknownLink)
+def unknown_link(_exc: UnknownLink) -> ResponseValue:
+    return render_template("registration/unknown_link.html"), 404
+
+
+@bp.after_request
+def keep_tokens_private(response: Response) -> Response:
+    """The token in the address is a password: never send it on as a referrer, never cache the page."""
+    if request.view_args and "token" in request.view_args:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _by_token(token: str) -> Registration:
+    registration = services.find_by_token(token)
+    if registration is None:
+        raise UnknownLink()
+    return registration
+
+
+def _render_private(
+    registration: Registration,
+    token: str,
+    *,
+    details_form: DetailsForm | None = None,
+    mode_form: ModeForm | None = None,
+    code: int = 200,
+) -> ResponseValue:
+    event = registration.event
+    confirmed_online = (
+        registration.status is RegistrationStatus.CONFIRMED and registration.mode is AttendanceMode.ONLINE
+    )
+    return render_template(
+        "registration/private.html",
+        registration=registration,
+        event=event,
+        token=token,
+        position=services.waitlist_position(registration),
+        joining_url=event.joining_url if confirmed_online else "",
+        other_modes=[m for m in services.offered_modes(event) if m is not registration.mode],
+        details_form=details_form or DetailsForm.showing(registration),
+        mode_form=mode_form or ModeForm(formdata=None),
+        seats={s.mode: s for s in seats_by_mode(event)},
+        consent_purposes=services.OPTIONAL_CONSENTS,
+    ), code
+
+
+@bp.get("/r/<token>")
+def private_page(token: str) -> ResponseValue:
+    return _render_private(_by_token(token), token)
+
+
+@bp.post("/r/<token>/details")
+def update_details(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    form = DetailsForm()
+    form.setup(registration.event.project)
+    if form.validate_on_submit():
+        try:
+            services.update_details(registration, form.to_input())
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            flash(_("Your details are saved."), "success")
+            return redirect(url_for(".private_page", token=token))
+    return _render_private(registration, token, details_form=form, code=422)
+
+
+@bp.post("/r/<token>/mode")
+def switch_mode(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    form = ModeForm()
+    mode = parse_mode(form.mode.data)
+    if form.validate_on_submit() and mode is not None:
+        try:
+            services.switch_mode(registration, mode)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            flash(_("You will now attend %(mode)s.", mode=mode.label.lower()), "success")
+            return redirect(url_for(".private_page", token=token))
+    elif not form.errors:
+        form.form_errors.append(_("Choose whether you will attend on site or online."))
+    return _render_private(registration, token, mode_form=form, code=422)
+
+
+@bp.route("/r/<token>/cancel", methods=["GET", "POST"])
+def cancel(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            services.cancel_registration(registration)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            flash(_("Your registration is cancelled."), "success")
+            return redirect(url_for(".private_page", token=token))
+    page = render_template(
+        "registration/cancel.html", registration=registration, event=registration.event, form=form, token=token
+    )
+    return page, 422 if form.errors else 200
+
+
+@bp.get("/r/<token>/data.json")
+def my_data(token: str) -> Response:
+    registration = _by_token(token)
+    response = jsonify(services.personal_data(registration))
+    filename = f"registration-{registration.event.slug}.json"
+    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    return response
+
+
+@bp.route("/r/<token>/erase", methods=["GET", "POST"])
+def erase(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        slug = registration.event.slug
+        try:
+            services.erase_registration(registration)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            flash(_("Your personal data has been erased. This link no longer works."), "success")
+            return redirect(url_for("public.event_detail", slug=slug))
+    page = render_template(
+        "registration/erase.html", registration=registration, event=registration.event, form=form, token=token
+    )
+    return page, 422 if form.errors else 200

@@ -1,0 +1,132 @@
+"""Forms of the attendee's pages. They check shape only; the rules live in registration.services."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
+from wtforms.validators import InputRequired, Length, ValidationError
+
+from seminar_app import geo
+from seminar_app.enums import AttendanceMode, ConsentPurpose, TargetAudience
+from seminar_app.events.models import Event
+from seminar_app.projects.models import Project
+from seminar_app.registration.models import Registration
+from seminar_app.registration.services import DetailsInput, RegistrationInput
+
+_AUDIENCES = {a.value for a in TargetAudience}
+
+
+def _no_control_characters(_form: FlaskForm, field: Any) -> None:
+    """Text that no keyboard types (NUL and other control characters) is refused before it reaches the database."""
+    value = field.data or ""
+    if any(ord(ch) < 32 and ch not in "\t\n\r" for ch in value):
+        raise ValidationError(_l("This text contains characters that cannot be stored."))
+
+
+def _text(label: Any, max_length: int, *, required: bool = False) -> StringField:
+    validators: list[Any] = [InputRequired()] if required else []
+    return StringField(label, validators=[*validators, Length(max=max_length), _no_control_characters])
+
+
+def stakeholder_group_choices(project: Project) -> list[tuple[str, str]]:
+    """The project's groups; those named like a target audience get that audience's translated label."""
+    return [
+        (g.code, TargetAudience(g.code).label if g.code in _AUDIENCES else g.label) for g in project.stakeholder_groups
+    ]
+
+
+def parse_mode(value: str | None) -> AttendanceMode | None:
+    return AttendanceMode(value) if value in {m.value for m in AttendanceMode} else None
+
+
+class _PersonFields(FlaskForm):
+    name = _text(_l("Name"), 200, required=True)
+    organisation = _text(_l("Organisation"), 200)
+    organisation_city = _text(_l("City of the organisation"), 120)
+    organisation_country = SelectField(_l("Country of the organisation"), default="")
+    function_role = _text(_l("Function or role"), 200)
+    stakeholder_group = SelectField(_l("Which group do you belong to?"), default="")
+    is_partner_staff = BooleanField(_l("I work for a partner organisation of this project"))
+    access_needs = TextAreaField(
+        _l("Access needs or dietary requirements (optional)"),
+        validators=[Length(max=2000), _no_control_characters],
+        render_kw={"rows": 2},
+    )
+
+    def setup(self, project: Project) -> _PersonFields:
+        none = [("", _l("— Choose —"))]
+        self.organisation_country.choices = none + geo.country_choices()
+        self.stakeholder_group.choices = none + stakeholder_group_choices(project)
+        return self
+
+
+class RegistrationForm(_PersonFields):
+    email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
+    # Unknown values reach the service, which says which modes the event offers.
+    mode = RadioField(_l("How will you attend?"), validate_choice=False)
+    privacy_acknowledged = BooleanField(ConsentPurpose.PRIVACY_NOTICE.label, render_kw={"required": True})
+    consent_photos = BooleanField(ConsentPurpose.PHOTOS.label)
+    consent_attendee_list = BooleanField(ConsentPurpose.ATTENDEE_LIST.label)
+    consent_news = BooleanField(ConsentPurpose.NEWS.label)
+    # A honeypot: hidden from people and assistive technology, filled in by form-filling robots.
+    website = StringField(_l("Leave this field empty"), render_kw={"tabindex": "-1", "autocomplete": "off"})
+
+    def setup_for(self, event: Event, mode_labels: list[tuple[str, str]]) -> RegistrationForm:
+        self.setup(event.project)
+        self.mode.choices = mode_labels
+        return self
+
+    @property
+    def is_robot(self) -> bool:
+        return bool((self.website.data or "").strip())
+
+    def to_input(self, language: str) -> RegistrationInput:
+        return RegistrationInput(
+            name=self.name.data or "",
+            email=self.email.data or "",
+            organisation=self.organisation.data or "",
+            organisation_city=self.organisation_city.data or "",
+            organisation_country=self.organisation_country.data or "",
+            function_role=self.function_role.data or "",
+            stakeholder_group=self.stakeholder_group.data or "",
+            mode=parse_mode(self.mode.data),
+            is_partner_staff=bool(self.is_partner_staff.data),
+            access_needs=self.access_needs.data or "",
+            privacy_acknowledged=bool(self.privacy_acknowledged.data),
+            consent_photos=bool(self.consent_photos.data),
+            consent_attendee_list=bool(self.consent_attendee_list.data),
+            consent_news=bool(self.consent_news.data),
+            language=language,
+        )
+
+
+class DetailsForm(_PersonFields):
+    @classmethod
+    def showing(cls, registration: Registration) -> DetailsForm:
+        """The form filled with what is stored, not with whatever another form just posted."""
+        form = cls(formdata=None, obj=registration)
+        form.setup(registration.event.project)
+        return form
+
+    def to_input(self) -> DetailsInput:
+        return DetailsInput(
+            name=self.name.data or "",
+            organisation=self.organisation.data or "",
+            organisation_city=self.organisation_city.data or "",
+            organisation_country=self.organisation_country.data or "",
+            function_role=self.function_role.data or "",
+            stakeholder_group=self.stakeholder_group.data or "",
+            is_partner_staff=bool(self.is_partner_staff.data),
+            access_needs=self.access_needs.data or "",
+        )
+
+
+class ModeForm(FlaskForm):
+    mode = HiddenField(validators=[InputRequired()])
+
+
+class ConfirmForm(FlaskForm):
+    """A button with a CSRF token, for the steps that ask "are you sure?"."""
