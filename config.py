@@ -69,6 +69,10 @@ class Config:
     MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
 
+    # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (so that rate
+    # limits see the visitor's address, not the proxy's). 0 when the app faces the net.
+    PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
+
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")

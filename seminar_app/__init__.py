@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import get_locale
+from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
 
@@ -47,6 +48,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
     INSTANCE_DIR.mkdir(exist_ok=True)
 
+    if app.config["PROXY_COUNT"]:
+        proxies = app.config["PROXY_COUNT"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     _configure_sqlite(app)
     db.init_app(app)
     migrate.init_app(

@@ -29,10 +29,21 @@ class FieldErrors:
     def limit(self, name: str, value: str, max_length: int) -> None:
         if len(value.strip()) > max_length:
             self.add(name, _("Use at most %(count)d characters.", count=max_length))
+        elif not storable(value):
+            self.add(name, _("Remove the invisible control characters from this text."))
 
     def raise_if_any(self) -> None:
         if self.by_field:
             raise ValidationFailed(self.by_field)
+
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
+
+
+def storable(value: str) -> bool:
+    """Text every database accepts: no NUL or other control characters (line breaks and
+    tabs are fine), no lone surrogates (which PostgreSQL refuses)."""
+    return _CONTROL.search(value) is None
 
 
 def is_email(value: str) -> bool:

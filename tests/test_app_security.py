@@ -66,3 +66,18 @@ def test_password_is_stored_hashed(make_user) -> None:
     assert "correct horse" not in user.password_hash
     assert user.check_password("correct horse battery staple")
     assert not user.check_password("correct horse battery stapler")
+
+
+def test_behind_a_proxy_the_visitors_address_is_used(tmp_path) -> None:
+    app = _app_with(tmp_path, PROXY_COUNT=1)
+    seen: list[str | None] = []
+
+    @app.get("/_whoami")
+    def whoami() -> str:
+        from flask import request
+
+        seen.append(request.remote_addr)
+        return "ok"
+
+    app.test_client().get("/_whoami", headers={"X-Forwarded-For": "203.0.113.7"})
+    assert seen == ["203.0.113.7"]

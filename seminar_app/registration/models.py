@@ -60,6 +60,11 @@ class Registration(db.Model):
     def is_erased(self) -> bool:
         return self.erased_at is not None
 
+    @property
+    def may_join_online(self) -> bool:
+        """Only a confirmed online attendee gets the joining link."""
+        return self.status is RegistrationStatus.CONFIRMED and self.mode is AttendanceMode.ONLINE
+
     def consent_given(self, purpose: ConsentPurpose) -> bool:
         """The latest answer for `purpose` (consents can be withdrawn, which adds a row)."""
         answers = [c for c in self.consents if c.purpose is purpose]

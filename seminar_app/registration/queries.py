@@ -7,10 +7,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from flask import has_request_context, request
 from sqlalchemy import case, func, or_, select
 from sqlalchemy.orm import selectinload
 
-from seminar_app.enums import AttendanceMode, RegistrationStatus
+from seminar_app.db_types import utcnow
+from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.registration.models import Registration
@@ -169,3 +171,47 @@ def next_in_line(registration: Registration) -> Registration | None:
         .order_by(Registration.id)
         .limit(1)
     )
+
+
+@dataclass(frozen=True)
+class Seats:
+    mode: AttendanceMode
+    left: int | None  # None: no limit
+
+    @property
+    def full(self) -> bool:
+        return self.left is not None and self.left <= 0
+
+
+def _active_counts_of_open_events() -> dict[tuple[int, AttendanceMode], int]:
+    """Seats taken per (event, mode) of every event open to registration: one query per request,
+    however many event cards a page shows. Kept on the request, not on `g`, which outlives
+    the request when an app context was already pushed (as in tests)."""
+    counts = getattr(request, "_registration_seat_counts", None) if has_request_context() else None
+    if counts is None:
+        rows = db.session.execute(
+            select(Registration.event_id, Registration.mode, func.count())
+            .join(Event, Event.id == Registration.event_id)
+            .where(
+                Event.status == EventStatus.PUBLISHED,
+                Event.ends_at > utcnow(),
+                Registration.status.in_(ACTIVE),
+            )
+            .group_by(Registration.event_id, Registration.mode)
+        )
+        counts = {(event_id, mode): count for event_id, mode, count in rows}
+        if has_request_context():
+            request._registration_seat_counts = counts  # type: ignore[attr-defined]
+    return counts
+
+
+def seats_by_mode(event: Event) -> list[Seats]:
+    """Seats left in each mode the event offers; empty when registration is not open."""
+    if not event.registration_open():
+        return []
+    counts = _active_counts_of_open_events()
+    seats = []
+    for mode in offered_modes(event):
+        limit = capacity(event, mode)
+        seats.append(Seats(mode, None if limit is None else max(0, limit - counts.get((event.id, mode), 0))))
+    return seats

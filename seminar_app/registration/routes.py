@@ -6,23 +6,18 @@ carries a per-session CSRF token and is never part of a cached page.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
-
-from flask import current_app, flash, has_request_context, jsonify, redirect, render_template, request, url_for
+from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
 from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
-from sqlalchemy import func, select
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from seminar_app.db_types import utcnow
-from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
-from seminar_app.extensions import db, limiter
+from seminar_app.extensions import limiter
 from seminar_app.forms import show_domain_error
 from seminar_app.public import queries as public_queries
-from seminar_app.registration import bp, services
+from seminar_app.registration import bp, queries, services
 from seminar_app.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegistrationForm, parse_mode
 from seminar_app.registration.models import Registration
 
@@ -34,57 +29,13 @@ rate_limit = limiter.shared_limit(
 )
 
 
-# --- seats, for the event page, the event cards and the form -------------------------------
-
-
-@dataclass(frozen=True)
-class Seats:
-    mode: AttendanceMode
-    left: int | None  # None: no limit
-
-    @property
-    def full(self) -> bool:
-        return self.left is not None and self.left <= 0
-
-
-def _active_counts_of_open_events() -> dict[tuple[int, AttendanceMode], int]:
-    """Seats taken per (event, mode) of every event open to registration: one query per request,
-    however many event cards a page shows. Kept on the request, not on `g`, which outlives
-    the request when an app context was already pushed (as in tests)."""
-    counts = getattr(request, "_registration_seat_counts", None) if has_request_context() else None
-    if counts is None:
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.mode, func.count())
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Event.status == EventStatus.PUBLISHED,
-                Event.ends_at > utcnow(),
-                Registration.status.in_(services.ACTIVE),
-            )
-            .group_by(Registration.event_id, Registration.mode)
-        )
-        counts = {(event_id, mode): count for event_id, mode, count in rows}
-        if has_request_context():
-            request._registration_seat_counts = counts  # type: ignore[attr-defined]
-    return counts
-
-
-@bp.app_template_global()
-def seats_by_mode(event: Event) -> list[Seats]:
-    """Seats left in each mode the event offers; empty when registration is not open."""
-    if not event.registration_open():
-        return []
-    counts = _active_counts_of_open_events()
-    seats = []
-    for mode in services.offered_modes(event):
-        limit = services.capacity(event, mode)
-        seats.append(Seats(mode, None if limit is None else max(0, limit - counts.get((event.id, mode), 0))))
-    return seats
+# Seats left per mode, for the event page, the event cards and the form.
+bp.app_template_global("seats_by_mode")(queries.seats_by_mode)
 
 
 def _mode_choices(event: Event) -> list[tuple[str, str]]:
     choices = []
-    for seat in seats_by_mode(event):
+    for seat in queries.seats_by_mode(event):
         if seat.full:
             label = _("%(mode)s – full, you join the waiting list", mode=seat.mode.label)
         elif seat.left is not None:
@@ -175,20 +126,17 @@ def _render_private(
     code: int = 200,
 ) -> ResponseValue:
     event = registration.event
-    confirmed_online = (
-        registration.status is RegistrationStatus.CONFIRMED and registration.mode is AttendanceMode.ONLINE
-    )
     return render_template(
         "registration/private.html",
         registration=registration,
         event=event,
         token=token,
         position=services.waitlist_position(registration),
-        joining_url=event.joining_url if confirmed_online else "",
+        joining_url=event.joining_url if registration.may_join_online else "",
         other_modes=[m for m in services.offered_modes(event) if m is not registration.mode],
         details_form=details_form or DetailsForm.showing(registration),
         mode_form=mode_form or ModeForm(formdata=None),
-        seats={s.mode: s for s in seats_by_mode(event)},
+        seats={s.mode: s for s in queries.seats_by_mode(event)},
         consent_purposes=services.OPTIONAL_CONSENTS,
     ), code
 

@@ -51,3 +51,13 @@ def test_slugs_are_always_web_safe_and_stable(text: str) -> None:
     assert not slug.startswith("-") and not slug.endswith("-") and "--" not in slug
     assert slug == slug.lower()
     assert slugify(slug, max_length=100) == slug
+
+
+@given(st.text(max_size=50))
+def test_field_errors_refuse_exactly_the_text_a_database_cannot_store(text: str) -> None:
+    from seminar_app.validation import FieldErrors
+
+    errors = FieldErrors()
+    errors.limit("organisation", text, 100)
+    bad = any((ord(c) < 32 and c not in "\t\n\r") or ord(c) == 127 or 0xD800 <= ord(c) <= 0xDFFF for c in text)
+    assert ("organisation" in errors.by_field) == bad
