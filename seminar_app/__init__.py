@@ -69,10 +69,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
 
     from seminar_app import cli, pagecache, templating
     from seminar_app.errors import register_error_handlers
+    from seminar_app.mail import sender as mail_sender
 
     register_error_handlers(app)
     templating.init_app(app)
     pagecache.init_app(app)
+    mail_sender.init_app(app)
     cli.init_app(app)
 
     @app.after_request

@@ -16,13 +16,12 @@ from seminar_app.enums import OutboxStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.forms import select_choices
 from seminar_app.extensions import db
-from seminar_app.mail import bp, sender
+from seminar_app.mail import bp, services
 from seminar_app.mail.models import OutboxMessage
 
 PAGE_SIZE = 50
 
 # Registered with the blueprint so that create_app() needs no mail-specific line.
-bp.record_once(lambda state: sender.init_app(state.app))
 
 
 class StatusFilterForm(Form):
@@ -68,7 +67,7 @@ def retry(message_id: int) -> Response:
     if not RetryForm().validate_on_submit():
         abort(400)
     try:
-        sender.retry_message(message, actor=current_user)
+        services.retry_message(message, actor=current_user)
     except DomainError as exc:
         flash(exc.message, "error")
     else:

@@ -23,7 +23,6 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
-from flask_babel import gettext as _
 from flask_mail import BadHeaderError, Connection
 from flask_mail import Message as MailMessage
 from sqlalchemy import event, select, update
@@ -31,16 +30,15 @@ from sqlalchemy.orm import Session
 
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import OutboxStatus
-from seminar_app.errors import InvalidTransition
 from seminar_app.extensions import db
 from seminar_app.extensions import mail as flask_mail
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.services import PENDING_DELIVERY_KEY
 
 log = logging.getLogger(__name__)
 
 BACKOFF_BASE_SECONDS = 30
 BACKOFF_CAP_SECONDS = 3600
-_PENDING_KEY = "outbox_pending_ids"
 
 
 @dataclass(frozen=True)
@@ -145,27 +143,6 @@ def requeue_stale_claims(now: datetime | None = None) -> int:
     if failed or requeued:
         log.warning("Re-queued %d and failed %d message(s) left by a dead sender.", requeued, failed)
     return requeued + failed
-
-
-def retry_message(message: OutboxMessage, *, actor: Any = None) -> None:
-    """Queue a failed message again for a full series of attempts.
-
-    Raises InvalidTransition unless the message is `failed`.
-    """
-    if message.status is not OutboxStatus.FAILED:
-        raise InvalidTransition(_("Only a message that failed can be sent again."))
-    message.status = OutboxStatus.QUEUED
-    message.attempts = 0
-    message.next_attempt_at = utcnow()
-    message.claimed_at = None
-    deliver_after_commit(db.session, message)
-    db.session.commit()
-
-
-def deliver_after_commit(session: Session, message: OutboxMessage) -> None:
-    """Ask the web process to deliver `message` once the current transaction commits."""
-    session.flush()
-    session.info.setdefault(_PENDING_KEY, set()).add(message.id)
 
 
 # --- claiming and recording ------------------------------------------------------------
@@ -353,17 +330,17 @@ def init_app(app: Flask) -> None:
 def _remember_new_messages(session: Session, _flush_context: Any) -> None:
     new_ids = {obj.id for obj in session.new if isinstance(obj, OutboxMessage)}
     if new_ids:
-        session.info.setdefault(_PENDING_KEY, set()).update(new_ids)
+        session.info.setdefault(PENDING_DELIVERY_KEY, set()).update(new_ids)
 
 
 def _hand_over_to_request(session: Session) -> None:
-    ids = session.info.pop(_PENDING_KEY, None)
+    ids = session.info.pop(PENDING_DELIVERY_KEY, None)
     if ids and has_request_context():
         g.setdefault("outbox_committed_ids", set()).update(ids)
 
 
 def _forget_messages(session: Session) -> None:
-    session.info.pop(_PENDING_KEY, None)
+    session.info.pop(PENDING_DELIVERY_KEY, None)
 
 
 def _deliver_quietly(app: Flask, ids: list[int]) -> None:

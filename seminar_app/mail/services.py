@@ -7,11 +7,20 @@ so the message is committed (or rolled back) with the change that caused it.
 from __future__ import annotations
 
 import uuid
+from typing import Any
 
 from flask import current_app
+from flask_babel import gettext as _
+from sqlalchemy.orm import Session
 
+from seminar_app.db_types import utcnow
+from seminar_app.enums import OutboxStatus
+from seminar_app.errors import InvalidTransition
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
+
+# Outbox ids a session committed, for the web process to deliver after the response.
+PENDING_DELIVERY_KEY = "outbox_pending_ids"
 
 
 def queue_mail(
@@ -42,3 +51,24 @@ def queue_mail(
     )
     db.session.add(message)
     return message
+
+
+def retry_message(message: OutboxMessage, *, actor: Any = None) -> None:
+    """Queue a failed message again for a full series of attempts.
+
+    Raises InvalidTransition unless the message is `failed`.
+    """
+    if message.status is not OutboxStatus.FAILED:
+        raise InvalidTransition(_("Only a message that failed can be sent again."))
+    message.status = OutboxStatus.QUEUED
+    message.attempts = 0
+    message.next_attempt_at = utcnow()
+    message.claimed_at = None
+    deliver_after_commit(db.session, message)
+    db.session.commit()
+
+
+def deliver_after_commit(session: Session, message: OutboxMessage) -> None:
+    """Ask the web process to deliver `message` once the current transaction commits."""
+    session.flush()
+    session.info.setdefault(PENDING_DELIVERY_KEY, set()).add(message.id)
