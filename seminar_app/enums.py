@@ -16,6 +16,11 @@ class LabelledEnum(StrEnum):
     def label(self) -> str:
         return str(_LABELS.get(self, self.value))
 
+    @property
+    def lazy_label(self) -> object:
+        """The label translated when shown, not when read: for form fields defined at import time."""
+        return _LABELS.get(self, self.value)
+
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         return [(m.value, m.label) for m in cls]

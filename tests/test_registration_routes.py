@@ -466,3 +466,20 @@ def test_a_token_shows_only_its_own_registration(client, event, make_event) -> N
         assert "Maria Mine" in content
         assert "Theo Theirs" not in content and "person2@example.org" not in content
         assert "Olga Other" not in content and "Another seminar" not in content
+
+
+def test_permissions_can_be_given_and_withdrawn_later_and_each_change_is_kept(client, event) -> None:
+    registration = services.register(event, person(1)).registration
+    page = text(client.get(link(registration)))
+    assert 'name="news"' in page and "Save my permissions" in page
+
+    response = client.post(f"{link(registration)}/consents", data={"news": "y", "photos": "y"})
+    assert response.status_code == 302
+    db.session.refresh(registration)
+    assert registration.consent_given(ConsentPurpose.NEWS) and registration.consent_given(ConsentPurpose.PHOTOS)
+
+    client.post(f"{link(registration)}/consents", data={"news": "y"})
+    db.session.refresh(registration)
+    assert registration.consent_given(ConsentPurpose.NEWS) and not registration.consent_given(ConsentPurpose.PHOTOS)
+    photos = [(c.given, c.privacy_notice_version) for c in registration.consents if c.purpose is ConsentPurpose.PHOTOS]
+    assert photos == [(False, 1), (True, 1), (False, 1)], "every answer is kept, with the notice version"

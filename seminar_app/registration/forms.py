@@ -67,10 +67,10 @@ class RegistrationForm(_PersonFields):
     email = EmailField(_l("E-mail"), validators=[InputRequired(), Length(max=254)], render_kw={"autocomplete": "email"})
     # Unknown values reach the service, which says which modes the event offers.
     mode = RadioField(_l("How will you attend?"), validate_choice=False)
-    privacy_acknowledged = BooleanField(ConsentPurpose.PRIVACY_NOTICE.label, render_kw={"required": True})
-    consent_photos = BooleanField(ConsentPurpose.PHOTOS.label)
-    consent_attendee_list = BooleanField(ConsentPurpose.ATTENDEE_LIST.label)
-    consent_news = BooleanField(ConsentPurpose.NEWS.label)
+    privacy_acknowledged = BooleanField(ConsentPurpose.PRIVACY_NOTICE.lazy_label, render_kw={"required": True})
+    consent_photos = BooleanField(ConsentPurpose.PHOTOS.lazy_label)
+    consent_attendee_list = BooleanField(ConsentPurpose.ATTENDEE_LIST.lazy_label)
+    consent_news = BooleanField(ConsentPurpose.NEWS.lazy_label)
     # A honeypot: hidden from people and assistive technology, filled in by form-filling robots.
     website = StringField(_l("Leave this field empty"), render_kw={"tabindex": "-1", "autocomplete": "off"})
 
@@ -126,6 +126,30 @@ class DetailsForm(_PersonFields):
 
 class ModeForm(FlaskForm):
     mode = HiddenField(validators=[InputRequired()])
+
+
+class ConsentsForm(FlaskForm):
+    """The optional consents, as the person wants them now."""
+
+    photos = BooleanField(ConsentPurpose.PHOTOS.lazy_label)
+    attendee_list = BooleanField(ConsentPurpose.ATTENDEE_LIST.lazy_label)
+    news = BooleanField(ConsentPurpose.NEWS.lazy_label)
+
+    @classmethod
+    def showing(cls, registration: Registration) -> ConsentsForm:
+        return cls(
+            formdata=None,
+            photos=registration.consent_given(ConsentPurpose.PHOTOS),
+            attendee_list=registration.consent_given(ConsentPurpose.ATTENDEE_LIST),
+            news=registration.consent_given(ConsentPurpose.NEWS),
+        )
+
+    def answers(self) -> dict[ConsentPurpose, bool]:
+        return {
+            ConsentPurpose.PHOTOS: bool(self.photos.data),
+            ConsentPurpose.ATTENDEE_LIST: bool(self.attendee_list.data),
+            ConsentPurpose.NEWS: bool(self.news.data),
+        }
 
 
 class ConfirmForm(FlaskForm):

@@ -18,7 +18,14 @@ from seminar_app.extensions import limiter
 from seminar_app.forms import show_domain_error
 from seminar_app.public import queries as public_queries
 from seminar_app.registration import bp, queries, services
-from seminar_app.registration.forms import ConfirmForm, DetailsForm, ModeForm, RegistrationForm, parse_mode
+from seminar_app.registration.forms import (
+    ConfirmForm,
+    ConsentsForm,
+    DetailsForm,
+    ModeForm,
+    RegistrationForm,
+    parse_mode,
+)
 from seminar_app.registration.models import Registration
 
 ResponseValue = Response | str | tuple[str, int]
@@ -137,7 +144,7 @@ def _render_private(
         details_form=details_form or DetailsForm.showing(registration),
         mode_form=mode_form or ModeForm(formdata=None),
         seats={s.mode: s for s in queries.seats_by_mode(event)},
-        consent_purposes=services.OPTIONAL_CONSENTS,
+        consents_form=ConsentsForm.showing(registration),
     ), code
 
 
@@ -178,6 +185,17 @@ def switch_mode(token: str) -> ResponseValue:
     elif not form.errors:
         form.form_errors.append(_("Choose whether you will attend on site or online."))
     return _render_private(registration, token, mode_form=form, code=422)
+
+
+@bp.post("/r/<token>/consents")
+def change_consents(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    form = ConsentsForm()
+    if form.validate_on_submit():
+        services.change_consents(registration, form.answers())
+        flash(_("Your permissions are saved."), "success")
+        return redirect(url_for(".private_page", token=token))
+    return _render_private(registration, token, code=422)
 
 
 @bp.route("/r/<token>/cancel", methods=["GET", "POST"])

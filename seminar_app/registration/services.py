@@ -460,6 +460,21 @@ def resend_confirmation(registration: Registration, *, actor: User | None = None
     db.session.commit()
 
 
+def change_consents(registration: Registration, answers: dict[ConsentPurpose, bool]) -> list[Consent]:
+    """Record changed answers to the optional consents (a withdrawal is a new row with
+    `given=False`, stamped with the current privacy-notice version). Returns the new rows."""
+    _ensure_changeable(registration)
+    notice = registration.event.project.current_privacy_notice
+    added = []
+    for purpose in OPTIONAL_CONSENTS:
+        if purpose in answers and answers[purpose] != registration.consent_given(purpose):
+            consent = Consent(purpose=purpose, given=answers[purpose], privacy_notice_version=notice and notice.version)
+            registration.consents.append(consent)
+            added.append(consent)
+    db.session.commit()
+    return added
+
+
 # --- the person's rights -----------------------------------------------------------------
 
 
