@@ -12,14 +12,11 @@ The bar: registration at >= 1/20 of the insert app's requests per second.
 
 from __future__ import annotations
 
-import argparse
 import os
-import shutil
 import signal
-import subprocess
 import tempfile
 
-from bench.pages import BIN, DEFAULT_DB, ROOT, ensure_database, serve, wrk
+from bench.common import arguments, demo_database, serve, wrk
 
 LUA = r"""
 local counter = 0
@@ -40,27 +37,8 @@ end
 
 
 def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--seconds", type=int, default=10)
-    parser.add_argument("--connections", type=int, default=8)
-    args = parser.parse_args()
-    if not shutil.which("wrk"):
-        raise SystemExit("wrk is needed: apt-get install wrk")
-
-    db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    ensure_database(db_url)
-    env = {
-        **os.environ,
-        "DATABASE_URL": db_url,
-        "SEMINAR_CONFIG": "production",
-        "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
-        "RATELIMIT_ENABLED": "0",
-        "MAIL_DELIVERY": "worker",
-        "FLASK_APP": "seminar_app",
-        "PYTHONPATH": str(ROOT),
-    }
-    subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
-    subprocess.run([str(BIN / "flask"), "demo-data"], cwd=ROOT, env=env, check=True, capture_output=True)
+    args = arguments(__doc__)
+    db_url, env = demo_database(RATELIMIT_ENABLED="0", MAIL_DELIVERY="worker")
 
     from sqlalchemy import create_engine, text
 

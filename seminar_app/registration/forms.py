@@ -84,22 +84,14 @@ class RegistrationForm(_PersonFields):
         return bool((self.website.data or "").strip())
 
     def to_input(self, language: str) -> RegistrationInput:
-        return RegistrationInput(
-            name=self.name.data or "",
-            email=self.email.data or "",
-            organisation=self.organisation.data or "",
-            organisation_city=self.organisation_city.data or "",
-            organisation_country=self.organisation_country.data or "",
-            function_role=self.function_role.data or "",
-            stakeholder_group=self.stakeholder_group.data or "",
+        return person_input(
+            self,
             mode=parse_mode(self.mode.data),
-            is_partner_staff=bool(self.is_partner_staff.data),
-            access_needs=self.access_needs.data or "",
+            language=language,
             privacy_acknowledged=bool(self.privacy_acknowledged.data),
             consent_photos=bool(self.consent_photos.data),
             consent_attendee_list=bool(self.consent_attendee_list.data),
             consent_news=bool(self.consent_news.data),
-            language=language,
         )
 
 
@@ -126,6 +118,24 @@ class DetailsForm(_PersonFields):
 
 class ModeForm(FlaskForm):
     mode = HiddenField(validators=[InputRequired()])
+
+
+def person_input(form: FlaskForm, *, mode: AttendanceMode | None, language: str, **extra: bool) -> RegistrationInput:
+    """The person's fields, shared by the public form and the organiser's "add a person" form."""
+    return RegistrationInput(
+        name=form.name.data or "",
+        email=form.email.data or "",
+        organisation=form.organisation.data or "",
+        organisation_city=form.organisation_city.data or "",
+        organisation_country=form.organisation_country.data or "",
+        function_role=form.function_role.data or "",
+        stakeholder_group=form.stakeholder_group.data or "",
+        mode=mode,
+        is_partner_staff=bool(form.is_partner_staff.data),
+        access_needs=form.access_needs.data or "",
+        language=language,
+        **extra,
+    )
 
 
 class ConsentsForm(FlaskForm):

@@ -12,6 +12,7 @@ from seminar_app import geo
 from seminar_app.enums import AttendanceMode
 from seminar_app.events.forms import select_choices
 from seminar_app.events.models import Event
+from seminar_app.registration.forms import person_input
 from seminar_app.registration.services import RegistrationInput, offered_modes
 
 
@@ -47,19 +48,8 @@ class AddRegistrationForm(FlaskForm):
 
     def to_input(self, event: Event) -> RegistrationInput:
         mode_field = self._fields.get("mode")
-        return RegistrationInput(
-            name=self.name.data or "",
-            email=self.email.data or "",
-            organisation=self.organisation.data or "",
-            organisation_city=self.organisation_city.data or "",
-            organisation_country=self.organisation_country.data or "",
-            function_role=self.function_role.data or "",
-            stakeholder_group=self.stakeholder_group.data or "",
-            mode=AttendanceMode(mode_field.data) if mode_field is not None and mode_field.data else None,
-            is_partner_staff=bool(self.is_partner_staff.data),
-            access_needs=self.access_needs.data or "",
-            language=event.language,
-        )
+        mode = AttendanceMode(mode_field.data) if mode_field is not None and mode_field.data else None
+        return person_input(self, mode=mode, language=event.language)
 
 
 class DeclineForm(FlaskForm):
