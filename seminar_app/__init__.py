@@ -118,6 +118,7 @@ _BLUEPRINT_PREFIXES = {
     "agenda": "/manage",
     "registration": None,
     "mail": "/admin/mail",
+    "calendar": None,
     "api": "/api/v1",
 }
 

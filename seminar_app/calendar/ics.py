@@ -1,0 +1,168 @@
+"""Calendar data for public events: iCalendar (RFC 5545) files and feeds, and
+"Add to calendar" links for Google Calendar and Outlook.
+
+Pure functions: URLs, names and the domain are passed in, nothing here reads the
+request or the app.
+
+DECISION on time zones: one-off events are written with DTSTART/DTEND in UTC
+(``...Z``). Every client converts UTC instants to the reader's zone correctly,
+across daylight-saving changes, and no VTIMEZONE block is needed; the date-list
+VTIMEZONE blocks that icalendar generates are reported to be misread by Outlook.
+The event's own zone is still named in the description next to the agenda times.
+
+Only public information is written: never an ATTENDEE, never the joining link.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from datetime import UTC, datetime, timedelta
+from urllib.parse import urlencode
+
+from flask_babel import gettext as _
+from icalendar import Calendar, vDuration
+from icalendar import Event as VEvent
+
+from seminar_app.enums import EventStatus
+from seminar_app.events.models import Event
+from seminar_app.geo import country_name
+
+PRODID = "-//seminar_app//Seminar calendar//EN"
+
+_ICS_STATUS = {
+    EventStatus.CANCELLED: "CANCELLED",
+    EventStatus.POSTPONED: "TENTATIVE",
+}
+
+GOOGLE_URL = "https://calendar.google.com/calendar/render"
+OUTLOOK_COM_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
+OFFICE_365_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
+
+
+def event_uid(event: Event, domain: str) -> str:
+    """The UID of an event in every calendar object written for it; it never changes."""
+    return f"event-{event.id}@{domain}"
+
+
+def event_location(event: Event) -> str:
+    """Venue, address, city and country; or "Online (platform)"; both for hybrid events."""
+    parts: list[str] = []
+    if event.format.has_venue:
+        place = [event.venue_name, event.address, event.city, country_name(event.country)]
+        parts.append(", ".join(p for p in place if p))
+    if event.format.is_online:
+        platform = event.online_platform
+        parts.append(_("Online (%(platform)s)", platform=platform) if platform else _("Online"))
+    return " / ".join(p for p in parts if p)
+
+
+def agenda_outline(event: Event) -> list[str]:
+    """One line per agenda item, "HH:MM–HH:MM Title", in the event's zone (dated for multi-day events)."""
+    tz = event.tz
+    lines = []
+    for item in event.agenda_items:
+        start, end = item.starts_at.astimezone(tz), item.ends_at.astimezone(tz)
+        prefix = f"{start:%Y-%m-%d} " if event.is_multi_day else ""
+        lines.append(f"{prefix}{start:%H:%M}–{end:%H:%M} {item.title}")
+    return lines
+
+
+def event_description(event: Event, event_url: str) -> str:
+    """Plain text: the summary, the agenda outline with its zone named, and the event page."""
+    blocks: list[str] = []
+    if event.summary:
+        blocks.append(event.summary)
+    outline = agenda_outline(event)
+    if outline:
+        heading = _("Agenda (times in %(zone)s):", zone=event.timezone)
+        blocks.append("\n".join([heading, *outline]))
+    blocks.append(_("Details: %(url)s", url=event_url))
+    return "\n\n".join(blocks)
+
+
+def _vevent(event: Event, *, event_url: str, domain: str, dtstamp: datetime, sequence: int) -> VEvent:
+    vevent = VEvent()
+    vevent.add("uid", event_uid(event, domain))
+    vevent.add("sequence", sequence)
+    vevent.add("dtstamp", dtstamp)
+    vevent.add("dtstart", event.starts_at.astimezone(UTC))
+    vevent.add("dtend", event.ends_at.astimezone(UTC))
+    vevent.add("summary", event.title)
+    vevent.add("description", event_description(event, event_url))
+    location = event_location(event)
+    if location:
+        vevent.add("location", location)
+    vevent.add("url", event_url)
+    vevent.add("status", _ICS_STATUS.get(event.status, "CONFIRMED"))
+    return vevent
+
+
+def publish_calendar(
+    events: Iterable[Event],
+    *,
+    calendar_name: str,
+    url_for_event: Callable[[Event], str],
+    domain: str,
+    refresh_minutes: int = 60,
+    sequence: int = 0,
+    now: datetime | None = None,
+) -> bytes:
+    """A METHOD:PUBLISH calendar of `events`, for a download or a subscribed feed.
+
+    `sequence` is written on every VEVENT; real per-event sequence numbers come with
+    invitations. `now` (UTC) is the DTSTAMP, the current time by default.
+    """
+    dtstamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    refresh = timedelta(minutes=refresh_minutes)
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", "PUBLISH")
+    calendar.add("name", calendar_name)
+    calendar.add("x-wr-calname", calendar_name)
+    calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
+    calendar.add("x-published-ttl", vDuration(refresh))
+    for event in events:
+        calendar.add_component(
+            _vevent(event, event_url=url_for_event(event), domain=domain, dtstamp=dtstamp, sequence=sequence)
+        )
+    return calendar.to_ical()
+
+
+def _utc_compact(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y%m%dT%H%M%SZ")
+
+
+def _utc_iso(moment: datetime) -> str:
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def calendar_links(event: Event, *, event_url: str) -> dict[str, str]:
+    """ "Add to calendar" links for Google Calendar, Outlook.com and Office 365 (UTC times,
+    without the joining link), keyed "google", "outlook_com" and "office_365"."""
+    details = "\n\n".join(p for p in (event.summary, event_url) if p)
+    location = event_location(event)
+    google = {
+        "action": "TEMPLATE",
+        "text": event.title,
+        "dates": f"{_utc_compact(event.starts_at)}/{_utc_compact(event.ends_at)}",
+        "details": details,
+        "location": location,
+    }
+    outlook = urlencode(
+        {
+            "path": "/calendar/action/compose",
+            "rru": "addevent",
+            "subject": event.title,
+            "startdt": _utc_iso(event.starts_at),
+            "enddt": _utc_iso(event.ends_at),
+            "body": details,
+            "location": location,
+        }
+    )
+    return {
+        "google": f"{GOOGLE_URL}?{urlencode(google)}",
+        "outlook_com": f"{OUTLOOK_COM_URL}?{outlook}",
+        "office_365": f"{OFFICE_365_URL}?{outlook}",
+    }

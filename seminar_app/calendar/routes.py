@@ -1,0 +1,124 @@
+"""Public calendar files: one event's .ics download and subscribable feeds of public
+events per project, partner, country and language (drafts never appear)."""
+
+from __future__ import annotations
+
+import hashlib
+import re
+from urllib.parse import urlsplit
+
+from flask import abort, current_app, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy import select
+from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.sql import ColumnElement
+from werkzeug.wrappers import Response
+
+from seminar_app.calendar import bp
+from seminar_app.calendar.ics import calendar_links, publish_calendar
+from seminar_app.events.models import PUBLIC_STATUSES, Event
+from seminar_app.extensions import db
+from seminar_app.geo import EVENT_LANGUAGES, country_name, is_country, language_name
+from seminar_app.projects.models import Partner, Project
+from seminar_app.public import queries
+
+# A feed holds at most this many events, the latest first: calendars only need recent ones.
+FEED_LIMIT = 500
+_DTSTAMP_LINE = re.compile(rb"^DTSTAMP:[^\r\n]*\r\n", re.MULTILINE)
+_TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
+
+
+def _domain() -> str:
+    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+
+
+def _event_url(event: Event) -> str:
+    return url_for("public.event_detail", slug=event.slug, _external=True)
+
+
+def _feed_events(condition: ColumnElement[bool]) -> list[Event]:
+    """Public events (past and future) matching `condition`, partner, project and agenda loaded."""
+    query = (
+        select(Event)
+        .join(Event.partner)
+        .join(Partner.project)
+        .where(Event.status.in_(PUBLIC_STATUSES), condition)
+        .options(contains_eager(Event.partner).contains_eager(Partner.project), selectinload(Event.agenda_items))
+        .order_by(Event.starts_at.desc(), Event.id.desc())
+        .limit(FEED_LIMIT)
+    )
+    return list(db.session.scalars(query))
+
+
+def _calendar_response(body: bytes, events: list[Event], *, filename: str | None = None) -> Response:
+    """text/calendar with an ETag of the content (DTSTAMP aside) and Last-Modified, 304 when unchanged."""
+    response = Response(body, content_type="text/calendar; charset=utf-8")
+    response.set_etag(hashlib.sha256(_DTSTAMP_LINE.sub(b"", body)).hexdigest())
+    if events:
+        response.last_modified = max(e.updated_at for e in events)
+    if filename:
+        response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
+    else:
+        response.headers["Cache-Control"] = "public, max-age=300"
+    return response.make_conditional(request)
+
+
+def _feed(events: list[Event], name: str) -> Response:
+    body = publish_calendar(events, calendar_name=name, url_for_event=_event_url, domain=_domain())
+    return _calendar_response(body, events)
+
+
+@bp.route("/events/<slug>/calendar.ics")
+def event_ics(slug: str) -> Response:
+    event = queries.get_public_event(slug)
+    if event is None:
+        abort(404)
+    body = publish_calendar([event], calendar_name=event.title, url_for_event=_event_url, domain=_domain())
+    return _calendar_response(body, [event], filename=f"{event.slug}.ics")
+
+
+@bp.route("/feeds/projects/<slug>.ics")
+def project_feed(slug: str) -> Response:
+    project = db.session.scalars(select(Project).where(Project.slug == slug)).first()
+    if project is None:
+        abort(404)
+    return _feed(_feed_events(Project.id == project.id), _("%(project)s events", project=project.acronym))
+
+
+@bp.route("/feeds/partners/<int:partner_id>.ics")
+def partner_feed(partner_id: int) -> Response:
+    partner = db.session.get(Partner, partner_id)
+    if partner is None:
+        abort(404)
+    name = _("%(partner)s events (%(project)s)", partner=partner.name, project=partner.project.acronym)
+    return _feed(_feed_events(Event.partner_id == partner.id), name)
+
+
+@bp.route("/feeds/countries/<code>.ics")
+def country_feed(code: str) -> Response:
+    if not _TWO_LETTERS.match(code):
+        abort(400)
+    if not is_country(code):
+        abort(404)
+    code = code.upper()
+    return _feed(_feed_events(Event.country == code), _("Events in %(country)s", country=country_name(code)))
+
+
+@bp.route("/feeds/languages/<code>.ics")
+def language_feed(code: str) -> Response:
+    if not _TWO_LETTERS.match(code):
+        abort(400)
+    code = code.lower()
+    if code not in EVENT_LANGUAGES:
+        abort(404)
+    name = _("Events in %(language)s", language=language_name(code))
+    return _feed(_feed_events(Event.language == code), name)
+
+
+@bp.app_template_global()
+def add_to_calendar_links(event: Event) -> dict[str, str]:
+    """The "Add to calendar" addresses of a public event, for the template macro."""
+    return {
+        "ics": url_for("calendar.event_ics", slug=event.slug),
+        **calendar_links(event, event_url=_event_url(event)),
+    }
