@@ -42,6 +42,7 @@ run: demo
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup-dev
+	@if command -v node >/dev/null 2>&1 && command -v npm >/dev/null 2>&1 && [ ! -d tests/tools/node_modules/ical.js ]; then npm ci --prefix tests/tools --no-audit --no-fund; fi
 	$(BIN)/pytest
 
 lint: setup-dev

@@ -29,6 +29,8 @@ from seminar_app.projects.models import Partner, PrivacyNotice, Project, Project
 from seminar_app.projects.services import default_stakeholder_groups
 from seminar_app.timefmt import to_utc
 
+pytest_plugins = ["tests.calendar_checkers"]
+
 PASSWORD = "correct horse battery staple"
 STRICT = os.environ.get("SEMINAR_STRICT_TESTS") == "1"
 

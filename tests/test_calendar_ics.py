@@ -109,8 +109,9 @@ def test_uid_is_stable_and_distinct_per_event(make_event) -> None:
 
 def test_every_vevent_has_sequence_dtstamp_url_and_summary(make_event) -> None:
     event = make_event(title="Mentoring in probation")
+    event.ical_sequence = 3
     before = datetime.now(UTC).replace(microsecond=0)
-    (vevent,) = _vevents(_publish([event], sequence=3))
+    (vevent,) = _vevents(_publish([event]))
     assert vevent["SEQUENCE"] == 3
     assert vevent.decoded("dtstamp") >= before
     assert str(vevent["SUMMARY"]) == "Mentoring in probation"

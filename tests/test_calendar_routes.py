@@ -11,7 +11,7 @@ from urllib.parse import parse_qs, urlsplit
 import icalendar
 import pytest
 
-from seminar_app.enums import EventStatus
+from seminar_app.enums import EventKind, EventStatus
 from seminar_app.events import services as event_services
 from seminar_app.extensions import db
 
@@ -72,7 +72,7 @@ def two_projects(make_project, make_partner, make_event):  # type: ignore[no-unt
     make_event(pt, title="A PT postponed", status=EventStatus.POSTPONED)
     make_event(pt, title="A PT draft", status=EventStatus.DRAFT)
     make_event(ro, title="A RO published")
-    make_event(ro, title="A RO in English", language="en")
+    make_event(ro, title="A RO in English", language="en", kind=EventKind.WORKSHOP)
     make_event(ro, title="A RO draft in English", status=EventStatus.DRAFT, language="en")
     make_event(other_pt, title="B PT published")
     make_event(other_pt, title="B PT draft", status=EventStatus.DRAFT)
@@ -135,14 +135,33 @@ def test_language_feed(client, two_projects) -> None:
     [
         ("/feeds/projects/no-such-project.ics", 404),
         ("/feeds/partners/999999.ics", 404),
-        ("/feeds/countries/zz.ics", 404),
-        ("/feeds/languages/zz.ics", 404),
+        ("/feeds/countries/zz.ics", 400),
+        ("/feeds/languages/zz.ics", 400),
         ("/feeds/countries/portugal.ics", 400),
         ("/feeds/languages/p1.ics", 400),
+        ("/feeds/projects/prism.ics?country=XX", 400),
+        ("/feeds/projects/prism.ics?language=klingon", 400),
+        ("/feeds/projects/prism.ics?kind=party", 400),
+        ("/feeds/partners/999999.ics?kind=party", 404),
     ],
 )
 def test_unknown_feeds_are_refused(client, two_projects, url, status) -> None:  # type: ignore[no-untyped-def]
-    assert client.get(url).status_code == status
+    """Unknown projects and partners are not found; unknown filter values are a 400 that says which."""
+    response = client.get(url)
+    assert response.status_code == status
+    if status == 400:
+        value = url.rsplit("=", 1)[-1] if "?" in url else url.rsplit("/", 1)[-1].removesuffix(".ics")
+        assert f"“{value}” is not a known" in response.get_data(as_text=True)
+
+
+def test_feed_query_filters_narrow_the_feed(client, two_projects) -> None:
+    everything = _summaries(client.get("/feeds/projects/prism.ics").data)
+    in_english = _summaries(client.get("/feeds/projects/prism.ics?language=en").data)
+    assert in_english == {"A RO in English"}
+    assert in_english < everything
+    assert _summaries(client.get("/feeds/projects/prism.ics?country=ro&language=en").data) == {"A RO in English"}
+    assert _summaries(client.get("/feeds/projects/prism.ics?kind=workshop").data) == {"A RO in English"}
+    assert _summaries(client.get("/feeds/countries/pt.ics?kind=workshop").data) == set()
 
 
 def test_feed_answers_304_until_an_event_changes(client, two_projects) -> None:

@@ -251,7 +251,11 @@ def test_erasure_keeps_an_anonymous_count_and_frees_the_seat(event) -> None:
     assert services.find_by_token(token) is None
     assert regs[2].status is S.CONFIRMED, "the erased person's seat went to the waiting list"
     assert db.session.scalar(select(func.count()).select_from(Registration)) == 3
-    assert all(m.to_address != "person1@probation.example" for m in mails() if m.status.value == "queued")
+    queued_to_person = [
+        m for m in mails() if m.status.value == "queued" and m.to_address == "person1@probation.example"
+    ]
+    assert [(m.kind, m.calendar_method, m.scrub_after_send) for m in queued_to_person] == [("erased", "CANCEL", True)]
+    assert token not in queued_to_person[0].body_text, "the erasure notice carries no private link"
     with pytest.raises(InvalidTransition):
         services.cancel_registration(erased)
 

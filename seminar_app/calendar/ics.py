@@ -10,17 +10,22 @@ across daylight-saving changes, and no VTIMEZONE block is needed; the date-list
 VTIMEZONE blocks that icalendar generates are reported to be misread by Outlook.
 The event's own zone is still named in the description next to the agenda times.
 
-Only public information is written: never an ATTENDEE, never the joining link.
+Public calendars (`publish_calendar`) never carry an ATTENDEE or the joining link;
+invitations (`itip_calendar`) are addressed to one registrant and may carry both.
+
+UIDs are stable per event; SEQUENCE is the event's `ical_sequence`, raised whenever
+attendees' entries change, so every client replaces its entry instead of adding one.
 """
 
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from urllib.parse import urlencode
 
 from flask_babel import gettext as _
-from icalendar import Calendar, vDuration
+from icalendar import Alarm, Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
 from seminar_app.enums import EventStatus
@@ -80,7 +85,16 @@ def event_description(event: Event, event_url: str) -> str:
     return "\n\n".join(blocks)
 
 
-def _vevent(event: Event, *, event_url: str, domain: str, dtstamp: datetime, sequence: int) -> VEvent:
+def _vevent(
+    event: Event,
+    *,
+    event_url: str,
+    domain: str,
+    dtstamp: datetime,
+    sequence: int,
+    extra_description: Iterable[str] = (),
+    status: str | None = None,
+) -> VEvent:
     vevent = VEvent()
     vevent.add("uid", event_uid(event, domain))
     vevent.add("sequence", sequence)
@@ -88,13 +102,116 @@ def _vevent(event: Event, *, event_url: str, domain: str, dtstamp: datetime, seq
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
     vevent.add("summary", event.title)
-    vevent.add("description", event_description(event, event_url))
+    vevent.add("description", "\n\n".join([event_description(event, event_url), *extra_description]))
     location = event_location(event)
     if location:
         vevent.add("location", location)
     vevent.add("url", event_url)
-    vevent.add("status", _ICS_STATUS.get(event.status, "CONFIRMED"))
+    vevent.add("status", status or _ICS_STATUS.get(event.status, "CONFIRMED"))
+    # RFC 5546 wants an ORGANIZER in PUBLISH too: the partner's public contact address.
+    vevent.add("organizer", _address(event.partner.contact_email, event.partner.name))
     return vevent
+
+
+def _stamp(now: datetime | None) -> datetime:
+    return (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+
+
+def _address(email: str, name: str, **parameters: str) -> vCalAddress:
+    address = vCalAddress(f"mailto:{email}")
+    if name:
+        address.params["CN"] = vText(name)
+    for key, value in parameters.items():
+        address.params[key.replace("_", "-").upper()] = vText(value)
+    return address
+
+
+def _new_calendar(method: str) -> Calendar:
+    calendar = Calendar()
+    calendar.add("prodid", PRODID)
+    calendar.add("version", "2.0")
+    calendar.add("calscale", "GREGORIAN")
+    calendar.add("method", method)
+    return calendar
+
+
+@dataclass(frozen=True)
+class Invitee:
+    """The one registrant an invitation is addressed to, and what only they may see."""
+
+    email: str
+    name: str
+    private_url: str = ""
+    joining_url: str = ""
+
+
+def _private_lines(invitee: Invitee) -> list[str]:
+    """What only the registrant may see: the joining link (when they may have it) and their private link."""
+    lines = []
+    if invitee.joining_url:
+        lines.append(_("Join online: %(url)s", url=invitee.joining_url))
+    if invitee.private_url:
+        lines.append(_("Your registration (see, change or cancel): %(url)s", url=invitee.private_url))
+    return lines
+
+
+ITIP_METHODS = ("REQUEST", "CANCEL")
+REMINDER_BEFORE = timedelta(hours=1)
+
+
+def itip_calendar(
+    event: Event,
+    invitee: Invitee,
+    *,
+    method: str,
+    sequence: int,
+    event_url: str,
+    domain: str,
+    now: datetime | None = None,
+) -> bytes:
+    """An iTIP (RFC 5546) REQUEST or CANCEL for one registrant's entry of `event`.
+
+    ORGANIZER is the organising partner's contact address; the registrant is the one
+    ATTENDEE, already accepted (registering was the answer), so RSVP is FALSE: replies
+    would reach a mailbox, not seminar_app, and changes go through the private link.
+    A REQUEST carries the private link, the joining link when the registrant may have
+    it, and a reminder; a CANCEL has STATUS:CANCELLED and makes clients remove the entry.
+    """
+    if method not in ITIP_METHODS:
+        raise ValueError(f"Unsupported iTIP method {method!r}")
+    calendar = _new_calendar(method)
+    extra = _private_lines(invitee) if method == "REQUEST" else []
+    status = "CANCELLED" if method == "CANCEL" else None
+    vevent = _vevent(
+        event,
+        event_url=event_url,
+        domain=domain,
+        dtstamp=_stamp(now),
+        sequence=sequence,
+        extra_description=extra,
+        status=status,
+    )
+    vevent.add(
+        "attendee",
+        _address(
+            invitee.email,
+            invitee.name,
+            cutype="INDIVIDUAL",
+            role="REQ-PARTICIPANT",
+            partstat="ACCEPTED",
+            rsvp="FALSE",
+        ),
+    )
+    if method == "REQUEST":
+        if invitee.joining_url:
+            vevent.add("conference", invitee.joining_url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+        alarm = Alarm()
+        alarm.add("action", "DISPLAY")
+        alarm.add("description", event.title)
+        alarm.add("trigger", -REMINDER_BEFORE)
+        vevent.add_component(alarm)
+    calendar.add_component(vevent)
+    return calendar.to_ical()
 
 
 def publish_calendar(
@@ -104,29 +221,44 @@ def publish_calendar(
     url_for_event: Callable[[Event], str],
     domain: str,
     refresh_minutes: int = 60,
-    sequence: int = 0,
     now: datetime | None = None,
 ) -> bytes:
     """A METHOD:PUBLISH calendar of `events`, for a download or a subscribed feed.
 
-    `sequence` is written on every VEVENT; real per-event sequence numbers come with
-    invitations. `now` (UTC) is the DTSTAMP, the current time by default.
+    Each VEVENT carries its event's SEQUENCE; `now` (UTC) is the DTSTAMP, the current
+    time by default.
     """
-    dtstamp = (now or datetime.now(UTC)).astimezone(UTC).replace(microsecond=0)
+    dtstamp = _stamp(now)
     refresh = timedelta(minutes=refresh_minutes)
-    calendar = Calendar()
-    calendar.add("prodid", PRODID)
-    calendar.add("version", "2.0")
-    calendar.add("calscale", "GREGORIAN")
-    calendar.add("method", "PUBLISH")
+    calendar = _new_calendar("PUBLISH")
     calendar.add("name", calendar_name)
     calendar.add("x-wr-calname", calendar_name)
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
     for event in events:
         calendar.add_component(
-            _vevent(event, event_url=url_for_event(event), domain=domain, dtstamp=dtstamp, sequence=sequence)
+            _vevent(event, event_url=url_for_event(event), domain=domain, dtstamp=dtstamp, sequence=event.ical_sequence)
         )
+    return calendar.to_ical()
+
+
+def personal_calendar(
+    event: Event, invitee: Invitee, *, event_url: str, domain: str, now: datetime | None = None
+) -> bytes:
+    """The registrant's own download: METHOD:PUBLISH with no ATTENDEE, but with their
+    private link and (when they may have it) the joining link. Same UID as their invitation."""
+    calendar = _new_calendar("PUBLISH")
+    extra = _private_lines(invitee)
+    calendar.add_component(
+        _vevent(
+            event,
+            event_url=event_url,
+            domain=domain,
+            dtstamp=_stamp(now),
+            sequence=event.ical_sequence,
+            extra_description=extra,
+        )
+    )
     return calendar.to_ical()
 
 

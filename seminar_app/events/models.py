@@ -65,6 +65,9 @@ class Event(db.Model):
     # Bumped by every registration change; the UPDATE that bumps it locks the event's
     # row (PostgreSQL) or the database (SQLite) so that seats are counted one at a time.
     registration_changes: Mapped[int] = mapped_column(default=0)
+    # The iCalendar SEQUENCE of the event's calendar entry: raised (in SQL, see
+    # calendar.invitations.next_sequence) each time attendees' entries are changed or removed.
+    ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
     status: Mapped[EventStatus] = mapped_column(
         db_enum(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

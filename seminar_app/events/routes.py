@@ -4,10 +4,12 @@ from __future__ import annotations
 
 from flask import abort, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_login import current_user, login_required
 from werkzeug.wrappers import Response
 
 from seminar_app.accounts.permissions import managed_event_or_404
+from seminar_app.calendar import invitations
 from seminar_app.enums import EventStatus
 from seminar_app.errors import DomainError
 from seminar_app.events import bp, queries, services
@@ -44,6 +46,8 @@ def _render_details(event: Event, form: EventForm, status_form: StatusForm | Non
         status_form=status_form or StatusForm(formdata=None),
         transitions=services.allowed_transitions(event),
         public_url=public_url(event),
+        attendees_with_entries=invitations.count_attendees_with_entries(event),
+        still_registered=invitations.count_still_registered(event),
         active_tab="details",
     ), code
 
@@ -92,12 +96,24 @@ def details(event_id: int) -> ResponseValue:
     event = managed_event_or_404(event_id)
     form = _edit_form(event)
     if form.validate_on_submit():
+        entry_before = invitations.snapshot(event)
+        to_tell = invitations.count_attendees_with_entries(event)
         try:
             services.update_event(event, form.to_input(), actor=current_user)
         except DomainError as exc:
             show_domain_error(form, exc)
             return _render_details(event, form, code=exc.status)
-        flash(_("Your changes are saved."), "success")
+        if to_tell and invitations.snapshot(event) != entry_before:
+            flash(
+                ngettext(
+                    "Your changes are saved. %(num)d attendee is sent an updated calendar entry.",
+                    "Your changes are saved. %(num)d attendees are sent an updated calendar entry.",
+                    to_tell,
+                ),
+                "success",
+            )
+        else:
+            flash(_("Your changes are saved."), "success")
         return redirect(url_for("events.details", event_id=event.id))
     return _render_details(event, form, code=422 if form.errors else 200)
 
@@ -111,12 +127,18 @@ def change_status(event_id: int) -> ResponseValue:
     if target is None:
         status_form.form_errors.append(_("Choose what should happen to the event."))
         return _render_details(event, _edit_form(event), status_form, code=422)
+    to_tell = invitations.count_still_registered(event) if target is not EventStatus.DELIVERED else 0
     try:
         services.change_status(event, target, note=status_form.note.data or "", actor=current_user)
     except DomainError as exc:
         show_domain_error(status_form, exc)
         return _render_details(event, _edit_form(event), status_form, code=exc.status)
-    flash(_("The event is now %(status)s.", status=event.status.label.lower()), "success")
+    message = _("The event is now %(status)s.", status=event.status.label.lower())
+    if to_tell:
+        message += " " + ngettext(
+            "%(num)d registered person is told by e-mail.", "%(num)d registered people are told by e-mail.", to_tell
+        )
+    flash(message, "success")
     return redirect(url_for("events.details", event_id=event.id))
 
 

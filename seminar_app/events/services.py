@@ -17,12 +17,14 @@ from sqlalchemy import select
 from seminar_app import geo
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.calendar import invitations
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat, EventKind, EventStatus, TargetAudience
 from seminar_app.errors import DomainError, InvalidTransition, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, ProjectResult
+from seminar_app.registration.services import capacity_changed, tell_attendees_of_change, tell_attendees_of_status
 from seminar_app.timefmt import to_utc
 from seminar_app.validation import FieldErrors, slugify
 
@@ -268,13 +270,13 @@ def update_event(event: Event, data: EventInput, *, actor: User | None = None) -
         item.starts_at += shift
         item.ends_at += shift
     before = (event.capacity_onsite, event.capacity_online)
+    entry_before = invitations.snapshot(event)
     _apply(event, data, checked, event.partner)
     event.slug = checked.slug or event.slug
+    db.session.flush()
+    tell_attendees_of_change(event, entry_before)
     db.session.commit()
     if any(_grew(old, new) for old, new in zip(before, (event.capacity_onsite, event.capacity_online), strict=True)):
-        # Imported here: registration.services imports the events package.
-        from seminar_app.registration.services import capacity_changed
-
         capacity_changed(event)
     return event
 
@@ -368,10 +370,14 @@ def change_status(event: Event, target: EventStatus, *, note: str = "", actor: U
         )
     if target is EventStatus.DELIVERED and not event.is_past:
         raise InvalidTransition(_("An event can be marked delivered only after it has ended."))
+    previous = event.status
     event.status = target
     event.status_note = note.strip() if target in (EventStatus.POSTPONED, EventStatus.CANCELLED) else ""
     if target is EventStatus.PUBLISHED and event.published_at is None:
         event.published_at = utcnow()
+    if previous in invitations.LIVE_STATUSES and target is not EventStatus.DELIVERED:
+        db.session.flush()
+        tell_attendees_of_status(event)
     db.session.commit()
     return event
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
 from seminar_app.db_types import UTCDateTime, utcnow
@@ -33,6 +34,11 @@ class OutboxMessage(db.Model):
     subject: Mapped[str] = mapped_column(String(300))
     body_text: Mapped[str] = mapped_column(Text)
     body_html: Mapped[str] = mapped_column(Text, default="")
+    # An iTIP calendar object (RFC 6047) sent with the message, and its METHOD (REQUEST, CANCEL).
+    calendar_method: Mapped[str] = mapped_column(String(16), default="", server_default="")
+    calendar_ics: Mapped[str] = mapped_column(Text, default="", server_default="")
+    # Set for mail to an erased person: once sent (or failed), the address and bodies are blanked.
+    scrub_after_send: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)

@@ -177,12 +177,20 @@ def _claim(limit: int, now: datetime, ids: Collection[int] | None) -> list[int]:
     return claimed
 
 
+def _scrub_if_asked(message: OutboxMessage) -> None:
+    """Mail to an erased person keeps nothing about them once it has left (or cannot)."""
+    if message.scrub_after_send:
+        message.to_address, message.to_name = "erased", ""
+        message.body_text = message.body_html = message.calendar_ics = ""
+
+
 def _record_sent(message: OutboxMessage) -> DeliveryReport:
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.claimed_at = None
     message.attempts += 1
     message.last_error = ""
+    _scrub_if_asked(message)
     db.session.commit()
     return DeliveryReport(sent=1)
 
@@ -197,6 +205,7 @@ def _record_failure(
     message.claimed_at = None
     if permanent or message.attempts >= current_app.config["MAIL_MAX_ATTEMPTS"]:
         message.status = OutboxStatus.FAILED
+        _scrub_if_asked(message)
         report = DeliveryReport(failed=1)
     else:
         message.status = OutboxStatus.QUEUED
@@ -218,9 +227,30 @@ def _is_permanent(exc: Exception) -> bool:
 # --- backends --------------------------------------------------------------------------
 
 
+class _CalendarMail(MailMessage):
+    """An iMIP message (RFC 6047): multipart/mixed holding multipart/alternative (text,
+    HTML, text/calendar with the iTIP method) and the same calendar as `invite.ics`.
+
+    Flask-Mail builds the structure; this adds the `method` parameter it cannot express."""
+
+    calendar_method = ""
+
+    def _message(self):  # type: ignore[no-untyped-def]
+        msg = super()._message()
+        for part in msg.walk():
+            if part.get_content_type() == "text/calendar":
+                part.set_param("method", self.calendar_method)
+            elif part.get_content_type() == "application/ics":
+                part.set_param("name", "invite.ics")
+                part.set_param("method", self.calendar_method)
+        return msg
+
+
 def build_message(message: OutboxMessage) -> MailMessage:
-    """The MIME message for a row: text and (when present) HTML alternatives, its fixed Message-ID."""
-    mail = MailMessage(
+    """The MIME message for a row: text and (when present) HTML alternatives, an iTIP
+    calendar when the row has one, and its fixed Message-ID."""
+    mail_class = _CalendarMail if message.calendar_ics else MailMessage
+    mail = mail_class(
         subject=message.subject,
         recipients=[(message.to_name, message.to_address) if message.to_name else message.to_address],
         body=message.body_text,
@@ -228,6 +258,10 @@ def build_message(message: OutboxMessage) -> MailMessage:
         sender=current_app.config["MAIL_DEFAULT_SENDER"],
         reply_to=message.reply_to or None,
     )
+    if isinstance(mail, _CalendarMail):
+        mail.calendar_method = message.calendar_method
+        mail.alts["calendar"] = message.calendar_ics
+        mail.attach("invite.ics", "application/ics", message.calendar_ics.encode("utf-8"))
     # Set the id itself: an extra "Message-ID" header would be added next to Flask-Mail's own.
     mail.msgId = message.message_id
     return mail

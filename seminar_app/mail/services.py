@@ -34,8 +34,13 @@ def queue_mail(
     reply_to: str = "",
     event_id: int | None = None,
     registration_id: int | None = None,
+    calendar_method: str = "",
+    calendar_ics: str = "",
+    scrub_after_send: bool = False,
 ) -> OutboxMessage:
-    """Add a message to the outbox in the caller's transaction (the caller commits)."""
+    """Add a message to the outbox in the caller's transaction (the caller commits).
+
+    With `calendar_ics` the message becomes an iTIP invitation (see sender.build_message)."""
     domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN", "seminar-app.local")
     message = OutboxMessage(
         kind=kind,
@@ -47,6 +52,9 @@ def queue_mail(
         body_html=body_html,
         event_id=event_id,
         registration_id=registration_id,
+        calendar_method=calendar_method,
+        calendar_ics=calendar_ics,
+        scrub_after_send=scrub_after_send,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
     )
     db.session.add(message)

@@ -1,7 +1,9 @@
 """The mails a registration causes, queued in the outbox in the caller's transaction.
 
 Each is written in the event's language when the interface has it, else the
-language the person registered in, and carries the private link.
+language the person registered in, and carries the private link. Mail that gives,
+changes or removes a calendar entry carries an iTIP REQUEST or CANCEL (see
+calendar.invitations): confirmed people have an entry, nobody else does.
 """
 
 from __future__ import annotations
@@ -10,7 +12,8 @@ from flask import current_app, render_template, url_for
 from flask_babel import force_locale
 from flask_babel import gettext as _
 
-from seminar_app.enums import RegistrationStatus
+from seminar_app.calendar import invitations
+from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
@@ -34,17 +37,40 @@ def _language(registration: Registration) -> str:
     return registration.event.language if registration.event.language in languages else registration.language
 
 
-def _queue(registration: Registration, kind: str, subject: str, paragraphs: list[str]) -> None:
+def _queue(
+    registration: Registration,
+    kind: str,
+    subject: str,
+    paragraphs: list[str],
+    *,
+    calendar_method: str = "",
+    sequence: int | None = None,
+    erased: bool = False,
+) -> None:
+    """Queue one mail. With `calendar_method` it carries the registrant's entry at
+    `sequence` (the event's current one by default). `erased`: the person's data is
+    being erased, so the mail has no private link and is scrubbed once sent."""
     event = registration.event
+    link = "" if erased else private_link(registration)
+    event_url = external_url("public.event_detail", slug=event.slug)
     context = {
         "registration": registration,
         "event": event,
         "when": format_span(event.starts_at, event.ends_at, event.timezone),
         "zone": zone_label(event.starts_at, event.timezone),
         "paragraphs": paragraphs,
-        "link": private_link(registration),
-        "event_url": external_url("public.event_detail", slug=event.slug),
+        "link": link,
+        "event_url": event_url,
     }
+    calendar_ics = ""
+    if calendar_method:
+        calendar_ics = invitations.invitation(
+            registration,
+            method=calendar_method,
+            sequence=event.ical_sequence if sequence is None else sequence,
+            private_url=link,
+            event_url=event_url,
+        )
     queue_mail(
         kind=kind,
         to_address=registration.email or "",
@@ -55,7 +81,14 @@ def _queue(registration: Registration, kind: str, subject: str, paragraphs: list
         body_html=render_template("email/registration.html", **context),
         event_id=event.id,
         registration_id=registration.id,
+        calendar_method=calendar_method,
+        calendar_ics=calendar_ics,
+        scrub_after_send=erased,
     )
+
+
+def _request_if_confirmed(registration: Registration) -> str:
+    return "REQUEST" if invitations.has_entry(registration) else ""
 
 
 def _status_paragraph(registration: Registration) -> str:
@@ -86,6 +119,7 @@ def queue_registered(registration: Registration) -> None:
             "registration_" + registration.status.value,
             subjects.get(registration.status, _("Your registration")),
             [_("Thank you for registering."), _status_paragraph(registration)],
+            calendar_method=_request_if_confirmed(registration),
         )
 
 
@@ -99,6 +133,7 @@ def queue_link_again(registration: Registration) -> None:
                 _("Someone (probably you) asked to register again with this address. You were already registered."),
                 _status_paragraph(registration),
             ],
+            calendar_method=_request_if_confirmed(registration),
         )
 
 
@@ -109,12 +144,19 @@ def queue_promoted(registration: Registration) -> None:
             "promoted",
             _("A place is free for you"),
             [_("A place has become free and it is yours."), _status_paragraph(registration)],
+            calendar_method=_request_if_confirmed(registration),
         )
 
 
 def queue_approved(registration: Registration) -> None:
     with force_locale(_language(registration)):
-        _queue(registration, "approved", _("Registration approved"), [_("The organiser has confirmed your place.")])
+        _queue(
+            registration,
+            "approved",
+            _("Registration approved"),
+            [_("The organiser has confirmed your place.")],
+            calendar_method=_request_if_confirmed(registration),
+        )
 
 
 def queue_declined(registration: Registration, *, reason: str = "") -> None:
@@ -125,21 +167,97 @@ def queue_declined(registration: Registration, *, reason: str = "") -> None:
         _queue(registration, "declined", _("Registration declined"), paragraphs)
 
 
-def queue_cancelled(registration: Registration, *, by_organiser: bool) -> None:
+def _cancel_entry(had_entry: bool, registration: Registration) -> tuple[str, int | None]:
+    """The CANCEL (and its new SEQUENCE) removing an entry the person was sent."""
+    if not had_entry:
+        return "", None
+    return "CANCEL", invitations.next_sequence(registration.event)
+
+
+def queue_cancelled(registration: Registration, *, by_organiser: bool, had_entry: bool) -> None:
+    """`had_entry`: the person was confirmed, so their calendar entry is cancelled too."""
+    method, sequence = _cancel_entry(had_entry, registration)
     with force_locale(_language(registration)):
         text = (
             _("The organiser has cancelled your registration.")
             if by_organiser
             else _("Your registration is cancelled, as you asked.")
         )
-        _queue(registration, "cancelled", _("Registration cancelled"), [text])
+        _queue(
+            registration, "cancelled", _("Registration cancelled"), [text], calendar_method=method, sequence=sequence
+        )
+
+
+def queue_erased(registration: Registration) -> None:
+    """Before erasure: remove the calendar entry of a confirmed person (no private link:
+    it stops working; the message is scrubbed once sent)."""
+    method, sequence = _cancel_entry(True, registration)
+    with force_locale(_language(registration)):
+        _queue(
+            registration,
+            "erased",
+            _("Registration erased"),
+            [_("As asked, your registration and your personal data have been erased. The calendar entry is removed.")],
+            calendar_method=method,
+            sequence=sequence,
+            erased=True,
+        )
 
 
 def queue_mode_changed(registration: Registration) -> None:
+    """A confirmed person's entry changes place (and joining link): a REQUEST with a new SEQUENCE."""
+    method = _request_if_confirmed(registration)
+    sequence = invitations.next_sequence(registration.event) if method else None
     with force_locale(_language(registration)):
         _queue(
             registration,
             "mode_changed",
             _("Attendance changed"),
             [_("You will now attend %(mode)s.", mode=registration.mode.label.lower()), _status_paragraph(registration)],
+            calendar_method=method,
+            sequence=sequence,
+        )
+
+
+def queue_event_changed(registration: Registration, before: dict[str, object], sequence: int) -> None:
+    """The organiser changed what the entry shows: an update saying what changed."""
+    with force_locale(_language(registration)):
+        changes = invitations.describe_changes(before, registration.event, registration)
+        _queue(
+            registration,
+            "event_changed",
+            _("Event changed"),
+            [_("The organiser has changed this event. Your calendar entry is updated."), *changes],
+            calendar_method="REQUEST",
+            sequence=sequence,
+        )
+
+
+def queue_event_status(registration: Registration, sequence: int) -> None:
+    """The event was postponed, confirmed again after a postponement, or cancelled."""
+    event = registration.event
+    with force_locale(_language(registration)):
+        note = [event.status_note] if event.status_note else []
+        if event.status is EventStatus.CANCELLED:
+            subject, text, method = _("Event cancelled"), _("The organiser has cancelled this event."), "CANCEL"
+        elif event.status is EventStatus.POSTPONED:
+            subject = _("Event postponed")
+            text = _(
+                "The organiser has postponed this event. "
+                "Your calendar entry is marked tentative until it is confirmed again."
+            )
+            method = "REQUEST"
+        else:
+            subject = _("Event confirmed")
+            text = _("The event will take place as shown below. Your calendar entry is updated.")
+            method = "REQUEST"
+        if not invitations.has_entry(registration):
+            method = ""
+        _queue(
+            registration,
+            "event_" + event.status.value,
+            subject,
+            [text, *note],
+            calendar_method=method,
+            sequence=sequence,
         )

@@ -24,6 +24,7 @@ from sqlalchemy.exc import IntegrityError
 
 from seminar_app import geo
 from seminar_app.accounts.models import User
+from seminar_app.calendar import invitations
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import AttendanceMode, ConsentPurpose, EventFormat, EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError, InvalidTransition
@@ -404,9 +405,10 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
     if registration.status in (RegistrationStatus.CANCELLED, RegistrationStatus.DECLINED):
         return registration
     _lock_event(registration.event)
+    had_entry = invitations.has_entry(registration)
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
-    emails.queue_cancelled(registration, by_organiser=actor is not None)
+    emails.queue_cancelled(registration, by_organiser=actor is not None, had_entry=had_entry)
     db.session.flush()
     promote_waiting(registration.event)
     db.session.commit()
@@ -452,6 +454,42 @@ def capacity_changed(event: Event) -> list[Registration]:
     promoted = promote_waiting(event)
     db.session.commit()
     return promoted
+
+
+def tell_attendees_of_change(event: Event, before: dict[str, object]) -> int:
+    """After an edit of what calendar entries show (see invitations.CALENDAR_FIELDS),
+    queue an update with a new SEQUENCE for every confirmed attendee, in the caller's
+    transaction. Returns how many were told (0 for events nobody has an entry of)."""
+    if event.status not in invitations.LIVE_STATUSES or invitations.snapshot(event) == before:
+        return 0
+    attendees = invitations.attendees_with_entries(event)
+    if attendees:
+        sequence = invitations.next_sequence(event)
+        for registration in attendees:
+            emails.queue_event_changed(registration, before, sequence)
+    return len(attendees)
+
+
+def tell_attendees_of_status(event: Event) -> int:
+    """After the event was postponed, confirmed again or cancelled, tell everyone still
+    registered (confirmed, pending, waiting); confirmed people's entries follow (a
+    REQUEST, or a CANCEL with STATUS:CANCELLED). In the caller's transaction."""
+    people = list(
+        db.session.scalars(
+            select(Registration)
+            .where(
+                Registration.event_id == event.id,
+                Registration.status.in_((*ACTIVE, RegistrationStatus.WAITLISTED)),
+                Registration.erased_at.is_(None),
+            )
+            .order_by(Registration.id)
+        )
+    )
+    if people:
+        sequence = invitations.next_sequence(event)
+        for registration in people:
+            emails.queue_event_status(registration, sequence)
+    return len(people)
 
 
 def resend_confirmation(registration: Registration, *, actor: User | None = None) -> None:
@@ -520,6 +558,7 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
     from seminar_app.mail.models import OutboxMessage
 
     _ensure_changeable(registration)
+    had_entry = invitations.has_entry(registration)
     if registration.status in (*ACTIVE, RegistrationStatus.WAITLISTED):
         _lock_event(registration.event)
         registration.status = RegistrationStatus.CANCELLED
@@ -531,7 +570,9 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
             db.session.delete(message)
         else:
             message.to_address, message.to_name = "erased", ""
-            message.body_text = message.body_html = ""
+            message.body_text = message.body_html = message.calendar_ics = ""
+    if had_entry:
+        emails.queue_erased(registration)
     registration.name = ""
     registration.email = None
     registration.organisation = ""
