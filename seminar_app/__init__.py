@@ -104,7 +104,10 @@ def _configure_sqlite(app: Flask) -> None:
 def _import_models() -> None:
     from seminar_app.accounts import models as _accounts  # noqa: F401
     from seminar_app.agenda import models as _agenda  # noqa: F401
+    from seminar_app.attendance import models as _attendance  # noqa: F401
     from seminar_app.events import models as _events  # noqa: F401
+    from seminar_app.feedback import models as _feedback  # noqa: F401
+    from seminar_app.jobs import models as _jobs  # noqa: F401
     from seminar_app.mail import models as _mail  # noqa: F401
     from seminar_app.projects import models as _projects  # noqa: F401
     from seminar_app.registration import models as _registration  # noqa: F401
@@ -119,14 +122,20 @@ _BLUEPRINT_PREFIXES = {
     "registration": None,
     "mail": "/admin/mail",
     "calendar": None,
+    "attendance": None,
+    "feedback": None,
     "api": "/api/v1",
 }
+
+
+# Areas whose routes are split over several modules.
+_MORE_ROUTES = {"registration": ("manage_routes",), "attendance": ("evidence_routes",)}
 
 
 def _register_blueprints(app: Flask) -> None:
     for area, prefix in _BLUEPRINT_PREFIXES.items():
         importlib.import_module(f"seminar_app.{area}.routes")
-        if area == "registration":
-            importlib.import_module("seminar_app.registration.manage_routes")
+        for module in _MORE_ROUTES.get(area, ()):
+            importlib.import_module(f"seminar_app.{area}.{module}")
         app.register_blueprint(importlib.import_module(f"seminar_app.{area}").bp, url_prefix=prefix)
     csrf.exempt(importlib.import_module("seminar_app.api").bp)

@@ -107,6 +107,22 @@ class AttendanceMode(LabelledEnum):
     ONLINE = "online"
 
 
+class CheckInSource(LabelledEnum):
+    """How an attendance was recorded."""
+
+    MANUAL = "manual"
+    QR = "qr"
+    WALK_IN = "walk_in"
+    IMPORT = "import"
+
+
+class QuestionKind(LabelledEnum):
+    SCALE = "scale"  # Likert 1 to 5, low end first
+    SINGLE = "single"
+    MULTIPLE = "multiple"
+    TEXT = "text"
+
+
 class ConsentPurpose(LabelledEnum):
     PRIVACY_NOTICE = "privacy_notice"
     PHOTOS = "photos"
@@ -129,6 +145,14 @@ _LABELS: dict[LabelledEnum, object] = {
     RegistrationStatus.CANCELLED: _l("Cancelled"),
     AttendanceMode.ONSITE: _l("On site"),
     AttendanceMode.ONLINE: _l("Online"),
+    CheckInSource.MANUAL: _l("Ticked by the organiser"),
+    CheckInSource.QR: _l("QR code"),
+    CheckInSource.WALK_IN: _l("Walk-in"),
+    CheckInSource.IMPORT: _l("Imported from the video-conference report"),
+    QuestionKind.SCALE: _l("Scale from 1 to 5"),
+    QuestionKind.SINGLE: _l("Single choice"),
+    QuestionKind.MULTIPLE: _l("Multiple choice"),
+    QuestionKind.TEXT: _l("Text"),
     ConsentPurpose.PRIVACY_NOTICE: _l("I have read the privacy notice"),
     ConsentPurpose.PHOTOS: _l("Photos and recording of me may be taken and used to report on the event"),
     ConsentPurpose.ATTENDEE_LIST: _l(

@@ -68,6 +68,8 @@ class Event(db.Model):
     # The iCalendar SEQUENCE of the event's calendar entry: raised (in SQL, see
     # calendar.invitations.next_sequence) each time attendees' entries are changed or removed.
     ical_sequence: Mapped[int] = mapped_column(default=0, server_default="0")
+    # Hours before the start at which registrants get a reminder; None: no reminder.
+    reminder_hours_before: Mapped[int | None] = mapped_column(default=24, server_default="24")
     status: Mapped[EventStatus] = mapped_column(
         db_enum(EventStatus, "event_status"), default=EventStatus.DRAFT, index=True
     )

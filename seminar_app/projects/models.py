@@ -26,6 +26,8 @@ class Project(db.Model):
     funding_statement: Mapped[str] = mapped_column(Text, default="")
     disclaimer: Mapped[str] = mapped_column(Text, default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
+    # Feedback results with fewer answers than this are shown as counts only (anonymity).
+    feedback_min_answers: Mapped[int] = mapped_column(default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     partners: Mapped[list[Partner]] = relationship(

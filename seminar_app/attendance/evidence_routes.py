@@ -1,0 +1,3 @@
+"""Evidence documents (PDF): attendance sheets, online participant lists, certificates."""
+
+from seminar_app.attendance import bp  # noqa: F401
