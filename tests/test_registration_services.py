@@ -256,6 +256,7 @@ def test_erasure_keeps_an_anonymous_count_and_frees_the_seat(event) -> None:
     ]
     assert [(m.kind, m.calendar_method, m.scrub_after_send) for m in queued_to_person] == [("erased", "CANCEL", True)]
     assert token not in queued_to_person[0].body_text, "the erasure notice carries no private link"
+    assert "See, change or cancel" not in queued_to_person[0].body_text
     with pytest.raises(InvalidTransition):
         services.cancel_registration(erased)
 
