@@ -1,13 +1,144 @@
-"""The feedback form (attendees, by link) and the questionnaire and results pages (organisers)."""
+"""The feedback form behind the link in the feedback request, and its thank-you page.
+
+The pages speak the event's language (when the interface has it) unless the visitor chose
+another one with the language switcher. The organisers' pages live in manage_routes,
+imported at the end of this module.
+"""
 
 from __future__ import annotations
 
-from flask.typing import ResponseValue
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
 
-from seminar_app.feedback import bp
+from flask import current_app, make_response, redirect, render_template, request, session, url_for
+from flask_babel import force_locale, get_locale
+from flask_babel import gettext as _
+from werkzeug.exceptions import NotFound
+from werkzeug.wrappers import Response
+
+from seminar_app.errors import DomainError, ValidationFailed
+from seminar_app.events.models import Event
+from seminar_app.extensions import db, limiter
+from seminar_app.feedback import bp, services
+from seminar_app.feedback.answers import GENERAL
+from seminar_app.feedback.forms import AnswerForm, answer_field, posted_answers
+from seminar_app.feedback.models import FeedbackInvitation
+from seminar_app.feedback.questions import choice_labels, question_text, questionnaire, scale_ends
+
+ResponseValue = Response | str | tuple[str, int]
+
+# Per client address. Generous, because a room of attendees may answer at once from the
+# venue's one public address; each link answers only once anyway.
+rate_limit = limiter.limit(lambda: current_app.config.get("FEEDBACK_RATE_LIMIT", "30 per minute"), methods=["POST"])
+
+for _name, _helper in {
+    "feedback_question_text": question_text,
+    "feedback_choice_labels": choice_labels,
+    "feedback_scale_ends": scale_ends,
+    "feedback_answer_field": answer_field,
+}.items():
+    bp.add_app_template_global(_helper, _name)
+
+
+class UnknownFeedbackLink(NotFound):
+    """No invitation has this token: mistyped, cut short, or made up."""
+
+
+@bp.errorhandler(UnknownFeedbackLink)
+def unknown_link(_exc: UnknownFeedbackLink) -> ResponseValue:
+    return render_template("feedback/unknown_link.html"), 404
+
+
+@bp.after_request
+def keep_tokens_private(response: Response) -> Response:
+    """The token in the address is a password: never send it on as a referrer, never cache the page."""
+    if request.view_args and "token" in request.view_args:
+        response.headers["Referrer-Policy"] = "no-referrer"
+        response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+def _by_token(token: str) -> tuple[FeedbackInvitation, Event]:
+    invitation = services.find_invitation(token)
+    event = db.session.get(Event, invitation.event_id) if invitation is not None else None
+    if invitation is None or event is None:
+        raise UnknownFeedbackLink()
+    return invitation, event
+
+
+@contextmanager
+def _event_language(event: Event) -> Iterator[None]:
+    if "lang" not in session and event.language in current_app.config["LANGUAGES"]:
+        with force_locale(event.language):
+            yield
+    else:
+        yield
+
+
+def _page(template: str, code: int = 200, **context: Any) -> Response:
+    response = make_response(render_template(template, **context), code)
+    response.headers["Content-Language"] = str(get_locale())
+    return response
 
 
 @bp.route("/feedback/<token>", methods=["GET", "POST"])
+@rate_limit
 def answer(token: str) -> ResponseValue:
-    """Placeholder until the form exists: the address the feedback mails link to."""
-    return "Feedback form coming", 404
+    invitation, event = _by_token(token)
+    with _event_language(event):
+        if invitation.answered:
+            return _page("feedback/answered.html", 409 if request.method == "POST" else 200, event=event)
+        try:
+            services.ensure_feedback_open(event)
+        except services.FeedbackClosed as exc:
+            code = 409 if request.method == "POST" else 200
+            return _page("feedback/closed.html", code, event=event, reason=exc.message)
+        form = AnswerForm()
+        posted: dict[str, list[str]] = {}
+        errors: dict[str, list[str]] = {}
+        if request.method == "POST":
+            posted = posted_answers(request.form)
+            try:
+                errors = _submit(form, invitation, posted)
+            except services.AlreadyAnswered:
+                return _page("feedback/answered.html", 409, event=event)
+            if not errors:
+                return redirect(url_for(".thanks", token=token))
+        return _page(
+            "feedback/form.html",
+            422 if errors else 200,
+            event=event,
+            token=token,
+            form=form,
+            questions=questionnaire(event),
+            posted=posted,
+            errors=errors,
+        )
+
+
+def _submit(form: AnswerForm, invitation: FeedbackInvitation, posted: dict[str, list[str]]) -> dict[str, list[str]]:
+    """Store the answers; the messages to show next to the questions if they cannot be."""
+    if not form.validate_on_submit():
+        return {GENERAL: [_("The form has expired. Please send your answers again.")]}
+    try:
+        services.submit_answers(invitation, posted, language=str(get_locale()))
+    except ValidationFailed as exc:
+        return exc.errors
+    except services.AlreadyAnswered:
+        raise
+    except DomainError as exc:
+        return {GENERAL: [exc.message]}
+    return {}
+
+
+@bp.get("/feedback/<token>/thanks")
+def thanks(token: str) -> ResponseValue:
+    invitation, event = _by_token(token)
+    if not invitation.answered:
+        return redirect(url_for(".answer", token=token))
+    with _event_language(event):
+        return _page("feedback/thanks.html", event=event)
+
+
+from seminar_app.feedback import manage_routes  # noqa: E402,F401

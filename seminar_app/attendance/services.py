@@ -1,0 +1,344 @@
+"""Attendance rules: ticking people in (by hand, by QR code, as walk-ins), undoing a tick,
+and recording online attendance from a video-conference report.
+
+One `Attendance` row per registration and local day of the event: a second check-in of
+the same person on the same day changes nothing (the database refuses a second row, so
+two organisers ticking the same person at once still record one). Only confirmed
+registrations of an event that is neither a draft nor cancelled can be checked in.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from flask import current_app
+from flask_babel import gettext as _
+from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
+from sqlalchemy.exc import IntegrityError
+
+from seminar_app.accounts.models import User
+from seminar_app.attendance import queries
+from seminar_app.attendance.imports import Participant
+from seminar_app.attendance.matching import ImportPreview, match_participants
+from seminar_app.attendance.models import Attendance
+from seminar_app.db_types import utcnow
+from seminar_app.enums import AttendanceMode, CheckInSource, EventStatus, RegistrationStatus
+from seminar_app.errors import DomainError
+from seminar_app.events.models import Event
+from seminar_app.extensions import db
+from seminar_app.registration import emails
+from seminar_app.registration import services as registration_services
+from seminar_app.registration.models import Registration
+
+IMPORT_PREVIEW_MAX_AGE = 3 * 3600
+
+
+class CheckInRefused(DomainError):
+    code = "check_in_refused"
+    status = 409
+
+
+@dataclass(frozen=True)
+class CheckInOutcome:
+    """`created` is False when the person was already checked in that day (nothing changed)."""
+
+    attendance: Attendance
+    created: bool
+
+
+def ensure_attendance_open(event: Event) -> None:
+    """Raise `CheckInRefused` when attendance cannot be recorded for `event` at all."""
+    if event.status is EventStatus.DRAFT:
+        raise CheckInRefused(_("This event is a draft: publish it before checking people in."))
+    if event.status is EventStatus.CANCELLED:
+        raise CheckInRefused(_("This event is cancelled: attendance cannot be recorded."))
+
+
+def ensure_event_day(event: Event, day: date) -> None:
+    """Raise `DomainError` (field "day") unless `day` is a local day of the event."""
+    if day not in event.local_days:
+        raise DomainError(
+            _("%(day)s is not a day of this event.", day=day.isoformat()), field="day", code="not_event_day"
+        )
+
+
+def _ensure_checkable(registration: Registration, day: date) -> None:
+    ensure_attendance_open(registration.event)
+    ensure_event_day(registration.event, day)
+    if registration.is_erased:
+        raise CheckInRefused(_("This registration has been erased."))
+    if registration.status is not RegistrationStatus.CONFIRMED:
+        raise CheckInRefused(
+            _(
+                "%(name)s cannot be checked in: the registration is %(status)s, not confirmed.",
+                name=registration.name,
+                status=registration.status.label.lower(),
+            )
+        )
+
+
+def _mode(registration: Registration, source: CheckInSource) -> AttendanceMode:
+    """How the person attended: online for an imported report; on site for a QR code shown
+    at the door of an event with a venue; otherwise as they registered."""
+    if source is CheckInSource.IMPORT:
+        return AttendanceMode.ONLINE
+    if source is CheckInSource.QR and registration.event.format.has_venue:
+        return AttendanceMode.ONSITE
+    return registration.mode
+
+
+def check_in(
+    registration: Registration,
+    day: date,
+    *,
+    source: CheckInSource = CheckInSource.MANUAL,
+    actor: User | None = None,
+) -> CheckInOutcome:
+    """Record that the person attended on `day`; an existing record for that day is kept
+    unchanged and returned with `created=False`. Raises `CheckInRefused`, `DomainError`."""
+    _ensure_checkable(registration, day)
+    existing = queries.attendance_on(registration, day)
+    if existing is not None:
+        return CheckInOutcome(existing, created=False)
+    attendance = Attendance(
+        event_id=registration.event_id,
+        registration=registration,
+        day=day,
+        mode=_mode(registration, source),
+        source=source,
+        checked_in_at=utcnow(),
+        checked_in_by_id=actor.id if actor is not None else None,
+    )
+    db.session.add(attendance)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # Another organiser ticked the same person a moment ago.
+        db.session.rollback()
+        existing = queries.attendance_on(registration, day)
+        if existing is None:
+            raise
+        return CheckInOutcome(existing, created=False)
+    return CheckInOutcome(attendance, created=True)
+
+
+def undo_check_in(registration: Registration, day: date, *, actor: User | None = None) -> bool:
+    """Remove the person's attendance on `day` (a tick made by mistake). Returns False when
+    there was none. Allowed whatever the event's status, so mistakes can always be undone."""
+    ensure_event_day(registration.event, day)
+    existing = queries.attendance_on(registration, day)
+    if existing is None:
+        return False
+    db.session.delete(existing)
+    db.session.commit()
+    return True
+
+
+# --- walk-ins -------------------------------------------------------------------------------
+
+
+@dataclass
+class WalkInInput:
+    """Someone who came without registering: only the name is required."""
+
+    name: str
+    email: str = ""
+    organisation: str = ""
+    organisation_country: str = ""
+    stakeholder_group: str = ""
+    mode: AttendanceMode | None = None
+    is_partner_staff: bool = False
+
+
+# Stands in for a missing address while the registration rules are checked: a walk-in may
+# have none, every other field is checked as for anyone an organiser adds.
+_NO_EMAIL_PLACEHOLDER = "walk-in@example.org"
+
+
+def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | None = None) -> Registration:
+    """Register a person who came without registering and check them in, in one
+    transaction. The registration is confirmed whatever the capacity (they are in the
+    room). With an e-mail address the person gets the usual confirmation with their
+    private link (their data, the feedback form, the certificate). Raises
+    `ValidationFailed`, `CheckInRefused`, `DomainError` (address already registered)."""
+    ensure_attendance_open(event)
+    ensure_event_day(event, day)
+    email = data.email.strip()
+    checked_email, mode = registration_services._check(
+        event,
+        registration_services.RegistrationInput(
+            name=data.name,
+            email=email or _NO_EMAIL_PLACEHOLDER,
+            organisation=data.organisation,
+            organisation_country=data.organisation_country,
+            stakeholder_group=data.stakeholder_group,
+            mode=data.mode,
+        ),
+        by_organiser=True,
+    )
+    email = checked_email if email else ""
+    registration_services._lock_event(event)
+    if email:
+        existing = registration_services._existing(event, email)
+        if existing is not None:
+            db.session.rollback()
+            raise DomainError(
+                _(
+                    "%(email)s is already registered for this event (%(status)s, as %(name)s): "
+                    "find the person in the list instead.",
+                    email=email,
+                    status=existing.status.label.lower(),
+                    name=existing.name,
+                ),
+                field="email",
+                code="already_registered",
+            )
+    now = utcnow()
+    registration = Registration(
+        event=event,
+        mode=mode,
+        status=RegistrationStatus.CONFIRMED,
+        confirmed_at=now,
+        created_at=now,
+        name=data.name.strip(),
+        email=email or None,
+        organisation=data.organisation.strip(),
+        organisation_country=data.organisation_country.upper(),
+        stakeholder_group=data.stakeholder_group,
+        is_partner_staff=data.is_partner_staff,
+        language=event.language,
+        source="walk_in",
+    )
+    registration_services._give_link(registration)
+    db.session.add(registration)
+    db.session.flush()
+    db.session.add(
+        Attendance(
+            event_id=event.id,
+            registration=registration,
+            day=day,
+            mode=mode,
+            source=CheckInSource.WALK_IN,
+            checked_in_at=now,
+            checked_in_by_id=actor.id if actor is not None else None,
+        )
+    )
+    if email:
+        emails.queue_registered(registration)
+    db.session.commit()
+    return registration
+
+
+# --- QR codes -------------------------------------------------------------------------------
+
+
+def _check_in_serializer() -> URLSafeSerializer:
+    return URLSafeSerializer(current_app.config["SECRET_KEY"], salt="check-in")
+
+
+def check_in_token(registration: Registration) -> str:
+    """The token in the person's QR code: their registration and event, signed (so it cannot
+    be forged or altered), without expiry (the code is printed or saved on phones)."""
+    return _check_in_serializer().dumps({"r": registration.id, "e": registration.event_id})
+
+
+def registration_for_check_in_token(token: str) -> Registration | None:
+    """The registration a QR code's token names, or None when the token is forged, altered,
+    or its registration is gone or erased."""
+    if not token or len(token) > 200:
+        return None
+    try:
+        data = _check_in_serializer().loads(token)
+    except BadData:
+        return None
+    if not isinstance(data, dict):
+        return None
+    registration_id, event_id = data.get("r"), data.get("e")
+    if type(registration_id) is not int or type(event_id) is not int:
+        return None
+    registration = db.session.get(Registration, registration_id)
+    if registration is None or registration.event_id != event_id or registration.is_erased:
+        return None
+    return registration
+
+
+def check_in_url(registration: Registration) -> str:
+    """The absolute address a QR code opens (an organiser's page; log-in required)."""
+    return emails.external_url("attendance.qr_check_in", token=check_in_token(registration))
+
+
+# --- online attendance from a report ---------------------------------------------------------
+
+
+def preview_import(event: Event, day: date, participants: list[Participant], *, min_minutes: int) -> ImportPreview:
+    """What `apply_import` would record now, without writing anything."""
+    ensure_attendance_open(event)
+    ensure_event_day(event, day)
+    return match_participants(
+        participants,
+        queries.import_candidates(event),
+        min_minutes=min_minutes,
+        already_present=queries.present_registration_ids(event, day),
+    )
+
+
+def apply_import(
+    event: Event, day: date, participants: list[Participant], *, min_minutes: int, actor: User | None = None
+) -> ImportPreview:
+    """Record online attendance on `day` for every matched participant who stayed at least
+    `min_minutes`; people with an attendance that day already are left unchanged. Returns
+    what was done (`matched`: recorded now; `already`: unchanged)."""
+    for attempt in (1, 2):
+        preview = preview_import(event, day, participants, min_minutes=min_minutes)
+        now = utcnow()
+        for match in preview.matched:
+            db.session.add(
+                Attendance(
+                    event_id=event.id,
+                    registration_id=match.registration.id,
+                    day=day,
+                    mode=AttendanceMode.ONLINE,
+                    source=CheckInSource.IMPORT,
+                    minutes=match.participant.minutes,
+                    checked_in_at=now,
+                    checked_in_by_id=actor.id if actor is not None else None,
+                )
+            )
+        try:
+            db.session.commit()
+        except IntegrityError:
+            # Someone was ticked in while the import ran: match again against the new state.
+            db.session.rollback()
+            if attempt == 2:
+                raise
+            continue
+        return preview
+    raise AssertionError("unreachable")
+
+
+def _import_serializer() -> URLSafeTimedSerializer:
+    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="attendance-import")
+
+
+def sign_import(event: Event, day: date, min_minutes: int, participants: list[Participant]) -> str:
+    """The parsed report, signed with the event and day, carried from the preview to the
+    confirmation so the file need not be uploaded twice nor trusted from the browser."""
+    rows = [[p.name, p.email, p.seconds] for p in participants]
+    return _import_serializer().dumps({"e": event.id, "d": day.isoformat(), "m": min_minutes, "p": rows})
+
+
+def read_signed_import(event: Event, payload: str) -> tuple[date, int, list[Participant]]:
+    """The day, threshold and participants of a preview signed by `sign_import` for this
+    event. Raises `DomainError` for anything altered, expired or made for another event."""
+    expired = DomainError(
+        _("This preview has expired or was not made for this event. Upload the report again."), code="stale_preview"
+    )
+    try:
+        data = _import_serializer().loads(payload or "", max_age=IMPORT_PREVIEW_MAX_AGE)
+        if data["e"] != event.id:
+            raise expired
+        participants = [Participant(str(n), str(e), int(s)) for n, e, s in data["p"]]
+        return date.fromisoformat(data["d"]), int(data["m"]), participants
+    except (BadData, KeyError, TypeError, ValueError):
+        raise expired from None
