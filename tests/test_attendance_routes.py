@@ -225,6 +225,20 @@ def test_private_page_shows_the_code_only_to_confirmed_people(client, event, peo
     assert client.get("/r/unknown-token/qr.png").status_code == 404
 
 
+def test_confirmation_mail_shows_the_code_to_on_site_people_only(event, people) -> None:
+    from seminar_app.mail.models import OutboxMessage
+
+    mails = {
+        m.registration_id: m
+        for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "registration_confirmed"))
+    }
+    ana_mail = mails[people["ana"].id]
+    assert f'<img src="{check_in_qr_image(people["ana"])}"' in ana_mail.body_html
+    assert "check-in code" in ana_mail.body_text
+    rita_mail = mails[people["rita"].id]
+    assert "qr.png" not in rita_mail.body_html and "check-in code" not in rita_mail.body_text
+
+
 def test_code_opens_a_page_that_checks_the_person_in_once(as_organiser, event, people) -> None:
     ana = people["ana"]
     code_url = "/manage/checkin/" + services.check_in_token(ana)

@@ -74,6 +74,7 @@ def project_form(**overrides):
         "funding_statement": "Co-funded by the European Union",
         "disclaimer": "Views are the authors' only.",
         "default_language": "it",
+        "feedback_min_answers": "5",
     }
     data.update(overrides)
     return data
@@ -175,6 +176,24 @@ def test_edit_project(client, admin, make_project):
     assert response.status_code == 302
     db.session.expire_all()
     assert db.session.get(Project, project.id).name == "Bridges out of radicalisation"
+
+
+def test_feedback_threshold_is_edited_and_bad_values_are_refused(client, admin, make_project):
+    project = make_project()
+    assert 'name="feedback_min_answers" type="number" value="5"' in client.get(
+        f"/admin/projects/{project.id}/edit"
+    ).get_data(as_text=True)
+    for bad in ("0", "", "-3"):
+        response = client.post(
+            f"/admin/projects/{project.id}/edit", data=project_form(slug=project.slug, feedback_min_answers=bad)
+        )
+        assert response.status_code == 422
+        assert 'id="feedback_min_answers-error"' in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).feedback_min_answers == 5
+    client.post(f"/admin/projects/{project.id}/edit", data=project_form(slug=project.slug, feedback_min_answers="3"))
+    db.session.expire_all()
+    assert db.session.get(Project, project.id).feedback_min_answers == 3
 
 
 # --- privacy notice --------------------------------------------------------------------

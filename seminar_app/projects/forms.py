@@ -7,7 +7,7 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from seminar_app import geo
@@ -27,6 +27,7 @@ class ProjectForm(FlaskForm):
     funding_statement = TextAreaField(_l("Funding statement"), render_kw={"rows": 2})
     disclaimer = TextAreaField(_l("Disclaimer"), render_kw={"rows": 4})
     default_language = SelectField(_l("Default language"))
+    feedback_min_answers = IntegerField(_l("Answers needed before feedback results are shown"), default=5)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -42,6 +43,7 @@ class ProjectForm(FlaskForm):
             funding_statement=_text(self.funding_statement.data),
             disclaimer=_text(self.disclaimer.data),
             default_language=self.default_language.data or "",
+            feedback_min_answers=self.feedback_min_answers.data if self.feedback_min_answers.data is not None else -1,
         )
 
 

@@ -34,6 +34,7 @@ class ProjectInput:
     funding_statement: str = ""
     disclaimer: str = ""
     default_language: str = "en"
+    feedback_min_answers: int = 5
 
     @classmethod
     def from_project(cls, project: Project) -> ProjectInput:
@@ -46,6 +47,7 @@ class ProjectInput:
             funding_statement=project.funding_statement,
             disclaimer=project.disclaimer,
             default_language=project.default_language,
+            feedback_min_answers=project.feedback_min_answers,
         )
 
 
@@ -77,6 +79,8 @@ def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
     errors.limit("grant_number", data.grant_number, 80)
     if data.default_language not in geo.EVENT_LANGUAGES:
         errors.add("default_language", _("Choose a language from the list."))
+    if not 1 <= data.feedback_min_answers <= 1000:
+        errors.add("feedback_min_answers", _("Give a whole number from 1 to 1000."))
     errors.raise_if_any()
     return slug
 
@@ -90,6 +94,7 @@ def _apply_project(project: Project, data: ProjectInput, slug: str) -> None:
     project.funding_statement = data.funding_statement.strip()
     project.disclaimer = data.disclaimer.strip()
     project.default_language = data.default_language
+    project.feedback_min_answers = data.feedback_min_answers
 
 
 def create_project(data: ProjectInput, *, actor: User | None = None) -> Project:
