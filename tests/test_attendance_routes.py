@@ -84,6 +84,9 @@ def test_list_shows_confirmed_people_with_counts_and_a_check_in_button(as_organi
     assert "0 present, 3 confirmed registrations" in page
     assert "Check in" in row_html(page, people["ana"]) and "Polícia Judiciária" in row_html(page, people["joao"])
     assert f'id="registration-{waiting.id}"' not in page
+    day = event.local_days[0].isoformat()
+    assert f'href="{url(event, f"/sheet/{day}.pdf")}"' in page, "the sheet to sign is one click away"
+    assert f'href="{url(event, "/online.pdf")}"' in page
 
 
 def test_tick_then_tick_again_then_untick(as_organiser, event, people) -> None:
