@@ -39,6 +39,9 @@ demo: migrate
 run: demo
 	@echo "Serving on http://$(HOST):$(PORT)/ (Ctrl-C to stop)."
 	@echo "Mail is not sent: each message is written to instance/mail/*.eml and listed at http://$(HOST):$(PORT)/admin/mail/"
+	@echo "Scheduled jobs (reminders, feedback requests, deletion of access needs) run every minute meanwhile."
+	@( while true; do $(BIN)/flask jobs run >/dev/null; sleep 60; done ) & runner=$$!; \
+	trap 'kill $$runner 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/flask run --host $(HOST) --port $(PORT)
 
 test: setup-dev

@@ -92,6 +92,12 @@ class Config:
     # Where the site is reached from outside: links in e-mails are built from it.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
 
+    # Scheduled jobs (`flask jobs run`): the feedback reminder goes this many days after the
+    # request; events that ended longer ago than FEEDBACK_REQUEST_MAX_DAYS get no request
+    # (so that turning the runner on for an old database does not write to everyone).
+    FEEDBACK_REMINDER_DAYS = int(os.environ.get("FEEDBACK_REMINDER_DAYS", "3"))
+    FEEDBACK_REQUEST_MAX_DAYS = int(os.environ.get("FEEDBACK_REQUEST_MAX_DAYS", "30"))
+
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100
     PUBLIC_PAGE_SIZE = 24

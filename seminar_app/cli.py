@@ -15,6 +15,7 @@ from seminar_app.accounts.services import UserInput, create_user
 from seminar_app.enums import Role
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
+from seminar_app.jobs.cli import jobs_cli
 from seminar_app.mail.cli import mail_cli
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
@@ -37,6 +38,7 @@ def init_app(app: Flask) -> None:
         results_cli,
         users_cli,
         mail_cli,
+        jobs_cli,
     ):
         app.cli.add_command(command)
 

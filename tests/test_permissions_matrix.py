@@ -19,6 +19,7 @@ from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus, R
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.mail.services import queue_mail
+from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, PrivacyNotice, ProjectResult
 from seminar_app.registration.models import Registration
 
@@ -53,6 +54,9 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
     )
     db.session.add(registration)
     db.session.flush()
+    # A's grant of its attendees' data to a manager of the project (the Data access page).
+    grant = PersonalDataGrant(partner=partner, manager=make_user(Role.MANAGER, projects=[project]), granted_by=owner)
+    db.session.add(grant)
     message = queue_mail(
         kind="registration_pending",
         to_address="secret.attendee@partner-a.example",
@@ -67,6 +71,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "event_id": event.id,
         "item_id": item.id,
         "registration_id": registration.id,
+        "grant_id": grant.id,
         "speaker_id": speaker.id,
         "project_id": project.id,
         "partner_id": partner.id,
@@ -74,6 +79,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "user_id": owner.id,
         "slug": event.slug,
         "code": "en",
+        "day": event.local_days[0].isoformat(),
         "token": "an-unknown-private-link-token",
     }
 

@@ -32,7 +32,7 @@ def private_link(registration: Registration) -> str:
     return external_url("registration.private_page", token=private_token(registration))
 
 
-def _language(registration: Registration) -> str:
+def mail_language(registration: Registration) -> str:
     languages = current_app.config["LANGUAGES"]
     return registration.event.language if registration.event.language in languages else registration.language
 
@@ -108,7 +108,7 @@ def _status_paragraph(registration: Registration) -> str:
 
 
 def queue_registered(registration: Registration) -> None:
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         subjects = {
             RegistrationStatus.CONFIRMED: _("Registration confirmed"),
             RegistrationStatus.PENDING: _("Registration received"),
@@ -124,7 +124,7 @@ def queue_registered(registration: Registration) -> None:
 
 
 def queue_link_again(registration: Registration) -> None:
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         _queue(
             registration,
             "link_again",
@@ -138,7 +138,7 @@ def queue_link_again(registration: Registration) -> None:
 
 
 def queue_promoted(registration: Registration) -> None:
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         _queue(
             registration,
             "promoted",
@@ -149,7 +149,7 @@ def queue_promoted(registration: Registration) -> None:
 
 
 def queue_approved(registration: Registration) -> None:
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         _queue(
             registration,
             "approved",
@@ -160,7 +160,7 @@ def queue_approved(registration: Registration) -> None:
 
 
 def queue_declined(registration: Registration, *, reason: str = "") -> None:
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         paragraphs = [_("We are sorry: the organiser could not offer you a place at this event.")]
         if reason:
             paragraphs.append(reason)
@@ -177,7 +177,7 @@ def _cancel_entry(had_entry: bool, registration: Registration) -> tuple[str, int
 def queue_cancelled(registration: Registration, *, by_organiser: bool, had_entry: bool) -> None:
     """`had_entry`: the person was confirmed, so their calendar entry is cancelled too."""
     method, sequence = _cancel_entry(had_entry, registration)
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         text = (
             _("The organiser has cancelled your registration.")
             if by_organiser
@@ -192,7 +192,7 @@ def queue_erased(registration: Registration) -> None:
     """Before erasure: remove the calendar entry of a confirmed person (no private link:
     it stops working; the message is scrubbed once sent)."""
     method, sequence = _cancel_entry(True, registration)
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         _queue(
             registration,
             "erased",
@@ -208,7 +208,7 @@ def queue_mode_changed(registration: Registration) -> None:
     """A confirmed person's entry changes place (and joining link): a REQUEST with a new SEQUENCE."""
     method = _request_if_confirmed(registration)
     sequence = invitations.next_sequence(registration.event) if method else None
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         _queue(
             registration,
             "mode_changed",
@@ -221,7 +221,7 @@ def queue_mode_changed(registration: Registration) -> None:
 
 def queue_event_changed(registration: Registration, before: dict[str, object], sequence: int) -> None:
     """The organiser changed what the entry shows: an update saying what changed."""
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         changes = invitations.describe_changes(before, registration.event, registration)
         _queue(
             registration,
@@ -236,7 +236,7 @@ def queue_event_changed(registration: Registration, before: dict[str, object], s
 def queue_event_status(registration: Registration, sequence: int) -> None:
     """The event was postponed, confirmed again after a postponement, or cancelled."""
     event = registration.event
-    with force_locale(_language(registration)):
+    with force_locale(mail_language(registration)):
         note = [event.status_note] if event.status_note else []
         if event.status is EventStatus.CANCELLED:
             subject, text, method = _("Event cancelled"), _("The organiser has cancelled this event."), "CANCEL"

@@ -1,0 +1,48 @@
+"""`flask jobs run`: do what is due, deliver the mail it queued, exit (for cron or a timer)."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import click
+from flask.cli import AppGroup
+
+from seminar_app.jobs.services import run_due_jobs
+from seminar_app.mail.sender import deliver_all_due
+
+jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs.")
+
+
+def _moment(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        moment = datetime.fromisoformat(value)
+    except ValueError:
+        raise click.BadParameter("write an ISO date and time, such as 2025-05-20T09:00:00+01:00.") from None
+    return moment if moment.tzinfo else moment.replace(tzinfo=UTC)
+
+
+@jobs_cli.command("run")
+@click.option(
+    "--now",
+    "now_text",
+    metavar="ISO-DATETIME",
+    help="Act as if it were this moment (UTC unless it names an offset), to catch up or to test.",
+)
+def run(now_text: str | None) -> None:
+    """Do every job that is due and not done yet, deliver the mail, then exit.
+
+    Safe to run every minute, late, or twice at once: each job is done once per person."""
+    report = run_due_jobs(_moment(now_text))
+    click.echo(
+        f"Reminders: {report.reminders}, feedback requests: {report.feedback_requests}, "
+        f"feedback reminders: {report.feedback_reminders}, "
+        f"events whose access needs were deleted: {report.access_needs_purged}."
+    )
+    delivery = deliver_all_due()
+    click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")
+    if report.failures:
+        raise click.ClickException(
+            f"{report.failures} event(s) failed (see the log); their jobs will be tried again at the next run."
+        )
