@@ -76,6 +76,15 @@ def test_cancelling_promotes_the_first_waiting_person_and_tells_them(event) -> N
     assert "it is yours" in promoted[0].body_text
 
 
+def test_a_seat_freed_once_the_event_has_started_promotes_nobody(event) -> None:
+    first, _second, third = (services.register(event, person(n)).registration for n in range(1, 4))
+    event.starts_at, event.ends_at = utcnow() - timedelta(hours=3), utcnow() - timedelta(hours=1)
+    db.session.commit()
+    services.erase_registration(first)
+    assert third.status is S.WAITLISTED, "nobody is offered a seat at an event that is over"
+    assert mails("promoted") == []
+
+
 def test_growing_capacity_promotes_in_order(event) -> None:
     regs = [services.register(event, person(n)).registration for n in range(1, 6)]
     event.capacity_onsite = 4

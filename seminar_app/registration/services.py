@@ -163,8 +163,12 @@ def waitlist_position(registration: Registration) -> int | None:
 
 def promote_waiting(event: Event, *, now: datetime | None = None) -> list[Registration]:
     """Give free seats to the first people on the waiting list, in order, and tell them.
+    Nobody is promoted once the event has started: a seat freed then (a cancellation or an
+    erasure during or after the event) is of no use, and would change the event's figures.
     The caller holds the event lock and commits."""
     promoted: list[Registration] = []
+    if event.starts_at <= (now or utcnow()):
+        return promoted
     for mode in offered_modes(event):
         while _has_seat(event, mode):
             first = db.session.scalar(
