@@ -124,6 +124,8 @@ _BLUEPRINT_PREFIXES = {
     "calendar": None,
     "attendance": None,
     "feedback": None,
+    "reports": None,
+    "privacy": None,
     "api": "/api/v1",
 }
 

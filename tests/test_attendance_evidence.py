@@ -11,6 +11,7 @@ from datetime import timedelta
 import pytest
 from flask import render_template
 from pypdf import PdfReader
+from sqlalchemy import select
 
 from seminar_app.attendance import evidence, services
 from seminar_app.attendance.models import Attendance
@@ -163,6 +164,20 @@ def test_sheet_lists_on_site_people_by_name_with_a_signature_column_and_blank_ro
     assert blank_rows(text) == [str(n) for n in range(4, 14)]  # ten rows for walk-ins, numbered on
     assert "Rita Lopes" not in text  # registered online
     assert "@" not in text  # the sheet goes round the room: no e-mail addresses
+
+
+def test_each_download_is_recorded_in_the_partners_access_log(as_organiser, organiser, event, people):
+    from seminar_app.privacy.models import PersonalDataAccess
+
+    as_organiser.get(sheet_url(event))
+    as_organiser.get(online_url(event))
+    log = db.session.scalars(select(PersonalDataAccess).order_by(PersonalDataAccess.id)).all()
+    day = event.local_days[0].isoformat()
+    assert [(e.user_email, e.what, e.row_count) for e in log] == [
+        (organiser.email, f"attendance-sheet-{day}.pdf", 3),
+        (organiser.email, "online-participants.pdf", len(evidence.online_attendance(event)[0])),
+    ]
+    assert {e.partner_id for e in log} == {event.partner_id}
 
 
 def test_sheet_carries_the_funding_block_with_the_grant_number(as_organiser, event, people):

@@ -14,6 +14,7 @@ from sqlalchemy import Select, select
 from seminar_app.accounts.models import User, user_partner, user_project
 from seminar_app.enums import Role
 from seminar_app.extensions import db
+from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, Project
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -32,12 +33,22 @@ def can_manage_partner(user: User, partner: Partner) -> bool:
 
 
 def may_see_personal_data(user: User, partner: Partner) -> bool:
-    """Whether `user` may see the names and contacts of `partner`'s attendees: administrators
-    and the people who act for that partner. Project managers are not included: they will
-    need an explicit grant (not built yet), and see only counts until then."""
+    """Whether `user` may see the names and contacts of `partner`'s attendees: administrators,
+    the people who act for that partner, and managers of its project to whom the partner
+    has granted access (`privacy.services.grant_personal_data`) and not revoked it. Other
+    managers see counts only. Asked on every request, so a revocation takes effect at once."""
     if not user.is_authenticated or not user.is_active:
         return False
-    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
+    if user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners):
+        return True
+    if user.role is not Role.MANAGER or not any(p.id == partner.project_id for p in user.projects):
+        return False
+    granted = select(PersonalDataGrant.id).where(
+        PersonalDataGrant.partner_id == partner.id,
+        PersonalDataGrant.user_id == user.id,
+        PersonalDataGrant.revoked_at.is_(None),
+    )
+    return bool(db.session.scalar(select(granted.exists())))
 
 
 def can_manage_project(user: User, project: Project) -> bool:

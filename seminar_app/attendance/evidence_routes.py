@@ -7,11 +7,12 @@ import io
 from datetime import date
 
 from flask import Response, abort, current_app, flash, redirect, render_template, send_file, url_for
-from flask_login import login_required
+from flask_login import current_user, login_required
 from werkzeug.utils import secure_filename
 
 from seminar_app.attendance import bp, evidence
 from seminar_app.attendance.routes import ResponseValue, event_with_personal_data
+from seminar_app.privacy.services import log_personal_data_access
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import find_by_token
 
@@ -42,6 +43,8 @@ def attendance_sheet(event_id: int, day: str) -> ResponseValue:
         abort(404)
     blank_rows = current_app.config.get("ATTENDANCE_SHEET_BLANK_ROWS", evidence.WALK_IN_ROWS)
     content = evidence.attendance_sheet_pdf(event, parsed, blank_rows=blank_rows)
+    people = len(evidence.sheet_people(event, parsed))
+    log_personal_data_access(current_user, event.partner, event, f"attendance-sheet-{day}.pdf", people)
     return _pdf(content, f"attendance-sheet-{event.slug}-{day}.pdf")
 
 
@@ -49,7 +52,10 @@ def attendance_sheet(event_id: int, day: str) -> ResponseValue:
 @login_required
 def online_participants(event_id: int) -> ResponseValue:
     event = event_with_personal_data(event_id)
-    return _pdf(evidence.online_participants_pdf(event), f"online-participants-{event.slug}.pdf")
+    content = evidence.online_participants_pdf(event)
+    people = len(evidence.online_attendance(event)[0])
+    log_personal_data_access(current_user, event.partner, event, "online-participants.pdf", people)
+    return _pdf(content, f"online-participants-{event.slug}.pdf")
 
 
 @bp.app_template_global("certificate_available")

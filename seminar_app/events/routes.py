@@ -67,6 +67,7 @@ def my_events() -> ResponseValue:
         counts=queries.status_counts(current_user),
         can_create=bool(partners),
         show_partner=len(partners) > 1,
+        partners=partners,
     )
 
 

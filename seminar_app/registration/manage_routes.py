@@ -17,6 +17,7 @@ from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.forms import show_domain_error
+from seminar_app.privacy.services import log_personal_data_access
 from seminar_app.registration import bp, exports, queries, services
 from seminar_app.registration.manage_forms import AddRegistrationForm, ConfirmActionForm, DeclineForm
 from seminar_app.registration.models import Registration
@@ -240,7 +241,9 @@ def _download(event: Event, content: bytes, extension: str, mimetype: str) -> Re
 @login_required
 def export_csv(event_id: int) -> ResponseValue:
     event = _event_with_personal_data(event_id)
-    return _download(event, exports.csv_export(event), "csv", "text/csv; charset=utf-8")
+    content = exports.csv_export(event)
+    log_personal_data_access(current_user, event.partner, event, "registrations.csv", queries.summary(event).total)
+    return _download(event, content, "csv", "text/csv; charset=utf-8")
 
 
 @bp.route(f"{_BASE}.xlsx")
@@ -248,4 +251,6 @@ def export_csv(event_id: int) -> ResponseValue:
 def export_xlsx(event_id: int) -> ResponseValue:
     event = _event_with_personal_data(event_id)
     mimetype = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-    return _download(event, exports.xlsx_export(event), "xlsx", mimetype)
+    content = exports.xlsx_export(event)
+    log_personal_data_access(current_user, event.partner, event, "registrations.xlsx", queries.summary(event).total)
+    return _download(event, content, "xlsx", mimetype)
