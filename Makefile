@@ -59,6 +59,7 @@ format: setup-dev
 bench: setup-dev
 	PYTHONPATH=. $(BIN)/python bench/pages.py
 	PYTHONPATH=. $(BIN)/python bench/registration.py
+	PYTHONPATH=. $(BIN)/python bench/reports.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

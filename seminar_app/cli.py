@@ -21,6 +21,7 @@ from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
 from seminar_app.projects.services import create_project as create_project_service
+from seminar_app.reports.cli import report_cli
 
 projects_cli = AppGroup("projects", help="Create and list projects.")
 partners_cli = AppGroup("partners", help="Add and list partner organisations.")
@@ -39,6 +40,7 @@ def init_app(app: Flask) -> None:
         users_cli,
         mail_cli,
         jobs_cli,
+        report_cli,
     ):
         app.cli.add_command(command)
 
@@ -106,8 +108,22 @@ def create_user_command(
 
 
 @click.command("demo-data")
+@click.option(
+    "--scale",
+    type=click.Choice(["small", "large"]),
+    default="small",
+    show_default=True,
+    help="large: also a project with 300 events and many registrations, for the reports.",
+)
+@click.option(
+    "--registrations",
+    type=click.IntRange(min=0),
+    default=100_000,
+    show_default=True,
+    help="With --scale large: how many registrations.",
+)
 @with_appcontext
-def demo_data_command() -> None:
+def demo_data_command(scale: str, registrations: int) -> None:
     """Load a demo consortium with events, agendas and log-ins (safe to run again)."""
     from seminar_app.demo import DEMO_PASSWORD, load_demo_data
 
@@ -115,6 +131,10 @@ def demo_data_command() -> None:
         summary = load_demo_data()
     except DomainError as exc:
         _fail(exc)
+    if scale == "large":
+        from seminar_app.demo_large import load_large_demo
+
+        click.echo(load_large_demo(registrations))
     if summary.created:
         click.echo("Created: " + ", ".join(f"{what}: {n}" for what, n in summary.created.items()) + ".")
     else:

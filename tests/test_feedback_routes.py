@@ -79,7 +79,7 @@ def test_the_scale_is_a_group_of_radio_buttons_low_end_first_with_a_legend(clien
 def test_answering_once_then_the_link_says_it_was_used(client, event, token) -> None:
     response = client.post(f"/feedback/{token}", data=good_answers(event))
     assert response.status_code == 302 and response.headers["Location"].endswith(f"/feedback/{token}/thanks")
-    assert "Thank you!" in client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "Obrigado!" in client.get(response.headers["Location"]).get_data(as_text=True)
     assert counts() == (1, 4)
 
     again = client.get(f"/feedback/{token}")

@@ -81,6 +81,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "code": "en",
         "day": event.local_days[0].isoformat(),
         "token": "an-unknown-private-link-token",
+        "table": "events",  # a report table (the dashboard's CSV downloads)
     }
 
 

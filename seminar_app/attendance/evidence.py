@@ -16,17 +16,14 @@ Latin, Greek and Cyrillic names of every partner country.
 
 from __future__ import annotations
 
-import re
 import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, time
-from functools import cache
-from pathlib import Path
 
 from flask import current_app
-from flask_babel import force_locale, get_locale, ngettext
+from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
-from fpdf import FPDF, FontFace, XPos, YPos
+from fpdf import XPos, YPos
 from sqlalchemy import and_, or_, select
 
 from seminar_app.attendance.models import Attendance
@@ -37,20 +34,14 @@ from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.geo import country_name
-from seminar_app.projects.models import Project
+from seminar_app.pdf import FONT as _FONT
+from seminar_app.pdf import Document as _Document
 from seminar_app.registration.forms import stakeholder_group_choices
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_date
 
 # Empty numbered rows at the end of each attendance sheet, for people who did not register.
 WALK_IN_ROWS = 10
-
-_FONT = "DejaVu"
-_MARGIN = 12.0
-_EMBLEM_W, _EMBLEM_H = 18.0, 12.0
-_FUNDING_LINE = 3.4
-_PAGE_LABEL_W = 28.0
-_HEADING = FontFace(emphasis="BOLD", fill_color=(225, 230, 240))
 
 
 class CertificateRefused(DomainError):
@@ -87,109 +78,6 @@ def _place(city: str, country: str) -> str:
 
 def _venue(event: Event) -> str:
     return ", ".join(part for part in (event.venue_name, event.address, _place(event.city, event.country)) if part)
-
-
-@cache
-def _emblem(path: str) -> bytes:
-    """The emblem's SVG without its <title>, which fpdf2 would warn about on every page."""
-    return re.sub(rb"<title[^>]*>.*?</title>", b"", Path(path).read_bytes(), flags=re.S)
-
-
-class _Document(FPDF):
-    """A4 pages with the funding block and "Page n of N" at the foot of each one."""
-
-    def __init__(self, project: Project, title: str, *, landscape: bool) -> None:
-        super().__init__(orientation="L" if landscape else "P", unit="mm", format="A4")
-        static = Path(current_app.static_folder or "static")
-        self.add_font(_FONT, "", str(static / "fonts" / "DejaVuSans.ttf"))
-        self.add_font(_FONT, "B", str(static / "fonts" / "DejaVuSans-Bold.ttf"))
-        self.emblem = str(static / "img" / "eu-emblem-placeholder.svg")
-        self.emblem_text = _("European Union emblem")
-        self.set_title(title)
-        self.set_creator("seminar_app")
-        self.set_lang(str(get_locale()))
-        self.set_margins(_MARGIN, _MARGIN, _MARGIN)
-        programme = [
-            _("Programme:") + f" {project.funding_programme}." if project.funding_programme else "",
-            _("Grant agreement number:") + f" {project.grant_number}." if project.grant_number else "",
-        ]
-        self.funding = [
-            ("B", project.funding_statement or _("Co-funded by the European Union.")),
-            ("", f"{project.name} ({project.acronym}). " + " ".join(p for p in programme if p)),
-            (
-                "",
-                project.disclaimer
-                or _(
-                    "Funded by the European Union. Views and opinions expressed are however those of the author(s) "
-                    "only and do not necessarily reflect those of the European Union. Neither the European Union "
-                    "nor the granting authority can be held responsible for them."
-                ),
-            ),
-        ]
-        self.page_label = _("Page %(page)s of %(pages)s", page="{page}", pages=self.str_alias_nb_pages)
-        self.funding_width = self.epw - _EMBLEM_W - 4 - _PAGE_LABEL_W
-        self.add_page()
-        self.footer_height = max(_EMBLEM_H, self._funding_text_height()) + 2
-        self.set_auto_page_break(True, margin=_MARGIN + self.footer_height + 4)
-
-    def _funding_text_height(self) -> float:
-        lines = 0
-        for style, text in self.funding:
-            self.set_font(_FONT, style, 7)
-            lines += len(self.multi_cell(self.funding_width, _FUNDING_LINE, text, dry_run=True, output="LINES"))
-        return lines * _FUNDING_LINE
-
-    def footer(self) -> None:
-        top = self.h - _MARGIN - self.footer_height
-        self.set_draw_color(150)
-        self.line(self.l_margin, top, self.w - self.r_margin, top)
-        self.image(
-            _emblem(self.emblem), x=self.l_margin, y=top + 2, w=_EMBLEM_W, h=_EMBLEM_H, alt_text=self.emblem_text
-        )
-        self.set_font(_FONT, "", 8)
-        self.set_xy(self.w - self.r_margin - _PAGE_LABEL_W, top + 2)
-        self.cell(_PAGE_LABEL_W, _FUNDING_LINE, self.page_label.replace("{page}", str(self.page_no())), align="R")
-        self.set_xy(self.l_margin + _EMBLEM_W + 4, top + 2)
-        for style, text in self.funding:
-            self.set_font(_FONT, style, 7)
-            self.multi_cell(self.funding_width, _FUNDING_LINE, text, align="L", new_x=XPos.LEFT, new_y=YPos.NEXT)
-
-    def heading(self, title: str, event: Event, facts: list[tuple[str, str]]) -> None:
-        """The document's title, the event's title, then one "label: value" line per fact."""
-        self.set_font(_FONT, "B", 16)
-        self.multi_cell(0, 8, title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.set_font(_FONT, "B", 12)
-        self.multi_cell(0, 6, event.title, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(1)
-        for label, value in facts:
-            if value:
-                self.set_font(_FONT, "B", 9)
-                self.cell(self.get_string_width(label) + 2, 5, label)
-                self.set_font(_FONT, "", 9)
-                self.multi_cell(0, 5, value, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-        self.ln(3)
-
-    def paragraph(self, text: str, *, size: float = 9, style: str = "", align: str = "L") -> None:
-        self.set_font(_FONT, style, size)
-        self.multi_cell(0, size * 0.55, text, align=align, new_x=XPos.LMARGIN, new_y=YPos.NEXT)
-
-    def grid(self, headings: list[str], widths: tuple[int, ...], rows: list[list[str]], *, min_height: float) -> None:
-        """A table whose headings repeat on every page; no row is split across pages."""
-        self.set_font(_FONT, "", 9)
-        with self.table(
-            col_widths=widths,
-            headings_style=_HEADING,
-            line_height=4.5,
-            min_row_height=min_height,
-            text_align="LEFT",
-            padding=1,
-        ) as table:
-            table.row(headings)
-            for cells in rows:
-                table.row(cells)
-
-    def pdf_bytes(self) -> bytes:
-        return bytes(self.output())
 
 
 def _event_facts(event: Event) -> list[tuple[str, str]]:

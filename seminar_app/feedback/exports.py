@@ -14,12 +14,11 @@ from collections.abc import Sequence
 from flask_babel import gettext as _
 from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
-from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Font
 
 from seminar_app.events.models import Event
 from seminar_app.feedback.results import SCALE_VALUES, FeedbackResults
-from seminar_app.registration.exports import neutralise
+from seminar_app.registration.exports import xlsx_text
 
 Cell = str | int | float | None
 Row = list[Cell]
@@ -82,11 +81,7 @@ def comment_rows(results: FeedbackResults) -> list[Row]:
 
 
 def _text(value: Cell) -> Cell:
-    if isinstance(value, str):
-        # Control characters are not allowed in XLSX (nor useful in CSV); they are dropped
-        # before neutralising so that removing them cannot uncover a formula.
-        return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
-    return value
+    return xlsx_text(value) if isinstance(value, str) else value
 
 
 def results_csv(event: Event, results: FeedbackResults) -> bytes:

@@ -117,7 +117,7 @@ def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
     return buffer.getvalue().encode("utf-8-sig")
 
 
-def _xlsx_text(value: str) -> str:
+def xlsx_text(value: str) -> str:
     # Control characters are not allowed in XLSX; they are dropped before neutralising so
     # that removing them cannot uncover a formula.
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
@@ -134,12 +134,12 @@ def to_xlsx(header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequenc
     bold = Font(bold=True)
     header_cells = []
     for text in header:
-        cell = WriteOnlyCell(sheet, value=_xlsx_text(text))
+        cell = WriteOnlyCell(sheet, value=xlsx_text(text))
         cell.font = bold
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([_xlsx_text(cell) for cell in row])
+        sheet.append([xlsx_text(cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()

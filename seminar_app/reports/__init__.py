@@ -7,3 +7,5 @@ No models of its own: everything here reads what the other areas wrote.
 from flask import Blueprint
 
 bp = Blueprint("reports", __name__)
+
+from seminar_app.reports import export_routes  # noqa: E402, F401

@@ -125,7 +125,7 @@ def column_chart(chart_id: str, title: str, labels: Sequence[str], series: Seque
     base = plot_top + plot_height
     axis = Markup('<line class="chart-axis" x1="0" x2="{w}" y1="{y}" y2="{y}" stroke="#6c757d"/>')
     parts.append(axis.format(w=WIDTH, y=base))
-    every = max(1, round(len(labels) / 12))  # at most about twelve month names under the axis
+    every = max(1, -(-len(labels) // 8))  # at most eight month names under the axis, so they never overlap
     for index, label in enumerate(labels):
         x, top = index * step + (step - width) / 2, base
         for s in series:

@@ -39,7 +39,9 @@ def test_check_in_then_feedback_request_answer_and_result(  # type: ignore[no-un
     running_since = to_local(utcnow() - timedelta(hours=1), partner.timezone).replace(
         minute=0, second=0, microsecond=0, tzinfo=None
     )
-    event = make_event(partner, title="Seminário nacional de mentoria", starts_local=running_since, hours=3)
+    event = make_event(
+        partner, title="Seminário nacional de mentoria", starts_local=running_since, hours=3, language="en"
+    )
     ana, _joao = (
         services.register(
             event,

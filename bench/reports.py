@@ -1,0 +1,217 @@
+"""The dashboard and the exports at 10,000 and 100,000 registrations, against a plain SQL
+query that writes the same event rows to CSV with the standard library.
+
+For each size the script builds a project of 300 events on PostgreSQL (a database of its
+own, BENCH_REPORTS_DATABASE_URL, default seminar_bench_reports, emptied first) with
+`seminar_app.demo_large`, then measures, each in a fresh Python process:
+
+- the dashboard page (its queries and the template) through the test client, as a manager;
+- the events CSV, every table as CSV in a zip, the XLSX workbook and the PDF summary,
+  through their routes, reading the streamed body and throwing it away;
+- the reference: one `text()` query of the same event rows (with their registered,
+  attended and external counts) written with `csv.writer`.
+
+The tables are ANALYZEd after the bulk load, as autovacuum would do on a live database;
+without statistics PostgreSQL picks nested loops and the reference alone takes seconds.
+
+Time is the best of --repeat warm runs (the first, cold run pays for template compiling
+and caches). Memory is measured two ways, because neither alone is honest:
+
+- peak RSS: the kernel's high-water mark of the whole process (/proc/self/status VmHWM,
+  reset just before the run through /proc/self/clear_refs) minus the RSS at that moment.
+  It sees everything (libpq's result buffers, zlib, lxml) but is page-granular and
+  counts first-use caches, so a cold run is included;
+- Python heap: tracemalloc's peak during one more run. Exact for Python objects but blind
+  to C allocations, and it slows the code down, which is why it has a run of its own.
+
+The exports have one row per event (300 for both sizes): what grows tenfold is the
+registrations the database aggregates. Flat memory from 10k to 100k shows that no
+registration is ever loaded into Python.
+
+    PYTHONPATH=. .venv/bin/python bench/reports.py [--sizes 10000,100000] [--repeat 3]
+"""
+
+from __future__ import annotations
+
+import argparse
+import csv
+import json
+import os
+import re
+import subprocess
+import sys
+import tempfile
+import time
+import tracemalloc
+from collections.abc import Callable
+
+from bench.common import DEFAULT_DB, ROOT, ensure_database
+
+DB_URL = os.environ.get("BENCH_REPORTS_DATABASE_URL", DEFAULT_DB.rsplit("/", 1)[0] + "/seminar_bench_reports")
+EVENTS = 300
+MANAGER, PASSWORD = "bench.manager@bench.example", "bench-manager-password"
+MEASURES = ("reference", "dashboard", "events.csv", "csv.zip", "xlsx", "pdf")
+
+REFERENCE_SQL = """
+SELECT e.id, e.title, p.short_name, e.country, e.kind, e.format, e.status, e.starts_at, e.ends_at, e.timezone,
+       e.city, e.online_platform, e.language, e.objective, e.outcome,
+       count(r.id) AS registered,
+       count(a.registration_id) AS attended,
+       count(a.registration_id) FILTER (WHERE NOT r.is_partner_staff) AS attended_external
+FROM event e
+JOIN partner p ON p.id = e.partner_id
+LEFT JOIN registration r ON r.event_id = e.id AND r.status IN ('confirmed', 'pending', 'waitlisted')
+LEFT JOIN (SELECT DISTINCT registration_id FROM attendance) a ON a.registration_id = r.id
+WHERE p.project_id = :project AND e.status <> 'draft'
+GROUP BY e.id, p.short_name
+ORDER BY e.starts_at, e.id
+"""
+
+
+def _app():  # type: ignore[no-untyped-def]
+    from seminar_app import create_app
+
+    config = {"SQLALCHEMY_DATABASE_URI": DB_URL, "WTF_CSRF_ENABLED": False, "RATELIMIT_ENABLED": False}
+    return create_app(config)
+
+
+def build(sizes: list[int]) -> None:
+    """Empty the database, then one project per size and a manager of all of them."""
+    from sqlalchemy import select, text
+
+    from seminar_app.accounts.models import User
+    from seminar_app.demo_large import build_large_project
+    from seminar_app.enums import Role
+    from seminar_app.extensions import db
+    from seminar_app.projects.models import Project
+
+    ensure_database(DB_URL)
+    app = _app()
+    with app.app_context():
+        db.drop_all()
+        db.create_all()
+        manager = User(email=MANAGER, name="Bench manager", role=Role.MANAGER)
+        manager.set_password(PASSWORD)
+        for size in sizes:
+            summary = build_large_project(size, events=EVENTS, slug=f"bench-{size}")
+            print(
+                f"built bench-{size}: {summary.events} events, {summary.registrations} registrations, "
+                f"{summary.attendances} attendances, {summary.feedback_responses} feedback answers "
+                f"in {summary.seconds:.1f} s",
+                flush=True,
+            )
+        manager.projects = list(db.session.scalars(select(Project)))
+        db.session.add(manager)
+        db.session.commit()
+        # Bulk-loaded tables have no planner statistics until autovacuum comes by; a live database has them.
+        db.session.execute(text("ANALYZE"))
+        db.session.commit()
+
+
+def _rss_kib(field: str) -> int:
+    with open("/proc/self/status") as status:
+        return int(re.search(rf"{field}:\s+(\d+)", status.read()).group(1))  # type: ignore[union-attr]
+
+
+def _reset_peak() -> int:
+    """Reset the process's peak RSS to its current RSS (Linux >= 4.0); returns the RSS in KiB."""
+    with open("/proc/self/clear_refs", "w") as clear:
+        clear.write("5")
+    return _rss_kib("VmRSS")
+
+
+def measure(kind: str, slug: str, repeat: int) -> dict[str, float]:
+    """Run one measurement `repeat` times (plus one under tracemalloc) in this process."""
+    import fpdf  # noqa: F401  (imported before the runs, like in a running server)
+    import openpyxl  # noqa: F401
+    from sqlalchemy import select, text
+
+    from seminar_app.extensions import db
+    from seminar_app.projects.models import Project
+
+    app = _app()
+    with app.app_context():
+        project_id = db.session.scalar(select(Project.id).where(Project.slug == slug))
+        db.session.remove()
+    client = app.test_client()
+    assert client.post("/login", data={"email": MANAGER, "password": PASSWORD}).status_code == 302
+    base = f"/projects/{slug}/dashboard"
+    urls = {"dashboard": base, "events.csv": f"{base}/export/events.csv", "csv.zip": f"{base}/export.csv.zip",
+            "xlsx": f"{base}/export.xlsx", "pdf": f"{base}/export.pdf"}  # fmt: skip
+
+    def through_route() -> int:
+        response = client.get(urls[kind], buffered=False)
+        assert response.status_code == 200, response.status
+        size = sum(len(chunk) for chunk in response.iter_encoded())
+        response.close()
+        return size
+
+    def reference() -> int:
+        with app.app_context(), tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as out:
+            writer = csv.writer(out)
+            result = db.session.execute(text(REFERENCE_SQL), {"project": project_id})
+            writer.writerow(result.keys())
+            writer.writerows(result)
+            size = out.tell()
+            db.session.remove()
+        return size
+
+    run: Callable[[], int] = reference if kind == "reference" else through_route
+    before = _reset_peak()
+    times, size = [], 0
+    for _ in range(repeat + 1):  # the first run is cold and not timed
+        started = time.perf_counter()
+        size = run()
+        times.append(time.perf_counter() - started)
+    peak_rss = (_rss_kib("VmHWM") - before) / 1024
+    tracemalloc.start()
+    run()
+    heap = tracemalloc.get_traced_memory()[1] / 2**20
+    tracemalloc.stop()
+    return {"seconds": min(times[1:]), "cold": times[0], "rss": peak_rss, "heap": heap, "bytes": size}
+
+
+def _subprocess(kind: str, slug: str, repeat: int) -> dict[str, float]:
+    env = {**os.environ, "PYTHONPATH": str(ROOT)}
+    command = [sys.executable, __file__, "--measure", kind, "--slug", slug, "--repeat", str(repeat)]
+    out = subprocess.run(command, cwd=ROOT, env=env, check=True, capture_output=True, text=True).stdout
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--sizes", default="10000,100000", help="Registrations per project, comma-separated.")
+    parser.add_argument("--repeat", type=int, default=3, help="Timed warm runs per measurement.")
+    parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
+    parser.add_argument("--slug", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+    if args.measure:
+        print(json.dumps(measure(args.measure, args.slug, args.repeat)))
+        return
+
+    sizes = [int(s) for s in args.sizes.split(",")]
+    build(sizes)
+    results = {size: {kind: _subprocess(kind, f"bench-{size}", args.repeat) for kind in MEASURES} for size in sizes}
+
+    print(f"\nPostgreSQL, {EVENTS} events per project; best of {args.repeat} warm runs, each kind in a fresh process")
+    print("peak RSS: process high-water mark above the RSS before the runs (cold run included);")
+    print("Python heap: tracemalloc peak of one more run.")
+    header = f"{'registrations':>13}  {'measure':<12}{'seconds':>9}{'cold s':>8}{'peak RSS MiB':>14}"
+    print(header + f"{'Python heap MiB':>17}{'output KiB':>12}{'ratio to SQL':>14}")
+    for size in sizes:
+        reference = results[size]["reference"]["seconds"]
+        for kind, r in results[size].items():
+            ratio = "1" if kind == "reference" else f"{r['seconds'] / reference:.1f}"
+            print(
+                f"{size:>13,}  {kind:<12}{r['seconds']:>9.3f}{r['cold']:>8.2f}{r['rss']:>14.1f}"
+                f"{r['heap']:>17.1f}{r['bytes'] / 1024:>12.0f}{ratio:>14}"
+            )
+    print("\nmemory from the smaller to the larger size (peak RSS / Python heap, MiB):")
+    small, large = sizes[0], sizes[-1]
+    for kind in MEASURES:
+        a, b = results[small][kind], results[large][kind]
+        print(f"  {kind:<12}{a['rss']:>7.1f} -> {b['rss']:<7.1f}  {a['heap']:>7.1f} -> {b['heap']:.1f}")
+
+
+if __name__ == "__main__":
+    main()
