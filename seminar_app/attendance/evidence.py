@@ -34,8 +34,7 @@ from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.geo import country_name
-from seminar_app.pdf import FONT as _FONT
-from seminar_app.pdf import Document as _Document
+from seminar_app.pdf import FONT, Document
 from seminar_app.registration.forms import stakeholder_group_choices
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_date
@@ -76,11 +75,11 @@ def _place(city: str, country: str) -> str:
     return ", ".join(part for part in (city, country_name(country)) if part)
 
 
-def _venue(event: Event) -> str:
+def venue_line(event: Event) -> str:
     return ", ".join(part for part in (event.venue_name, event.address, _place(event.city, event.country)) if part)
 
 
-def _event_facts(event: Event) -> list[tuple[str, str]]:
+def event_facts(event: Event) -> list[tuple[str, str]]:
     project = event.project
     return [
         (_("Organiser:"), f"{event.partner.name} ({country_name(event.partner.country)})"),
@@ -122,14 +121,14 @@ def attendance_sheet_pdf(event: Event, day: date, *, blank_rows: int = WALK_IN_R
     with force_locale(document_language(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("Attendance sheet")
-        pdf = _Document(event.project, f"{title} – {event.title} – {day.isoformat()}", landscape=True)
+        pdf = Document(event.project, f"{title} – {event.title} – {day.isoformat()}", landscape=True)
         which = ""
         if event.is_multi_day:
             which = _(
                 "day %(number)d of %(count)d", number=event.local_days.index(day) + 1, count=len(event.local_days)
             )
         date_line = f"{_day(event, day, 'full')} ({which})" if which else _day(event, day, "full")
-        pdf.heading(title, event, [(_("Date:"), date_line), (_("Venue:"), _venue(event)), *_event_facts(event)])
+        pdf.heading(title, event, [(_("Date:"), date_line), (_("Venue:"), venue_line(event)), *event_facts(event)])
         pdf.paragraph(_("By signing, you confirm that you attended this event in person on this day."))
         pdf.paragraph(
             _("This sheet is kept as evidence of attendance for the funder of the project and is not published."),
@@ -182,9 +181,9 @@ def online_participants_pdf(event: Event) -> bytes:
     with force_locale(document_language(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("List of online participants")
-        pdf = _Document(event.project, f"{title} – {event.title}", landscape=True)
+        pdf = Document(event.project, f"{title} – {event.title}", landscape=True)
         facts = [(_("Date:"), _days(event, event.local_days)), (_("Online platform:"), event.online_platform)]
-        pdf.heading(title, event, [*facts, *_event_facts(event)])
+        pdf.heading(title, event, [*facts, *event_facts(event)])
         people, erased = online_attendance(event)
         if not people:
             pdf.paragraph(_("No online attendance has been recorded for this event."), size=11, style="B")
@@ -227,7 +226,7 @@ def online_participants_pdf(event: Event) -> bytes:
         return pdf.pdf_bytes()
 
 
-def _declaration(pdf: _Document, event: Event, count: int) -> None:
+def _declaration(pdf: Document, event: Event, count: int) -> None:
     if pdf.will_page_break(60):
         pdf.add_page()
     pdf.ln(4)
@@ -246,7 +245,7 @@ def _declaration(pdf: _Document, event: Event, count: int) -> None:
         size=10,
     )
     pdf.ln(6)
-    pdf.set_font(_FONT, "", 10)
+    pdf.set_font(FONT, "", 10)
     for label in (_("Name:"), _("Position:"), _("Date:"), _("Signature:")):
         pdf.cell(30, 10, label)
         pdf.cell(110, 10, "", border="B", new_x=XPos.LMARGIN, new_y=YPos.NEXT)
@@ -284,10 +283,10 @@ def certificate_attendance(registration: Registration) -> list[Attendance]:
 def _where_attended(event: Event, modes: set[AttendanceMode]) -> str:
     online = _("Online") + (f" ({event.online_platform})" if event.online_platform else "")
     if AttendanceMode.ONLINE not in modes:
-        return _venue(event)
+        return venue_line(event)
     if AttendanceMode.ONSITE not in modes:
         return online
-    return _("%(venue)s, and online", venue=_venue(event))
+    return _("%(venue)s, and online", venue=venue_line(event))
 
 
 def certificate_pdf(registration: Registration) -> bytes:
@@ -297,7 +296,7 @@ def certificate_pdf(registration: Registration) -> bytes:
     project = event.project
     with force_locale(document_language(registration.language, event.language)):
         title = _("Certificate of attendance")
-        pdf = _Document(project, f"{title} – {registration.name} – {event.title}", landscape=False)
+        pdf = Document(project, f"{title} – {registration.name} – {event.title}", landscape=False)
         days = [a.day for a in attended]
         pdf.ln(20)
         pdf.paragraph(title, size=24, style="B", align="C")

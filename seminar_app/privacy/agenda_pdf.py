@@ -12,8 +12,9 @@ from flask_babel import gettext as _
 
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.agenda.queries import agenda_with_speakers, group_by_local_day
-from seminar_app.attendance.evidence import _Document, _event_facts, _venue, document_language
+from seminar_app.attendance.evidence import document_language, event_facts, venue_line
 from seminar_app.events.models import Event
+from seminar_app.pdf import Document
 from seminar_app.timefmt import format_date, format_span, format_time, zone_label
 
 
@@ -38,13 +39,13 @@ def agenda_pdf(event: Event) -> bytes:
     """The agenda, day by day in the event's zone. Says so when no item has been entered."""
     with force_locale(document_language(event.language, event.project.default_language)):
         title = _("Agenda")
-        pdf = _Document(event.project, f"{title} – {event.title}", landscape=False)
+        pdf = Document(event.project, f"{title} – {event.title}", landscape=False)
         facts = [(_("Date:"), _when(event)), (_("Type:"), event.kind.label)]
         if event.format.has_venue:
-            facts.append((_("Venue:"), _venue(event)))
+            facts.append((_("Venue:"), venue_line(event)))
         if event.format.is_online:
             facts.append((_("Online platform:"), event.online_platform or _("Online")))
-        pdf.heading(title, event, [*facts, *_event_facts(event)])
+        pdf.heading(title, event, [*facts, *event_facts(event)])
         if event.results:
             pdf.paragraph(_("Project results presented:"), style="B")
             for result in event.results:
