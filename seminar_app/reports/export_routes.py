@@ -13,17 +13,15 @@ from collections.abc import Callable
 from tempfile import SpooledTemporaryFile
 from typing import IO
 
-from flask import Response, abort, request, send_file, stream_with_context
-from flask_login import current_user, login_required
+from flask import Response, abort, send_file, stream_with_context
+from flask_login import login_required
 
 from seminar_app.db_types import utcnow
 from seminar_app.errors import ValidationFailed
-from seminar_app.projects.queries import project_by_slug
 from seminar_app.reports import bp
 from seminar_app.reports.exports import CSV_MIMETYPE, XLSX_MIMETYPE, csv_chunks, csv_zip, export_filename, write_xlsx
-from seminar_app.reports.filters import parse_filter
 from seminar_app.reports.pdf_report import write_pdf
-from seminar_app.reports.scope import NoReportAccess, report_scope
+from seminar_app.reports.routes import requested_report
 from seminar_app.reports.tables import TABLE_TITLES, Report, report_table, report_tables
 
 # Files up to this size stay in memory; larger ones go to a temporary file.
@@ -33,16 +31,9 @@ _EXPORT = "/projects/<slug>/dashboard/export"
 
 def _report(slug: str) -> Report:
     """The report the query string asks for, or the dashboard's 404 and 400 answers."""
-    project = project_by_slug(slug)
-    if project is None:
-        abort(404)
-    try:
-        scope = report_scope(current_user, project)
-        report_filter = parse_filter(request.args, project)
-        scope.check(report_filter)
-    except NoReportAccess:
-        abort(404)
-    except ValidationFailed as exc:
+    project, scope, report_filter = requested_report(slug)
+    if isinstance(report_filter, ValidationFailed):
+        exc = report_filter
         lines = [exc.message, *(message for messages in exc.errors.values() for message in messages)]
         abort(Response("\n".join(lines) + "\n", 400, mimetype="text/plain"))
     return Report(project, report_filter, scope)

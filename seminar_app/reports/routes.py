@@ -30,9 +30,10 @@ def index() -> ResponseValue:
     return render_template("reports/index.html", projects=projects)
 
 
-@bp.get("/projects/<slug>/dashboard")
-@login_required
-def dashboard(slug: str) -> ResponseValue:
+def requested_report(slug: str) -> tuple[Project, ReportScope, ReportFilter | ValidationFailed]:
+    """The project, the reader's scope and the filter the query string asks for (or why it
+    cannot be used), for the dashboard and its downloads alike. Aborts with 404 for a
+    reader who may not see the project's report or asks for a partner outside their scope."""
     project = project_by_slug(slug)
     if project is None:
         abort(404)
@@ -43,7 +44,16 @@ def dashboard(slug: str) -> ResponseValue:
     except NoReportAccess:
         abort(404)
     except ValidationFailed as exc:
-        return _render(project, scope, ReportFilter(), errors=exc.errors), 400
+        return project, scope, exc
+    return project, scope, report_filter
+
+
+@bp.get("/projects/<slug>/dashboard")
+@login_required
+def dashboard(slug: str) -> ResponseValue:
+    project, scope, report_filter = requested_report(slug)
+    if isinstance(report_filter, ValidationFailed):
+        return _render(project, scope, ReportFilter(), errors=report_filter.errors), 400
     figures = aggregates(project, report_filter, scope)
     feedback = feedback_summary(project, report_filter, scope)
     return _render(
