@@ -73,15 +73,6 @@ def check_in_qr_image(registration: Registration) -> str:
     return external_url("attendance.qr_image", token=private_token(registration))
 
 
-@bp.after_request
-def keep_tokens_private(response: Response) -> Response:
-    """A token in the address is a credential: never sent on as a referrer, never cached."""
-    if request.view_args and "token" in request.view_args:
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 @bp.get("/r/<token>/qr.png")
 def qr_image(token: str) -> ResponseValue:
     """The check-in code as an image for the confirmation e-mail (mail clients do not all show SVG)."""

@@ -50,15 +50,6 @@ def unknown_link(_exc: UnknownFeedbackLink) -> ResponseValue:
     return render_template("feedback/unknown_link.html"), 404
 
 
-@bp.after_request
-def keep_tokens_private(response: Response) -> Response:
-    """The token in the address is a password: never send it on as a referrer, never cache the page."""
-    if request.view_args and "token" in request.view_args:
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _by_token(token: str) -> tuple[FeedbackInvitation, Event]:
     invitation = services.find_invitation(token)
     event = db.session.get(Event, invitation.event_id) if invitation is not None else None

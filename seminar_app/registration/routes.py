@@ -108,15 +108,6 @@ def unknown_link(_exc: UnknownLink) -> ResponseValue:
     return render_template("registration/unknown_link.html"), 404
 
 
-@bp.after_request
-def keep_tokens_private(response: Response) -> Response:
-    """The token in the address is a password: never send it on as a referrer, never cache the page."""
-    if request.view_args and "token" in request.view_args:
-        response.headers["Referrer-Policy"] = "no-referrer"
-        response.headers["Cache-Control"] = "no-store"
-    return response
-
-
 def _by_token(token: str) -> Registration:
     registration = services.find_by_token(token)
     if registration is None:
