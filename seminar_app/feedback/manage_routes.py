@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from flask_login import login_required
 
 from seminar_app.accounts.permissions import managed_event_or_404
+from seminar_app.downloads import private_download
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
@@ -42,11 +43,7 @@ def results(event_id: int) -> ResponseValue:
 
 
 def _download(event: Event, content: bytes, extension: str, mimetype: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{exports.export_filename(event, extension)}"'
-    # Comments are written by people: not for shared caches.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(content, exports.export_filename(event, extension), mimetype)
 
 
 @bp.route(f"{_BASE}/results.csv")

@@ -14,6 +14,7 @@ from flask_login import current_user, login_required
 from seminar_app.accounts.models import User
 from seminar_app.accounts.permissions import can_manage_partner, managed_event_or_404, may_see_personal_data
 from seminar_app.attendance.evidence import WALK_IN_ROWS
+from seminar_app.downloads import private_download
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
@@ -51,14 +52,6 @@ def _refuse_without_grant(partner: Partner) -> None:
 
 def _to_page(partner: Partner) -> Response:
     return redirect(url_for("privacy.data_access", partner_id=partner.id))
-
-
-def _download(content: bytes, filename: str, mimetype: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
-    # Personal data: never kept by a shared cache or the browser's.
-    response.headers["Cache-Control"] = "no-store"
-    return response
 
 
 @bp.get(f"{_PARTNER}/data-access")
@@ -115,7 +108,7 @@ def participants_csv(partner_id: int) -> ResponseValue:
     partner = _managed_partner_or_404(partner_id)
     _refuse_without_grant(partner)
     content = services.export_participants(partner, "csv", actor=current_user)
-    return _download(content, exports.export_filename(partner, "csv"), "text/csv; charset=utf-8")
+    return private_download(content, exports.export_filename(partner, "csv"), "text/csv; charset=utf-8")
 
 
 @bp.get(f"{_PARTNER}/participants.xlsx")
@@ -124,7 +117,7 @@ def participants_xlsx(partner_id: int) -> ResponseValue:
     partner = _managed_partner_or_404(partner_id)
     _refuse_without_grant(partner)
     content = services.export_participants(partner, "xlsx", actor=current_user)
-    return _download(content, exports.export_filename(partner, "xlsx"), XLSX)
+    return private_download(content, exports.export_filename(partner, "xlsx"), XLSX)
 
 
 @bp.get("/manage/events/<int:event_id>/evidence-pack.zip")
@@ -134,4 +127,4 @@ def evidence_pack_zip(event_id: int) -> ResponseValue:
     _refuse_without_grant(event.partner)
     blank_rows = current_app.config.get("ATTENDANCE_SHEET_BLANK_ROWS", WALK_IN_ROWS)
     content = services.export_evidence_pack(event, actor=current_user, blank_rows=blank_rows)
-    return _download(content, evidence_pack.pack_filename(event), "application/zip")
+    return private_download(content, evidence_pack.pack_filename(event), "application/zip")

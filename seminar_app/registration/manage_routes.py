@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seminar_app.accounts.permissions import managed_event_or_404, may_see_personal_data
+from seminar_app.downloads import private_download
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
@@ -230,11 +231,7 @@ def manage_cancel(event_id: int, registration_id: int) -> ResponseValue:
 
 
 def _download(event: Event, content: bytes, extension: str, mimetype: str) -> Response:
-    response = Response(content, mimetype=mimetype)
-    response.headers["Content-Disposition"] = f'attachment; filename="{exports.export_filename(event, extension)}"'
-    # Personal data: never kept by a shared cache or the browser's.
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return private_download(content, exports.export_filename(event, extension), mimetype)
 
 
 @bp.route(f"{_BASE}.csv")
