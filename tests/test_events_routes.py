@@ -372,7 +372,7 @@ def test_organiser_of_another_partner_gets_404_and_no_data(client, login, make_u
     response = _call(client, method, url, target)
     page = response.get_data(as_text=True)
     assert response.status_code == 404
-    assert "XJ7" not in page and "K4W" not in page and "Q9Z" not in page
+    assert "seminar XJ7" not in page and "Item K4W" not in page and "Speaker Q9Z" not in page
     assert _untouched(target)
 
 
@@ -381,7 +381,7 @@ def test_manager_of_another_project_gets_404(client, login, make_user, make_proj
     login(make_user(Role.MANAGER, projects=[make_project()]))
     response = _call(client, method, url, target)
     assert response.status_code == 404
-    assert "XJ7" not in response.get_data(as_text=True)
+    assert "seminar XJ7" not in response.get_data(as_text=True)
     assert _untouched(target)
 
 
@@ -392,7 +392,7 @@ def test_project_manager_and_admin_may_act(client, login, make_user, partner, ta
     response = _call(client, method, url, target)
     if method == "GET":
         assert response.status_code == 200
-        assert "XJ7" in response.get_data(as_text=True)
+        assert "seminar XJ7" in response.get_data(as_text=True)
     else:
         assert response.status_code in (302, 409, 422)
 
