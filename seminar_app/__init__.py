@@ -111,6 +111,8 @@ def _import_models() -> None:
     from seminar_app.accounts import models as _accounts  # noqa: F401
     from seminar_app.agenda import models as _agenda  # noqa: F401
     from seminar_app.attendance import models as _attendance  # noqa: F401
+    from seminar_app.campaigns import models as _campaigns  # noqa: F401
+    from seminar_app.contacts import models as _contacts  # noqa: F401
     from seminar_app.events import models as _events  # noqa: F401
     from seminar_app.feedback import models as _feedback  # noqa: F401
     from seminar_app.jobs import models as _jobs  # noqa: F401
@@ -132,12 +134,19 @@ _BLUEPRINT_PREFIXES = {
     "feedback": None,
     "reports": None,
     "privacy": None,
+    "contacts": None,
+    "campaigns": None,
     "api": "/api/v1",
 }
 
 
 # Areas whose routes are split over several modules.
-_MORE_ROUTES = {"registration": ("manage_routes",), "attendance": ("evidence_routes",)}
+_MORE_ROUTES = {
+    "registration": ("manage_routes",),
+    "attendance": ("evidence_routes",),
+    "contacts": ("import_routes",),
+    "campaigns": ("invitee_routes",),
+}
 
 
 def _register_blueprints(app: Flask) -> None:

@@ -137,6 +137,29 @@ class OutboxStatus(LabelledEnum):
     FAILED = "failed"
 
 
+class LegalBasis(LabelledEnum):
+    """GDPR Art. 6(1) grounds on which a partner holds a contact (recorded per contact)."""
+
+    CONSENT = "consent"
+    LEGITIMATE_INTEREST = "legitimate_interest"
+    PUBLIC_TASK = "public_task"
+    CONTRACT = "contract"
+
+
+class InvitationStatus(LabelledEnum):
+    """An invitee's answer, from what they did (links, registration), never from tracking pixels."""
+
+    INVITED = "invited"
+    REGISTERED = "registered"
+    DECLINED = "declined"
+    UNSUBSCRIBED = "unsubscribed"
+
+
+class SuppressionReason(LabelledEnum):
+    UNSUBSCRIBED = "unsubscribed"
+    ERASED = "erased"
+
+
 _LABELS: dict[LabelledEnum, object] = {
     RegistrationStatus.PENDING: _l("Awaiting approval"),
     RegistrationStatus.CONFIRMED: _l("Confirmed"),
@@ -193,4 +216,14 @@ _LABELS: dict[LabelledEnum, object] = {
     TargetAudience.POLICY_MAKERS: _l("Policy makers"),
     TargetAudience.STUDENTS: _l("University students"),
     TargetAudience.OTHER: _l("Other practitioners"),
+    LegalBasis.CONSENT: _l("Consent"),
+    LegalBasis.LEGITIMATE_INTEREST: _l("Legitimate interest"),
+    LegalBasis.PUBLIC_TASK: _l("Public task"),
+    LegalBasis.CONTRACT: _l("Contract"),
+    InvitationStatus.INVITED: _l("Invited, no answer yet"),
+    InvitationStatus.REGISTERED: _l("Registered"),
+    InvitationStatus.DECLINED: _l("Cannot come"),
+    InvitationStatus.UNSUBSCRIBED: _l("Unsubscribed"),
+    SuppressionReason.UNSUBSCRIBED: _l("Unsubscribed"),
+    SuppressionReason.ERASED: _l("Data erased on request"),
 }

@@ -15,7 +15,10 @@ from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
-from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus, Role
+from seminar_app.campaigns.models import Campaign, Invitation
+from seminar_app.campaigns.tokens import give_link
+from seminar_app.contacts.models import Contact, ContactList, Suppression, email_hash
+from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.mail.services import queue_mail
@@ -65,8 +68,32 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         event_id=event.id,
         registration_id=registration.id,
     )
+    # A's contact list, a contact on it, and a campaign that invited that contact.
+    contact = Contact(
+        partner=partner,
+        email="secret.attendee@partner-a.example",
+        name="Secret Attendee",
+        legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+    )
+    contact_list = ContactList(partner=partner, name="Secret list", contacts=[contact])
+    campaign = Campaign(event=event, personal_note="Hello Secret Attendee")
+    invitation = Invitation(
+        campaign=campaign,
+        event_id=event.id,
+        email=contact.email,
+        email_hash=email_hash(contact.email),
+        name=contact.name,
+    )
+    give_link(invitation)
+    db.session.add_all([contact_list, campaign, invitation])
+    db.session.commit()
+    invitation.contact_id = contact.id
     db.session.commit()
     return {
+        "contact_id": contact.id,
+        "list_id": contact_list.id,
+        "campaign_id": campaign.id,
+        "invitation_id": invitation.id,
         "message_id": message.id,
         "event_id": event.id,
         "item_id": item.id,
@@ -88,13 +115,29 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
 def _snapshot() -> tuple[Any, ...]:
     counts = tuple(
         db.session.scalar(select(func.count()).select_from(model))
-        for model in (Event, AgendaItem, Speaker, ProjectResult, Partner, User, PrivacyNotice, Registration)
+        for model in (
+            Event,
+            AgendaItem,
+            Speaker,
+            ProjectResult,
+            Partner,
+            User,
+            PrivacyNotice,
+            Registration,
+            Contact,
+            ContactList,
+            Campaign,
+            Invitation,
+            Suppression,
+        )
     )
     event = db.session.scalars(select(Event)).first()
     assert event is not None
     roles = tuple(u.role for u in db.session.scalars(select(User)))
     statuses = tuple(r.status for r in db.session.scalars(select(Registration)))
-    return (*counts, event.title, event.status, event.starts_at, roles, statuses)
+    contacts = tuple((c.name, c.email) for c in db.session.scalars(select(Contact)))
+    invitations = tuple((i.status, i.email) for i in db.session.scalars(select(Invitation)))
+    return (*counts, event.title, event.status, event.starts_at, roles, statuses, contacts, invitations)
 
 
 def _id_taking_rules(app) -> list[Any]:  # type: ignore[no-untyped-def]

@@ -51,6 +51,14 @@ def may_see_personal_data(user: User, partner: Partner) -> bool:
     return bool(db.session.scalar(select(granted.exists())))
 
 
+def may_use_contacts(user: User, partner: Partner) -> bool:
+    """Contact lists are the partner's own: only the people who act for it (and admins) see
+    them or send invitations to them. Managers see campaign figures, never the contacts."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
+
+
 def can_manage_project(user: User, project: Project) -> bool:
     if user.role is Role.ADMIN:
         return True
@@ -89,6 +97,14 @@ admin_required = role_required(Role.ADMIN)
 def partner_or_404(partner_id: int) -> Partner:
     partner = db.session.get(Partner, partner_id)
     if partner is None or not can_manage_partner(current_user, partner):
+        abort(404)
+    return partner
+
+
+def contacts_partner_or_404(partner_id: int) -> Partner:
+    """The partner if the current user may use its contacts; 404 otherwise."""
+    partner = db.session.get(Partner, partner_id)
+    if partner is None or not may_use_contacts(current_user, partner):
         abort(404)
     return partner
 
