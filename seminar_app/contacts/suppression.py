@@ -1,0 +1,52 @@
+"""The project's suppression list: addresses no campaign may invite again.
+
+Only a fingerprint of each address is kept (`models.email_hash`), so the list outlives
+the contact's deletion, an erasure on request and any later re-import."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+
+from seminar_app.contacts.models import Suppression, email_hash
+from seminar_app.enums import SuppressionReason
+from seminar_app.extensions import db
+
+
+def suppression_for(project_id: int, address: str) -> Suppression | None:
+    """The suppression of `address` in the project, or None."""
+    return db.session.scalar(
+        select(Suppression).where(Suppression.project_id == project_id, Suppression.email_hash == email_hash(address))
+    )
+
+
+def suppressed_hashes(project_id: int, hashes: Iterable[str] | None = None) -> set[str]:
+    """The fingerprints on the project's list (only among `hashes` when given), in one query
+    per thousand hashes."""
+    query = select(Suppression.email_hash).where(Suppression.project_id == project_id)
+    if hashes is None:
+        return set(db.session.scalars(query))
+    wanted = list(set(hashes))
+    found: set[str] = set()
+    for start in range(0, len(wanted), 1000):
+        found.update(db.session.scalars(query.where(Suppression.email_hash.in_(wanted[start : start + 1000]))))
+    return found
+
+
+def suppress(project_id: int, address: str, reason: SuppressionReason) -> Suppression:
+    """Put `address` on the project's list in the caller's transaction (the caller commits).
+    An address already there keeps its first entry, which is returned."""
+    existing = suppression_for(project_id, address)
+    if existing is not None:
+        return existing
+    entry = Suppression(project_id=project_id, email_hash=email_hash(address), reason=reason)
+    try:
+        with db.session.begin_nested():
+            db.session.add(entry)
+    except IntegrityError:  # the same address suppressed by a parallel request a moment ago
+        found = suppression_for(project_id, address)
+        assert found is not None
+        return found
+    return entry
