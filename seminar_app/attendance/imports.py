@@ -13,7 +13,6 @@ name column and a duration column with the same kind of headings.
 
 from __future__ import annotations
 
-import codecs
 import csv
 import io
 import re
@@ -24,6 +23,7 @@ from dataclasses import dataclass, field, replace
 from flask_babel import gettext as _
 
 from seminar_app.errors import DomainError
+from seminar_app.textfiles import UnreadableText, decode_text
 
 MAX_REPORT_BYTES = 5 * 1024 * 1024
 MAX_PARTICIPANTS = 5000
@@ -76,7 +76,6 @@ class ParsedReport:
 
 
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
-_NOT_TEXT_BYTES = re.compile(rb"[\x00-\x08\x0b\x0e-\x1f\x7f]")
 
 
 def _not_text() -> ReportError:
@@ -84,36 +83,10 @@ def _not_text() -> ReportError:
 
 
 def _decode(data: bytes) -> tuple[str, str]:
-    """The text and the name of its encoding: a byte-order mark decides, else UTF-16
-    without a mark (every other byte zero), else UTF-8, else Windows-1252."""
-    boms = ((codecs.BOM_UTF8, "utf-8", "UTF-8"), (codecs.BOM_UTF16_LE, "utf-16-le", "UTF-16"))
-    boms += ((codecs.BOM_UTF16_BE, "utf-16-be", "UTF-16"),)
-    candidates: list[tuple[bytes, str, str]] = []
-    for bom, codec, label in boms:
-        if data.startswith(bom):
-            candidates = [(data[len(bom) :], codec, label)]
-            break
-    else:
-        sample = data[:2000]
-        if len(sample) >= 4 and sample[1::2].count(0) > len(sample) // 3:
-            candidates = [(data, "utf-16-le", "UTF-16")]
-        elif len(sample) >= 4 and sample[0::2].count(0) > len(sample) // 3:
-            candidates = [(data, "utf-16-be", "UTF-16")]
-        else:
-            candidates = [(data, "utf-8", "UTF-8"), (data, "cp1252", "Windows-1252")]
-    for raw, codec, label in candidates:
-        try:
-            return raw.decode(codec), label
-        except UnicodeDecodeError:
-            continue
-    if _NOT_TEXT_BYTES.search(data):
-        raise _not_text()
-    raise ReportError(
-        _(
-            "The characters in this file could not be read (it is in neither UTF-8, UTF-16 nor Windows-1252). "
-            "Save the report again as CSV in UTF-8 and upload that file."
-        )
-    )
+    try:
+        return decode_text(data)
+    except UnreadableText as exc:
+        raise _not_text() if exc.binary else ReportError(exc.message) from None
 
 
 def _heading(cell: str) -> str:

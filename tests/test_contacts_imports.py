@@ -1,0 +1,167 @@
+"""Reading contact files: encodings, delimiters, XLSX, column guessing and row checks."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from openpyxl import Workbook
+
+from seminar_app.contacts.imports import (
+    ContactFileError,
+    check_mapping,
+    guess_mapping,
+    read_contacts,
+    read_table,
+)
+from seminar_app.errors import DomainError, ValidationFailed
+
+GROUPS = [("researchers", "Researchers"), ("policy_makers", "Policy makers")]
+
+
+def contacts_of(data: bytes):  # type: ignore[no-untyped-def]
+    table = read_table(data)
+    mapping = guess_mapping(table.headers)
+    check_mapping(table, mapping)
+    return read_contacts(table, mapping, GROUPS)
+
+
+@pytest.mark.parametrize("delimiter", [",", ";", "\t"])
+def test_any_common_delimiter_is_read(delimiter: str) -> None:
+    text = delimiter.join(["Name", "E-mail", "Organisation"]) + "\n"
+    text += delimiter.join(["Ana Sousa", "ana@dgrsp.example", "DGRSP"]) + "\n"
+    read = contacts_of(text.encode())
+    assert [(c.name, c.email, c.organisation) for c in read.contacts] == [("Ana Sousa", "ana@dgrsp.example", "DGRSP")]
+
+
+def test_bom_cp1252_and_utf16_files_keep_their_accents() -> None:
+    text = "Nome;Endereço de e-mail;Entidade;País\nJoão Gonçalves;joao@example.pt;Câmara;Portugal\n"
+    for data in (b"\xef\xbb\xbf" + text.encode(), text.encode("cp1252"), text.encode("utf-16")):
+        (contact,) = contacts_of(data).contacts
+        assert (contact.name, contact.organisation, contact.country) == ("João Gonçalves", "Câmara", "PT")
+
+
+def test_xlsx_first_sheet_with_first_and_last_name_columns() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["First name", "Last name", "Email", "Company", "Country", "Group", "Language"])
+    sheet.append(["Ioana", "Popescu", "ioana@anp.example", "ANP", "Romania", "policy makers", "Romanian"])
+    sheet.append([None, None, None])
+    sheet.append(["Marco", "Rossi", "marco@uni.example", "Uni", "IT", "Unknown group", "it"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    read = contacts_of(buffer.getvalue())
+    ioana, marco = read.contacts
+    assert (ioana.name, ioana.country, ioana.stakeholder_group, ioana.language) == (
+        "Ioana Popescu",
+        "RO",
+        "policy_makers",
+        "ro",
+    )
+    assert marco.line == 4 and marco.stakeholder_group == "" and "not recognised" in marco.notes[0]
+
+
+def test_quoted_fields_with_delimiters_and_line_breaks_inside() -> None:
+    data = b'Name,Email,Organisation\n"Sousa, Ana",ana@example.org,"Line one\nline two"\nBo,bo@example.org,X\n'
+    read = contacts_of(data)
+    assert read.contacts[0].name == "Sousa, Ana"
+    assert read.contacts[1].line == 4  # the quoted line break makes the second record start on line 4
+
+
+def test_bad_rows_are_rejected_with_their_line_and_reason() -> None:
+    data = b"Name,Email,Organisation\nA,a@example.org,X\nB,foo@,Y\nC,,Z\nD,d@example.org,W,extra\n"
+    read = contacts_of(data)
+    assert [c.email for c in read.contacts] == ["a@example.org"]
+    assert [reason for _line, reason in read.rejected] == [
+        "line 3: 'foo@' is not a valid e-mail address",
+        "line 4 has no e-mail address",
+        "line 5 has 4 values but the header has 3 columns",
+    ]
+
+
+def test_repeated_addresses_are_merged_and_their_lines_reported() -> None:
+    data = b"Name,Email,Organisation\nAna,ANA@example.org,\n,ana@example.org,DGRSP\nBo,bo@example.org,\n"
+    read = contacts_of(data)
+    assert len(read.contacts) == 2
+    ana = read.duplicates[0]
+    assert (ana.email, ana.name, ana.organisation, ana.line, ana.duplicate_lines) == (
+        "ana@example.org",
+        "Ana",
+        "DGRSP",
+        2,
+        [3],
+    )
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (b"", "empty"),
+        (b"   \n\n", "empty"),
+        (b"Name,Email\n", "only a header"),
+        (b"Name,Organisation\nAna,DGRSP\n", "no column of e-mail addresses"),
+        (b"\x00\x01\x02\x03binary\xff\xfe junk" * 20, "not a CSV or XLSX"),
+        (b"PK\x03\x04\x14\x00\x06\x00" + b"\x00" * 40, "not a CSV or XLSX"),
+        (b"Name,Email\nAna,\x81\x8d@example.org\n", "could not be read"),
+    ],
+)
+def test_files_that_cannot_be_imported_say_why(data: bytes, message: str) -> None:
+    with pytest.raises(ContactFileError, match=message) as caught:
+        read_table(data)
+    assert caught.value.field == "file"
+
+
+def test_no_recognised_email_heading_asks_for_the_column() -> None:
+    table = read_table(b"Who,Where\nAna,ana@example.org\n")
+    mapping = guess_mapping(table.headers)
+    with pytest.raises(ValidationFailed) as caught:
+        check_mapping(table, mapping)
+    assert "e-mail" in caught.value.errors["email"][0]
+    mapping["email"] = 1
+    check_mapping(table, mapping)
+    assert [c.email for c in read_contacts(table, mapping, GROUPS).contacts] == ["ana@example.org"]
+
+
+def test_two_fields_on_one_column_are_refused() -> None:
+    table = read_table(b"Name,Email\nAna,ana@example.org\n")
+    with pytest.raises(ValidationFailed) as caught:
+        check_mapping(table, {"email": 1, "name": 0, "organisation": 0})
+    assert "already used" in caught.value.errors["organisation"][0]
+
+
+def test_headings_in_partner_languages_are_recognised() -> None:
+    mapping = guess_mapping(["Correo electrónico", "Nombre", "Institución", "País", "Sector", "Idioma"])
+    assert mapping == {
+        "email": 0,
+        "name": 1,
+        "first_name": None,
+        "last_name": None,
+        "organisation": 2,
+        "country": 3,
+        "stakeholder_group": 4,
+        "language": 5,
+    }
+
+
+@settings(max_examples=200, suppress_health_check=[HealthCheck.function_scoped_fixture], deadline=None)
+@given(
+    st.binary(max_size=400)
+    | st.text(max_size=300).map(lambda t: ("Name;Email\n" + t).encode())
+    | st.lists(st.lists(st.sampled_from(["a@b.example", "x", "", '"', "é", "foo@", ";"]), max_size=5), max_size=8).map(
+        lambda rows: "\n".join(",".join(r) for r in [["Name", "Email"], *rows]).encode()
+    )
+)
+def test_parser_never_crashes_and_keeps_lines_within_the_file(data: bytes) -> None:
+    try:
+        table = read_table(data)
+        mapping = guess_mapping(table.headers)
+        check_mapping(table, mapping)
+        read = read_contacts(table, mapping, GROUPS)
+    except DomainError as exc:
+        assert exc.message
+        return
+    lines = data.count(b"\n") + data.count(b"\r") + 1
+    for line in [c.line for c in read.contacts] + [line for line, _reason in read.rejected]:
+        assert 2 <= line <= lines

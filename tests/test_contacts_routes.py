@@ -1,0 +1,209 @@
+"""Contacts pages: access, hand editing, lists, the import flow and erasure."""
+
+from __future__ import annotations
+
+import io
+
+import pytest
+from sqlalchemy import func, select
+
+from seminar_app.contacts.models import Contact, ContactList
+from seminar_app.enums import LegalBasis, Role
+from seminar_app.extensions import db
+
+BASIS = LegalBasis.CONSENT.value
+
+
+@pytest.fixture
+def partner(make_partner):  # type: ignore[no-untyped-def]
+    return make_partner()
+
+
+@pytest.fixture
+def organiser(client, login, make_user, partner):  # type: ignore[no-untyped-def]
+    user = make_user(Role.ORGANISER, partners=[partner], name="Rita")
+    login(user)
+    return user
+
+
+def _count() -> int:
+    return db.session.scalar(select(func.count()).select_from(Contact)) or 0
+
+
+def _upload(client, partner, data: bytes, filename: str = "list.csv", **fields):  # type: ignore[no-untyped-def]
+    form = {"list_id": "", "new_list_name": "Conference", "source": "Conference 2024", "legal_basis": BASIS}
+    form.update(fields)
+    form["file"] = (io.BytesIO(data), filename)
+    return client.post(f"/partners/{partner.id}/contacts/import", data=form, content_type="multipart/form-data")
+
+
+def _payload(page: str) -> str:
+    marker = 'name="payload" type="hidden" value="'
+    start = page.index(marker) + len(marker) if marker in page else page.index('name="payload" value="') + 22
+    return page[start : page.index('"', start)]
+
+
+def test_contacts_link_leads_an_organiser_to_their_partner(client, organiser, partner) -> None:
+    page = client.get("/").get_data(as_text=True)
+    assert 'href="/contacts"' in page
+    response = client.get("/contacts")
+    assert response.headers["Location"].endswith(f"/partners/{partner.id}/contacts")
+
+
+def test_add_edit_delete_a_contact_by_hand(client, organiser, partner) -> None:
+    base = f"/partners/{partner.id}/contacts"
+    assert "Added by hand by Rita" in client.get(f"{base}/new").get_data(as_text=True)
+    data = {"email": "Ana@Example.org", "name": "Ana Sousa", "legal_basis": BASIS, "source": "", "country": "PT"}
+    assert client.post(f"{base}/new", data=data).status_code == 302
+    duplicate = client.post(f"{base}/new", data={**data, "email": "ana@example.org"})
+    assert duplicate.status_code == 422
+    assert "already in your contacts" in duplicate.get_data(as_text=True)
+    page = client.get(f"{base}?q=sousa").get_data(as_text=True)
+    assert "ana@example.org" in page and "Portugal" in page and "1 contact" in page
+    contact = db.session.scalar(select(Contact))
+    client.post(f"{base}/{contact.id}/edit", data={**data, "organisation": "DGRSP"})
+    assert "DGRSP" in client.get(base).get_data(as_text=True)
+    assert "Delete the contact" in client.get(f"{base}/{contact.id}/delete").get_data(as_text=True)
+    assert _count() == 1
+    client.post(f"{base}/{contact.id}/delete")
+    assert _count() == 0
+
+
+def test_list_create_add_rename_delete(client, organiser, partner) -> None:
+    contact = Contact(partner=partner, email="ana@example.org", legal_basis=LegalBasis.CONSENT)
+    db.session.add(contact)
+    db.session.commit()
+    response = client.post(f"/partners/{partner.id}/contact-lists", data={"name": "Researchers PT"})
+    list_id = db.session.scalar(select(ContactList.id))
+    assert response.headers["Location"].endswith(f"/contact-lists/{list_id}")
+    client.post(f"/partners/{partner.id}/contacts/add-to-list", data={"list_id": list_id, "contact_ids": [contact.id]})
+    page = client.get(f"/partners/{partner.id}/contact-lists/{list_id}").get_data(as_text=True)
+    assert "ana@example.org" in page and "1 contact on this list" in page
+    client.post(f"/partners/{partner.id}/contact-lists/{list_id}", data={"name": "Researchers"})
+    assert "Researchers (1)" in client.get(f"/partners/{partner.id}/contacts").get_data(as_text=True)
+    client.post(f"/partners/{partner.id}/contact-lists/{list_id}/delete")
+    assert db.session.get(ContactList, list_id) is None and _count() == 1
+
+
+def test_import_upload_preview_remap_confirm(client, organiser, partner) -> None:
+    data = b"Who;Address;Org\nAna;ana@example.org;DGRSP\nBo;foo@;X\nAna;ANA@example.org;\n"
+    response = _upload(client, partner, data)
+    page = response.get_data(as_text=True)
+    assert response.status_code == 422 and "choose the column that holds it" in page
+    assert _count() == 0
+
+    payload = _payload(page)
+    mapping = {"payload": payload, "email": "1", "name": "0", "organisation": "2"}
+    page = client.post(f"/partners/{partner.id}/contacts/import/preview", data=mapping).get_data(as_text=True)
+    assert "line 3: &#39;foo@&#39; is not a valid e-mail address" in page
+    assert "ana@example.org: lines 2, 4" in page and "Import 1 contact" in page
+    assert _count() == 0  # nothing saved before the confirmation
+
+    clash = client.post(f"/partners/{partner.id}/contacts/import/preview", data={**mapping, "organisation": "1"})
+    assert clash.status_code == 422 and "already used" in clash.get_data(as_text=True)
+
+    response = client.post(f"/partners/{partner.id}/contacts/import/confirm", data=mapping, follow_redirects=True)
+    assert "Imported into “Conference”: 1 new contact" in response.get_data(as_text=True)
+    contact = db.session.scalar(select(Contact))
+    assert (contact.email, contact.organisation, contact.source) == ("ana@example.org", "DGRSP", "Conference 2024")
+
+
+def test_upload_errors_are_shown_next_to_the_file(client, organiser, partner) -> None:
+    response = _upload(client, partner, b"Name,Organisation\nAna,DGRSP\n")
+    assert response.status_code == 422
+    assert "This file has no column of e-mail addresses" in response.get_data(as_text=True)
+    response = _upload(client, partner, b"Email\nana@example.org\n", new_list_name="")
+    assert "Give the new list a name" in response.get_data(as_text=True)
+
+
+def test_forged_expired_or_foreign_payloads_are_refused(client, organiser, partner, make_partner, app) -> None:
+    page = _upload(client, partner, b"Email\nana@example.org\n").get_data(as_text=True)
+    payload = _payload(page)
+    url = f"/partners/{partner.id}/contacts/import/confirm"
+    forged = payload[:-3] + ("AAA" if not payload.endswith("AAA") else "BBB")
+    response = client.post(url, data={"payload": forged, "email": "0"}, follow_redirects=True)
+    assert "This preview has expired" in response.get_data(as_text=True) and _count() == 0
+    from itsdangerous import URLSafeTimedSerializer
+
+    from seminar_app.contacts import import_services
+
+    other = make_partner(partner.project)
+    organiser.partners.append(other)
+    db.session.commit()
+    response = client.post(f"/partners/{other.id}/contacts/import/confirm", data={"payload": payload, "email": "0"})
+    assert response.status_code == 302 and _count() == 0
+    old = URLSafeTimedSerializer(app.config["SECRET_KEY"], salt="contacts-import")
+    import time
+
+    real_time = time.time
+    try:
+        time.time = lambda: real_time() - import_services.IMPORT_PREVIEW_MAX_AGE - 60  # type: ignore[assignment]
+        expired = old.dumps(old.loads(payload))
+    finally:
+        time.time = real_time  # type: ignore[assignment]
+    client.post(url, data={"payload": expired, "email": "0"})
+    assert _count() == 0
+
+
+@pytest.mark.parametrize("who", ["other_organiser", "manager"])
+def test_contacts_are_invisible_to_other_partners_and_managers(client, login, make_user, make_partner, partner, who):  # type: ignore[no-untyped-def]
+    contact = Contact(partner=partner, email="ana@example.org", legal_basis=LegalBasis.CONSENT)
+    contact_list = ContactList(partner=partner, name="L", contacts=[contact])
+    db.session.add(contact_list)
+    db.session.commit()
+    if who == "manager":
+        login(make_user(Role.MANAGER, projects=[partner.project]))
+    else:
+        login(make_user(Role.ORGANISER, partners=[make_partner(partner.project)]))
+    p, c, lst = partner.id, contact.id, contact_list.id
+    urls = [
+        f"/partners/{p}/contacts",
+        f"/partners/{p}/contacts/new",
+        f"/partners/{p}/contacts/{c}/edit",
+        f"/partners/{p}/contacts/{c}/delete",
+        f"/partners/{p}/contact-lists",
+        f"/partners/{p}/contact-lists/{lst}",
+        f"/partners/{p}/contact-lists/{lst}/delete",
+        f"/partners/{p}/contacts/suppression",
+        f"/partners/{p}/contacts/import",
+    ]
+    for url in urls:
+        assert client.get(url).status_code == 404, url
+        if not url.endswith(("/contacts", "/suppression")):  # GET-only pages
+            assert client.post(url, data={"name": "x", "email": "x@example.org"}).status_code == 404, url
+    for url in ("add-to-list", "import/preview", "import/confirm"):
+        assert client.post(f"/partners/{p}/contacts/{url}").status_code == 404
+    assert client.post(f"/partners/{p}/contact-lists/{lst}/contacts/{c}/remove").status_code == 404
+    assert _count() == 1 and len(db.session.get(ContactList, lst).contacts) == 1
+
+
+def test_erase_page_for_any_partner_of_the_project_without_naming_partners(
+    client, login, make_user, make_partner, partner
+) -> None:
+    db.session.add(Contact(partner=partner, email="ana@example.org", legal_basis=LegalBasis.CONSENT))
+    db.session.commit()
+    login(make_user(Role.ORGANISER, partners=[make_partner(partner.project)]))
+    url = f"/projects/{partner.project_id}/contacts/erase"
+    assert client.post(url, data={"address": "ana@example.org"}).status_code == 422  # box not ticked
+    assert _count() == 1
+    page = client.post(url, data={"address": "ana@example.org", "confirm": "y"}, follow_redirects=True)
+    text = page.get_data(as_text=True)
+    assert "Any data the project held about this address has been erased" in text
+    assert partner.name not in text and _count() == 0
+
+
+def test_erase_page_is_hidden_from_other_projects(client, login, make_user, make_project, partner) -> None:
+    login(make_user(Role.MANAGER, projects=[make_project()]))
+    assert client.get(f"/projects/{partner.project_id}/contacts/erase").status_code == 404
+
+
+def test_suppression_check(client, organiser, partner) -> None:
+    from seminar_app.contacts.suppression import suppress
+    from seminar_app.enums import SuppressionReason
+
+    suppress(partner.project_id, "gone@example.org", SuppressionReason.UNSUBSCRIBED)
+    db.session.commit()
+    url = f"/partners/{partner.id}/contacts/suppression"
+    assert "1 address of the project" in client.get(url).get_data(as_text=True)
+    assert "is on the suppression list" in client.get(f"{url}?address=Gone@example.org").get_data(as_text=True)
+    assert "is not on the suppression list" in client.get(f"{url}?address=x@example.org").get_data(as_text=True)
