@@ -88,9 +88,10 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Language", str(get_locale()))
-        if request.view_args and "token" in request.view_args:
+        if (request.view_args and "token" in request.view_args) or "invitation" in request.args:
             # A token in the address is a password (private links, feedback links, check-in
-            # codes): never sent on as a referrer, never kept by a browser or proxy.
+            # codes, an invitation's personal link to the registration form): never sent on
+            # as a referrer, never kept by a browser or proxy.
             response.headers["Referrer-Policy"] = "no-referrer"
             if "no-store" not in response.headers.get("Cache-Control", ""):
                 response.headers["Cache-Control"] = "no-store"

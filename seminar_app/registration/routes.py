@@ -12,6 +12,7 @@ from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from seminar_app.campaigns.registration_link import InvitationLink
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.extensions import limiter
@@ -65,30 +66,48 @@ def _public_event_or_404(slug: str) -> Event:
     return event
 
 
-def _render_form(event: Event, form: RegistrationForm | None, *, reason: str = "", code: int = 200) -> ResponseValue:
+def _render_form(
+    event: Event,
+    form: RegistrationForm | None,
+    *,
+    reason: str = "",
+    code: int = 200,
+    link: InvitationLink | None = None,
+) -> ResponseValue:
     hybrid = len(services.offered_modes(event)) > 1
-    return render_template("registration/register.html", event=event, form=form, reason=reason, hybrid=hybrid), code
+    page = render_template(
+        "registration/register.html", event=event, form=form, reason=reason, hybrid=hybrid, link=link
+    )
+    return page, code
 
 
 @bp.route("/events/<slug>/register", methods=["GET", "POST"])
 @rate_limit
 def register(slug: str) -> ResponseValue:
     event = _public_event_or_404(slug)
+    link = InvitationLink.read(event, request.args.get("invitation"))
+    posted = request.method == "POST"
+    if link and link.expired:
+        return _render_form(event, None, reason=link.expired, code=409 if posted else 200)
     try:
         services.ensure_open(event)
     except services.RegistrationClosed as exc:
-        return _render_form(event, None, reason=exc.message, code=409 if request.method == "POST" else 200)
-    form = RegistrationForm().setup_for(event, _mode_choices(event))
-    if request.method == "POST" and form.is_robot:
+        return _render_form(event, None, reason=exc.message, code=409 if posted else 200)
+    form = RegistrationForm(**(link.prefill if link and not posted else {})).setup_for(event, _mode_choices(event))
+    if posted and form.is_robot:
         return redirect(url_for(".done", slug=slug))
+    if link and link.problem:  # a broken personal link registers nobody; the form below it works
+        return _render_form(event, form, code=422 if posted else 200, link=link)
     if form.validate_on_submit():
+        language, source = (link.language, "invitation") if link else (str(get_locale()), "form")
         try:
-            services.register(event, form.to_input(str(get_locale())))
+            invitation_id = link.invitation.id if link and link.invitation else None
+            services.register(event, form.to_input(language), source=source, invitation_id=invitation_id)
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
             return redirect(url_for(".done", slug=slug))
-    return _render_form(event, form, code=422 if form.errors else 200)
+    return _render_form(event, form, code=422 if form.errors else 200, link=link)
 
 
 @bp.get("/events/<slug>/register/done")

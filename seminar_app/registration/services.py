@@ -25,6 +25,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar_app import geo
 from seminar_app.accounts.models import User
 from seminar_app.calendar import invitations
+from seminar_app.campaigns import responses as invitation_responses
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import AttendanceMode, ConsentPurpose, EventFormat, EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError, InvalidTransition
@@ -266,13 +267,16 @@ def register(
     *,
     actor: User | None = None,
     source: str = "form",
+    invitation_id: int | None = None,
     now: datetime | None = None,
 ) -> RegistrationOutcome:
     """Register a person: confirmed while seats last in their mode, then waitlisted (or
     pending when the event needs approval). A second registration with the same
     address creates nothing and re-sends the private link.
 
-    An organiser (`actor` given) may add people outside the registration window.
+    An organiser (`actor` given) may add people outside the registration window. A new
+    registration marks the invitation of its address to the event (and the one of
+    `invitation_id`, the personal link it came through) as REGISTERED.
     Raises `ValidationFailed`, `RegistrationClosed`."""
     now = now or utcnow()
     by_organiser = actor is not None
@@ -325,6 +329,8 @@ def register(
         emails.queue_link_again(existing)
         db.session.commit()
         return RegistrationOutcome(existing, created=False)
+    # Conversion counts everyone invited who registered, through the personal link or not.
+    invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
     emails.queue_registered(registration)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
