@@ -16,8 +16,9 @@ from sqlalchemy import func, select
 from seminar_app.accounts.models import User
 from seminar_app.accounts.services import UserInput, create_user
 from seminar_app.agenda.services import AgendaItemInput, SpeakerInput, add_agenda_item, add_speaker
+from seminar_app.contacts.models import Contact, ContactList
 from seminar_app.enums import AgendaItemKind as K
-from seminar_app.enums import EventFormat, EventKind, EventStatus, Role
+from seminar_app.enums import EventFormat, EventKind, EventStatus, LegalBasis, Role
 from seminar_app.events.models import Event
 from seminar_app.events.services import EventInput, change_status, create_event
 from seminar_app.extensions import db
@@ -349,6 +350,44 @@ def _ensure_events(project: Project, partners: dict[str, Partner], summary: Demo
                 summary.count("registrations", len(DEMO_ATTENDEES))
 
 
+DEMO_CONTACTS = [
+    ("Ana Ribeiro", "Direção-Geral de Reinserção", "prison_probation"),
+    ("Bruno Lopes", "Polícia de Segurança Pública", "law_enforcement"),
+    ("Carla Mendes", "Associação Nova Vida", "ngo_community"),
+    ("Diogo Faria", "Universidade de Coimbra", "researchers"),
+    ("Eva Santos", "Ministério da Justiça", "policy_makers"),
+    ("Filipe Moura", "Estabelecimento Prisional de Lisboa", "prison_probation"),
+    ("Gabriela Nunes", "Cáritas Diocesana", "ngo_community"),
+    ("Hugo Teixeira", "Escola Superior de Educação", "students"),
+]
+CONTACT_LANGUAGES = {"PT": "pt", "IT": "it", "RO": "ro"}
+
+
+def _ensure_contacts(partners: dict[str, Partner], summary: DemoSummary) -> None:
+    """A list of national stakeholders per partner, for trying an invitation campaign."""
+    for partner in partners.values():
+        if db.session.scalar(select(ContactList.id).where(ContactList.partner_id == partner.id)) is not None:
+            continue
+        domain = f"{partner.short_name.lower()}-stakeholders.example"
+        contacts = [
+            Contact(
+                partner=partner,
+                email=name.lower().replace(" ", ".") + f"@{domain}",
+                name=name,
+                organisation=organisation,
+                country=partner.country,
+                stakeholder_group=group,
+                language=CONTACT_LANGUAGES.get(partner.country, "en"),
+                source="Demo data",
+                legal_basis=LegalBasis.LEGITIMATE_INTEREST,
+            )
+            for name, organisation, group in DEMO_CONTACTS
+        ]
+        db.session.add(ContactList(partner=partner, name="National stakeholders", contacts=contacts))
+        summary.count("contacts", len(contacts))
+    db.session.commit()
+
+
 def _ensure_user(summary: DemoSummary, email: str, name: str, role: Role, **links: list[int]) -> None:
     summary.logins.append((email, role))
     if db.session.scalar(select(User.id).where(func.lower(User.email) == email)) is None:
@@ -363,6 +402,7 @@ def load_demo_data() -> DemoSummary:
     project = _ensure_project(summary)
     partners = _ensure_partners(project, summary)
     _ensure_events(project, partners, summary)
+    _ensure_contacts(partners, summary)
     _ensure_user(summary, "admin@demo.example", "Demo Administrator", Role.ADMIN)
     _ensure_user(summary, "manager@demo.example", "Demo Project Manager", Role.MANAGER, project_ids=[project.id])
     for short_name, email in ORGANISER_EMAILS.items():
