@@ -38,7 +38,8 @@ def run(now_text: str | None) -> None:
     click.echo(
         f"Reminders: {report.reminders}, feedback requests: {report.feedback_requests}, "
         f"feedback reminders: {report.feedback_reminders}, "
-        f"events whose access needs were deleted: {report.access_needs_purged}."
+        f"events whose access needs were deleted: {report.access_needs_purged}, "
+        f"campaign mails queued: {report.campaign_mails}."
     )
     delivery = deliver_all_due()
     click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")

@@ -1,7 +1,8 @@
 """The due-job runner: everything that happens because time passed.
 
 `run_due_jobs` sends the reminder before an event, the feedback request after it and
-one feedback reminder a few days later, and deletes access needs once the event is over.
+one feedback reminder a few days later, deletes access needs once the event is over, and
+queues what invitation campaigns still owe (so a campaign cut short by a crash continues).
 
 Guarantees:
 - each job is done once per person (once per event for the deletion): a `JobDone` row
@@ -60,6 +61,7 @@ class JobReport:
     feedback_requests: int = 0
     feedback_reminders: int = 0
     access_needs_purged: int = 0
+    campaign_mails: int = 0
     failures: int = 0
 
 
@@ -105,7 +107,25 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
         report.access_needs_purged += _guarded(
             PURGE_ACCESS_NEEDS, event_id, report, lambda e: _purge_access_needs(e, now)
         )
+    report.campaign_mails += _continue_campaigns(report)
     return report
+
+
+def _continue_campaigns(report: JobReport) -> int:
+    """Queue the invitations and reminders unfinished campaigns still owe (each at most
+    once, see campaigns.batches); a failing campaign is logged and tried again next run."""
+    from seminar_app.campaigns.batches import queue_all_batches
+    from seminar_app.campaigns.queries import unfinished_campaign_ids
+
+    queued = 0
+    for campaign_id in unfinished_campaign_ids():
+        try:
+            queued += queue_all_batches(campaign_id)
+        except Exception:
+            db.session.rollback()
+            current_app.logger.exception("Queueing campaign %d failed; it will be tried again.", campaign_id)
+            report.failures += 1
+    return queued
 
 
 # --- which events are due ----------------------------------------------------------------

@@ -248,7 +248,8 @@ class _CalendarMail(MailMessage):
 
 def build_message(message: OutboxMessage) -> MailMessage:
     """The MIME message for a row: text and (when present) HTML alternatives, an iTIP
-    calendar when the row has one, and its fixed Message-ID."""
+    calendar when the row has one (REQUEST, CANCEL or PUBLISH), the List-Unsubscribe
+    headers when it has an unsubscribe address, and its fixed Message-ID."""
     mail_class = _CalendarMail if message.calendar_ics else MailMessage
     mail = mail_class(
         subject=message.subject,
@@ -262,6 +263,13 @@ def build_message(message: OutboxMessage) -> MailMessage:
         mail.calendar_method = message.calendar_method
         mail.alts["calendar"] = message.calendar_ics
         mail.attach("invite.ics", "application/ics", message.calendar_ics.encode("utf-8"))
+    if message.list_unsubscribe:
+        # RFC 2369 and RFC 8058: mail clients offer unsubscribing with one click (a POST).
+        mail.extra_headers = {
+            **(mail.extra_headers or {}),
+            "List-Unsubscribe": f"<{message.list_unsubscribe}>",
+            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        }
     # Set the id itself: an extra "Message-ID" header would be added next to Flask-Mail's own.
     mail.msgId = message.message_id
     return mail

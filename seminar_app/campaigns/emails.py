@@ -1,0 +1,150 @@
+"""The invitation mail and its one reminder, in each invitee's language, queued in the outbox.
+
+Each mail carries the invitee's personal links (register, "I cannot come", unsubscribe)
+and the event page, nothing else: no tracking pixel, no redirecting links. The partner's
+contact address is the Reply-To, and List-Unsubscribe offers RFC 8058 one-click
+unsubscribing. A save-the-date is the event's public calendar file (METHOD:PUBLISH, the
+same UID as "Add to calendar", no attendee): taking it does not register anyone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from flask import render_template
+from flask_babel import force_locale
+from flask_babel import gettext as _
+
+from seminar_app.calendar.ics import event_location, publish_calendar
+from seminar_app.calendar.invitations import uid_domain
+from seminar_app.campaigns.models import Campaign, Invitation
+from seminar_app.campaigns.selection import Selection
+from seminar_app.campaigns.tokens import invitation_token
+from seminar_app.events.models import Event
+from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.services import queue_mail
+from seminar_app.registration.emails import external_url
+from seminar_app.timefmt import format_span, zone_label
+
+INVITATION = "invitation"
+REMINDER = "invitation_reminder"
+# Stands in for a personal token in the preview (the real links exist once the campaign starts).
+PREVIEW_TOKEN = "personal-link"
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    subject: str
+    text: str
+    html: str
+
+
+def _links(event: Event, token: str) -> dict[str, str]:
+    return {
+        "register_url": external_url("registration.register", slug=event.slug, invitation=token),
+        "decline_url": external_url("campaigns.decline", token=token),
+        "unsubscribe_url": external_url("campaigns.unsubscribe", token=token),
+        "event_url": external_url("public.event_detail", slug=event.slug),
+    }
+
+
+def render_invitation(
+    event: Event, *, name: str, personal_note: str, token: str, language: str, reminder: bool = False
+) -> RenderedMail:
+    """The subject and bodies of an invitation (or its reminder) in `language`."""
+    with force_locale(language):
+        context = {
+            "event": event,
+            "name": name,
+            "personal_note": personal_note,
+            "when": format_span(event.starts_at, event.ends_at, event.timezone),
+            "zone": zone_label(event.starts_at, event.timezone),
+            "where": event_location(event) or _("Online"),
+            "language": language,
+            **_links(event, token),
+        }
+        template = "invitation_reminder" if reminder else "invitation"
+        subject = (
+            _("Reminder: you are invited to %(title)s", title=event.title)
+            if reminder
+            else _("Invitation: %(title)s", title=event.title)
+        )
+        return RenderedMail(
+            subject=subject,
+            text=render_template(f"email/{template}.txt", **context),
+            html=render_template(f"email/{template}.html", **context),
+        )
+
+
+def save_the_date(event: Event, language: str) -> str:
+    """The event's public calendar entry (METHOD:PUBLISH, no attendee), described in `language`."""
+    event_url = external_url("public.event_detail", slug=event.slug)
+    with force_locale(language):
+        body = publish_calendar(
+            [event], calendar_name=event.title, url_for_event=lambda _event: event_url, domain=uid_domain()
+        )
+    return body.decode("utf-8")
+
+
+def _queue(invitation: Invitation, campaign: Campaign, *, reminder: bool) -> OutboxMessage:
+    event = campaign.event
+    token = invitation_token(invitation)
+    mail = render_invitation(
+        event,
+        name=invitation.name,
+        personal_note=campaign.personal_note,
+        token=token,
+        language=invitation.language,
+        reminder=reminder,
+    )
+    with_calendar = campaign.save_the_date and not reminder
+    message = queue_mail(
+        kind=REMINDER if reminder else INVITATION,
+        to_address=invitation.email or "",
+        to_name=invitation.name,
+        reply_to=event.partner.contact_email,
+        subject=mail.subject,
+        body_text=mail.text,
+        body_html=mail.html,
+        event_id=event.id,
+        calendar_method="PUBLISH" if with_calendar else "",
+        calendar_ics=save_the_date(event, invitation.language) if with_calendar else "",
+    )
+    message.campaign_id = campaign.id
+    message.list_unsubscribe = external_url("campaigns.unsubscribe_one_click", token=token)
+    return message
+
+
+def queue_invitation(invitation: Invitation, campaign: Campaign) -> OutboxMessage:
+    """Add the invitation mail to the outbox in the caller's transaction (the caller commits)."""
+    return _queue(invitation, campaign, reminder=False)
+
+
+def queue_invitation_reminder(invitation: Invitation, campaign: Campaign) -> OutboxMessage:
+    """Add the reminder mail (no save-the-date) to the outbox in the caller's transaction."""
+    return _queue(invitation, campaign, reminder=True)
+
+
+@dataclass(frozen=True)
+class PreviewMail:
+    language: str
+    recipients: int
+    mail: RenderedMail
+
+
+def preview(event: Event, selection: Selection, *, personal_note: str) -> list[PreviewMail]:
+    """The mail as it will look in each language the recipients need (most recipients
+    first), addressed to the first recipient of that language, with stand-in links."""
+    first_names: dict[str, str] = {}
+    for recipient in selection.recipients:
+        first_names.setdefault(recipient.language, recipient.contact.name)
+    return [
+        PreviewMail(
+            language,
+            count,
+            render_invitation(
+                event, name=first_names[language], personal_note=personal_note, token=PREVIEW_TOKEN, language=language
+            ),
+        )
+        for language, count in selection.by_language.items()
+    ]
