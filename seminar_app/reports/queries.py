@@ -19,6 +19,7 @@ from sqlalchemy import select
 from sqlalchemy.orm import selectinload
 
 from seminar_app import geo
+from seminar_app.campaigns.queries import ConversionReport, conversion_for_events
 from seminar_app.enums import AttendanceMode, EventFormat, EventKind, EventStatus
 from seminar_app.events.models import Event, event_result
 from seminar_app.extensions import db
@@ -46,6 +47,7 @@ __all__ = [
     "MonthCount",
     "PeopleCounts",
     "aggregates",
+    "campaign_conversion",
     "events_for",
     "feedback_summary",
     "filter_choices",
@@ -53,6 +55,12 @@ __all__ = [
 ]
 
 REPORTED_STATUSES = (EventStatus.PUBLISHED, EventStatus.DELIVERED, EventStatus.POSTPONED, EventStatus.CANCELLED)
+
+
+def campaign_conversion(project: Project, report_filter: ReportFilter, scope: ReportScope) -> ConversionReport:
+    """What the people invited to the selected events did (registered, cannot come,
+    unsubscribed, no answer), overall and by stakeholder group: counts only, two queries."""
+    return conversion_for_events(selected_events(project, report_filter, scope), project_ids=[project.id])
 
 
 def status_label(status: EventStatus) -> str:

@@ -15,7 +15,14 @@ from seminar_app.projects.queries import project_by_slug
 from seminar_app.reports import bp
 from seminar_app.reports.charts import dashboard_charts, month_label
 from seminar_app.reports.filters import ReportFilter, parse_filter
-from seminar_app.reports.queries import aggregates, events_for, feedback_summary, filter_choices, status_label
+from seminar_app.reports.queries import (
+    aggregates,
+    campaign_conversion,
+    events_for,
+    feedback_summary,
+    filter_choices,
+    status_label,
+)
 from seminar_app.reports.scope import NoReportAccess, ReportScope, report_scope, reportable_projects
 
 ResponseValue = Response | str | tuple[str, int]
@@ -64,6 +71,7 @@ def dashboard(slug: str) -> ResponseValue:
         feedback=feedback,
         rows=events_for(project, report_filter, scope),
         charts=dashboard_charts(figures, feedback),
+        campaigns=campaign_conversion(project, report_filter, scope),
     )
 
 
