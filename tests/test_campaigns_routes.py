@@ -47,6 +47,20 @@ def test_the_tab_lists_campaigns_and_offers_a_new_one(login, organiser: User, ev
     assert "New campaign" in page and "Campaign 1" in page and 'aria-current="page">Invitations' in page
 
 
+def test_campaigns_are_numbered_per_event_with_their_start_time_zone(  # type: ignore[no-untyped-def]
+    login, organiser: User, event: Event, officers, make_event
+) -> None:
+    other = make_event(event.partner, title="Another seminar")
+    start_campaign(other, Criteria((officers.id,)), actor=organiser)
+    first = start_campaign(event, Criteria((officers.id,)), actor=organiser)
+    client = login(organiser)
+
+    page = client.get(url(event, f"/{first.id}")).get_data(as_text=True)
+
+    assert "Campaign 1" in page and "Campaign 2" not in page
+    assert "(Europe/Lisbon" in page, "the start time names its zone"
+
+
 def test_no_new_campaign_for_a_draft_event(login, make_event, make_user) -> None:  # type: ignore[no-untyped-def]
     draft = make_event(status=EventStatus.DRAFT)
     client = login(make_user(Role.ORGANISER, partners=[draft.partner]))

@@ -317,6 +317,12 @@ def campaigns_of_event(event: Event) -> list[Campaign]:
     return list(db.session.scalars(select(Campaign).where(Campaign.event_id == event.id).order_by(Campaign.id.desc())))
 
 
+def campaign_number(campaign: Campaign) -> int:
+    """The campaign's number within its event (1 for the first), as organisers count them."""
+    earlier = select(func.count()).where(Campaign.event_id == campaign.event_id, Campaign.id <= campaign.id)
+    return db.session.scalar(earlier) or 1
+
+
 def campaign_of_event(event: Event, campaign_id: int) -> Campaign | None:
     """The campaign if it belongs to `event` (so an id from another event answers None)."""
     return db.session.scalar(select(Campaign).where(Campaign.id == campaign_id, Campaign.event_id == event.id))
