@@ -60,6 +60,7 @@ bench: setup-dev
 	PYTHONPATH=. $(BIN)/python bench/pages.py
 	PYTHONPATH=. $(BIN)/python bench/registration.py
 	PYTHONPATH=. $(BIN)/python bench/reports.py
+	PYTHONPATH=. $(BIN)/python bench/campaign.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
