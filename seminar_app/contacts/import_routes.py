@@ -26,6 +26,20 @@ def _allow_big_forms() -> None:
     request.max_form_memory_size = 4 * MAX_IMPORT_BYTES
 
 
+def _signed_preview(partner: Partner) -> tuple[MappingForm, Table, import_services.ImportSettings] | None:
+    """The posted mapping with the file and settings of the preview it came from; None (and
+    the reason flashed) when that preview is stale, forged or made for another partner."""
+    _allow_big_forms()
+    form = MappingForm()
+    try:
+        table, settings = import_services.read_signed_import(partner, form.payload.data)
+    except DomainError as exc:
+        flash(exc.message, "error")
+        return None
+    form.setup(table).validate()
+    return form, table, settings
+
+
 def _preview_page(
     partner: Partner, table: Table, form: MappingForm, settings: import_services.ImportSettings
 ) -> ResponseValue:
@@ -78,14 +92,10 @@ def import_upload(partner_id: int) -> ResponseValue:
 @login_required
 def import_preview(partner_id: int) -> ResponseValue:
     partner = contacts_partner_or_404(partner_id)
-    _allow_big_forms()
-    form = MappingForm()
-    try:
-        table, settings = import_services.read_signed_import(partner, form.payload.data)
-    except DomainError as exc:
-        flash(exc.message, "error")
+    signed = _signed_preview(partner)
+    if signed is None:
         return redirect(url_for(".import_upload", partner_id=partner.id))
-    form.setup(table).validate()
+    form, table, settings = signed
     return _preview_page(partner, table, form, settings)
 
 
@@ -93,14 +103,10 @@ def import_preview(partner_id: int) -> ResponseValue:
 @login_required
 def import_confirm(partner_id: int) -> ResponseValue:
     partner = contacts_partner_or_404(partner_id)
-    _allow_big_forms()
-    form = MappingForm()
-    try:
-        table, settings = import_services.read_signed_import(partner, form.payload.data)
-    except DomainError as exc:
-        flash(exc.message, "error")
+    signed = _signed_preview(partner)
+    if signed is None:
         return redirect(url_for(".import_upload", partner_id=partner.id))
-    form.setup(table).validate()
+    form, table, settings = signed
     try:
         done = import_services.apply_import(partner, table, form.mapping(), settings, actor=current_user)
     except ValidationFailed as exc:
