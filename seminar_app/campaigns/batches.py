@@ -67,7 +67,8 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
                 .limit(size)
                 .execution_options(populate_existing=True)
             ).all()
-            queued = [(i, emails.queue_invitation(i, campaign)) for i in invitations]
+            calendars: dict[str, str] = {}
+            queued = [(i, emails.queue_invitation(i, campaign, calendars=calendars)) for i in invitations]
         if len(queued) < size:
             campaign.queued_at = utcnow()
     if not queued and campaign.queued_at is not None and _reminder_due(campaign):

@@ -86,7 +86,9 @@ def save_the_date(event: Event, language: str) -> str:
     return body.decode("utf-8")
 
 
-def _queue(invitation: Invitation, campaign: Campaign, *, reminder: bool) -> OutboxMessage:
+def _queue(
+    invitation: Invitation, campaign: Campaign, *, reminder: bool, calendars: dict[str, str] | None = None
+) -> OutboxMessage:
     event = campaign.event
     token = invitation_token(invitation)
     mail = render_invitation(
@@ -108,16 +110,28 @@ def _queue(invitation: Invitation, campaign: Campaign, *, reminder: bool) -> Out
         body_html=mail.html,
         event_id=event.id,
         calendar_method="PUBLISH" if with_calendar else "",
-        calendar_ics=save_the_date(event, invitation.language) if with_calendar else "",
+        calendar_ics=_calendar(event, invitation.language, calendars) if with_calendar else "",
     )
     message.campaign_id = campaign.id
     message.list_unsubscribe = external_url("campaigns.unsubscribe_one_click", token=token)
     return message
 
 
-def queue_invitation(invitation: Invitation, campaign: Campaign) -> OutboxMessage:
-    """Add the invitation mail to the outbox in the caller's transaction (the caller commits)."""
-    return _queue(invitation, campaign, reminder=False)
+def _calendar(event: Event, language: str, calendars: dict[str, str] | None) -> str:
+    """The save-the-date in `language`, built once per batch: it is the same for everyone."""
+    if calendars is None:
+        return save_the_date(event, language)
+    if language not in calendars:
+        calendars[language] = save_the_date(event, language)
+    return calendars[language]
+
+
+def queue_invitation(
+    invitation: Invitation, campaign: Campaign, *, calendars: dict[str, str] | None = None
+) -> OutboxMessage:
+    """Add the invitation mail to the outbox in the caller's transaction (the caller commits).
+    `calendars` keeps the save-the-date files already built, by language, for the next mails."""
+    return _queue(invitation, campaign, reminder=False, calendars=calendars)
 
 
 def queue_invitation_reminder(invitation: Invitation, campaign: Campaign) -> OutboxMessage:
