@@ -97,6 +97,9 @@ class Config:
     # (so that turning the runner on for an old database does not write to everyone).
     FEEDBACK_REMINDER_DAYS = int(os.environ.get("FEEDBACK_REMINDER_DAYS", "3"))
     FEEDBACK_REQUEST_MAX_DAYS = int(os.environ.get("FEEDBACK_REQUEST_MAX_DAYS", "30"))
+    # Invitees' names and addresses are operational data: blanked this many days after the
+    # event ended (their answers, groups and countries stay for the conversion figures).
+    INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
 
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100

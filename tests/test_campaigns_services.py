@@ -5,6 +5,7 @@ reminder, and the job runner continuing an unfinished campaign."""
 from __future__ import annotations
 
 import threading
+from datetime import timedelta
 from email import message_from_bytes, policy
 from typing import Any
 
@@ -457,3 +458,25 @@ def test_conversion_overall_and_by_stakeholder_group(event: Event) -> None:
 def test_services_module_names_its_errors() -> None:
     assert issubclass(services.NoRecipients, services.DomainError)
     assert issubclass(services.SelectionChanged, services.Conflict)
+
+
+def test_invitees_are_forgotten_a_month_after_the_event_and_the_figures_stay(event: Event) -> None:
+    campaign = _sent_campaign(event, 3)
+    first = campaign.invitations[0]
+    first.status = InvitationStatus.REGISTERED
+    db.session.commit()
+    before = queries.conversion(campaign).overall
+    ended = event.ends_at
+
+    assert run_due_jobs(ended + timedelta(days=29)).invitees_forgotten == 0
+    assert all(i.email for i in campaign.invitations), "kept during the retention period"
+
+    report = run_due_jobs(ended + timedelta(days=31))
+
+    assert report.invitees_forgotten == 3 and report.failures == 0
+    db.session.expire_all()
+    assert all(i.email is None and i.name == "" and i.token_hash is None for i in campaign.invitations)
+    assert all(m.to_address == "" and m.body_text == "" for m in outbox())
+    after = queries.conversion(campaign).overall
+    assert (after.invited, after.registered, after.no_answer) == (before.invited, before.registered, before.no_answer)
+    assert run_due_jobs(ended + timedelta(days=32)).invitees_forgotten == 0

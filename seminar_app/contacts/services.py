@@ -6,20 +6,18 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
-from sqlalchemy import delete, func, or_, select, update
+from sqlalchemy import delete, func, select
 from sqlalchemy.exc import IntegrityError
 
 from seminar_app.accounts.models import User
-from seminar_app.campaigns.models import Campaign, Invitation
-from seminar_app.contacts.models import Contact, ContactList, contact_list_member, email_hash, normalise_email
+from seminar_app.campaigns.retention import forget_invitees
+from seminar_app.contacts.models import Contact, ContactList, contact_list_member, normalise_email
 from seminar_app.contacts.suppression import suppress
-from seminar_app.db_types import utcnow
-from seminar_app.enums import LegalBasis, OutboxStatus, SuppressionReason
+from seminar_app.enums import LegalBasis, SuppressionReason
 from seminar_app.errors import Conflict, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.geo import EVENT_LANGUAGES, is_country
-from seminar_app.mail.models import OutboxMessage
 from seminar_app.projects.models import Partner, Project
 from seminar_app.validation import FieldErrors, is_email
 
@@ -213,35 +211,7 @@ def erase_address(project: Project, address: str, *, actor: User) -> None:
     ):
         db.session.delete(contact)
     event_ids = select(Event.id).where(Event.partner_id.in_(partner_ids))
-    now = utcnow()
-    db.session.execute(
-        update(Invitation)
-        .where(Invitation.event_id.in_(event_ids), Invitation.email_hash == email_hash(address))
-        .values(email=None, name="", organisation="", link_salt=None, token_hash=None, erased_at=now)
-        .execution_options(synchronize_session=False)
-    )
-    mail = (
-        update(OutboxMessage)
-        .where(
-            or_(
-                OutboxMessage.event_id.in_(event_ids),
-                OutboxMessage.campaign_id.in_(select(Campaign.id).where(Campaign.event_id.in_(event_ids))),
-            ),
-            OutboxMessage.kind.startswith("invitation"),
-            func.lower(OutboxMessage.to_address) == address,
-        )
-        .execution_options(synchronize_session=False)
-    )
-    blank = {"to_address": "", "to_name": "", "subject": "", "body_text": "", "body_html": "", "calendar_ics": ""}
-    blank["list_unsubscribe"] = ""
-    # A message a sender is delivering right now cannot be stopped; it blanks itself once done.
-    db.session.execute(mail.where(OutboxMessage.status == OutboxStatus.SENDING).values(scrub_after_send=True))
-    db.session.execute(
-        mail.where(OutboxMessage.status == OutboxStatus.QUEUED).values(
-            status=OutboxStatus.FAILED, last_error="erased on request", **blank
-        )
-    )
-    db.session.execute(mail.where(OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED])).values(**blank))
+    forget_invitees(event_ids, address=address, reason="erased on request")
     suppress(project.id, address, SuppressionReason.ERASED)
     try:
         db.session.commit()

@@ -39,6 +39,7 @@ def run(now_text: str | None) -> None:
         f"Reminders: {report.reminders}, feedback requests: {report.feedback_requests}, "
         f"feedback reminders: {report.feedback_reminders}, "
         f"events whose access needs were deleted: {report.access_needs_purged}, "
+        f"invitees forgotten after the retention period: {report.invitees_forgotten}, "
         f"campaign mails queued: {report.campaign_mails}."
     )
     delivery = deliver_all_due()

@@ -2,7 +2,8 @@
 
 `run_due_jobs` sends the reminder before an event, the feedback request after it and
 one feedback reminder a few days later, deletes access needs once the event is over, and
-queues what invitation campaigns still owe (so a campaign cut short by a crash continues).
+queues what invitation campaigns still owe (so a campaign cut short by a crash continues),
+and forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended.
 
 Guarantees:
 - each job is done once per person (once per event for the deletion): a `JobDone` row
@@ -41,6 +42,7 @@ REMINDER = "reminder"
 FEEDBACK_REQUEST = "feedback_request"
 FEEDBACK_REMINDER = "feedback_reminder"
 PURGE_ACCESS_NEEDS = "purge_access_needs"
+FORGET_INVITEES = "forget_invitees"
 
 # Reminders are looked for among events starting within this horizon; a longer
 # `Event.reminder_hours_before` is treated as this long.
@@ -61,6 +63,7 @@ class JobReport:
     feedback_requests: int = 0
     feedback_reminders: int = 0
     access_needs_purged: int = 0
+    invitees_forgotten: int = 0
     campaign_mails: int = 0
     failures: int = 0
 
@@ -107,6 +110,9 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
         report.access_needs_purged += _guarded(
             PURGE_ACCESS_NEEDS, event_id, report, lambda e: _purge_access_needs(e, now)
         )
+    retention = timedelta(days=config["INVITATION_RETENTION_DAYS"])
+    for event_id in _events_with_invitees_after(now - retention):
+        report.invitees_forgotten += _guarded(FORGET_INVITEES, event_id, report, lambda e: _forget_invitees(e, now))
     report.campaign_mails += _continue_campaigns(report)
     return report
 
@@ -169,6 +175,18 @@ def _events_with_access_needs_after_end(now: datetime) -> list[int]:
             select(Event.id)
             .where(Event.status.in_(PURGEABLE), Event.ends_at <= now, has_needs)
             .order_by(Event.ends_at, Event.id)
+        )
+    )
+
+
+def _events_with_invitees_after(ended_before: datetime) -> list[int]:
+    """Events that ended before `ended_before` and still hold invitees' personal data."""
+    from seminar_app.campaigns.models import Invitation
+
+    has_invitees = exists().where(Invitation.event_id == Event.id, Invitation.erased_at.is_(None))
+    return list(
+        db.session.scalars(
+            select(Event.id).where(Event.ends_at <= ended_before, has_invitees).order_by(Event.ends_at, Event.id)
         )
     )
 
@@ -296,6 +314,20 @@ def _claim(key: str, now: datetime) -> bool:
         .returning(JobDone.id)
     )
     return inserted is not None
+
+
+def _forget_invitees(event: Event, now: datetime) -> int:
+    """Blank the personal data of everyone invited to `event` (operational data, kept only
+    to run the campaign), keeping each invitation's answer and group for the figures.
+    How many invitations were blanked."""
+    from seminar_app.campaigns.retention import forget_invitees
+
+    event_id = event.id
+    start_write_transaction(db.session)
+    forgotten = forget_invitees(select(Event.id).where(Event.id == event_id), reason="retention period over", now=now)
+    _claim(job_key(FORGET_INVITEES, event_id), now)
+    db.session.commit()
+    return forgotten
 
 
 def _purge_access_needs(event: Event, now: datetime) -> int:

@@ -1,0 +1,62 @@
+"""Forgetting invitees while keeping the figures: an erasure on request (one address) and
+the retention rule (everyone invited to an event, some weeks after it ended) both blank
+the invitations' personal fields and the invitation mail, and keep each invitation's
+answer, stakeholder group, country and language, so conversion stays right."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from sqlalchemy import Select, func, update
+
+from seminar_app.campaigns.emails import INVITATION, REMINDER
+from seminar_app.campaigns.models import Invitation
+from seminar_app.contacts.models import email_hash, normalise_email
+from seminar_app.db_types import utcnow
+from seminar_app.enums import OutboxStatus
+from seminar_app.extensions import db
+from seminar_app.mail.models import OutboxMessage
+
+_BLANK_MAIL = {
+    "to_address": "",
+    "to_name": "",
+    "subject": "",
+    "body_text": "",
+    "body_html": "",
+    "calendar_ics": "",
+    "list_unsubscribe": "",
+}
+
+
+def forget_invitees(
+    event_ids: Select[tuple[int]], *, address: str | None = None, reason: str, now: datetime | None = None
+) -> int:
+    """Blank, in the caller's transaction (the caller commits), the invitations to the
+    events of `event_ids` (only those to `address` when given) and their invitation mail.
+    Mail still queued is cancelled with `reason`; mail a sender is delivering right now
+    blanks itself once sent. Returns how many invitations were blanked."""
+    invitations = update(Invitation).where(Invitation.event_id.in_(event_ids), Invitation.erased_at.is_(None))
+    mail = update(OutboxMessage).where(
+        OutboxMessage.event_id.in_(event_ids), OutboxMessage.kind.in_((INVITATION, REMINDER))
+    )
+    if address is not None:
+        invitations = invitations.where(Invitation.email_hash == email_hash(address))
+        mail = mail.where(func.lower(OutboxMessage.to_address) == normalise_email(address))
+    else:
+        mail = mail.where(OutboxMessage.to_address != "")
+    blanked = db.session.execute(
+        invitations.values(
+            email=None, name="", organisation="", link_salt=None, token_hash=None, erased_at=now or utcnow()
+        ).execution_options(synchronize_session=False)
+    ).rowcount
+    mail = mail.execution_options(synchronize_session=False)
+    db.session.execute(mail.where(OutboxMessage.status == OutboxStatus.SENDING).values(scrub_after_send=True))
+    db.session.execute(
+        mail.where(OutboxMessage.status == OutboxStatus.QUEUED).values(
+            status=OutboxStatus.FAILED, last_error=reason, **_BLANK_MAIL
+        )
+    )
+    db.session.execute(
+        mail.where(OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED])).values(**_BLANK_MAIL)
+    )
+    return blanked or 0
