@@ -350,6 +350,24 @@ def conversion_by_campaign(campaigns: Sequence[Campaign]) -> dict[int, Conversio
     return result
 
 
+def conversion_by_event(event_ids: Select[tuple[int]]) -> dict[int, tuple[int, Conversion]]:
+    """For each of `event_ids` that had a campaign: how many campaigns, and what all their
+    invitees did. Two grouped queries, whatever the number of events."""
+    counts = db.session.execute(
+        select(Campaign.event_id, func.count()).where(Campaign.event_id.in_(event_ids)).group_by(Campaign.event_id)
+    )
+    result = {event_id: (int(n), Conversion()) for event_id, n in counts}
+    rows = db.session.execute(
+        select(Invitation.event_id, Invitation.status, func.count())
+        .where(Invitation.event_id.in_(event_ids))
+        .group_by(Invitation.event_id, Invitation.status)
+    )
+    for event_id, status, count in rows:
+        if event_id in result:
+            result[event_id][1].add(status, count)
+    return result
+
+
 # --- what the campaign form offers -----------------------------------------------------------
 
 

@@ -1,6 +1,7 @@
 """The dissemination report as a PDF, for a periodic report to the funder: a title page
 with the project, grant, period and filter, the key figures, the dashboard's charts, then
-the aggregates, the breakdowns, the multiplier events and the feedback summary.
+the aggregates, the breakdowns, the multiplier events, the feedback summary and the
+invitation campaigns (by event and by stakeholder group).
 
 The charts are the dashboard's own SVG (`charts.dashboard_charts`), which fpdf2 draws as
 vector graphics; the tables are the export's (`tables.report_tables`), so the numbers are
@@ -188,6 +189,20 @@ def _multiplier_events(pdf: Document, table: Table) -> None:
     )
 
 
+def _campaigns(pdf: Document, tables: dict[str, Table]) -> None:
+    """Per event only the invited, the registered and the conversion (the page is too
+    narrow for every answer); by stakeholder group every answer."""
+    rate = _("Conversion (%)")
+    headers = [_("Event"), _("Partner"), _("Date"), _("Campaigns"), _("Invited"), _("Registered"), rate]
+    note = _(
+        "What the people invited by the partners' campaigns did. Conversion: registered per invited. "
+        "The spreadsheet export gives every answer per event."
+    )
+    _table(pdf, tables["campaigns"], (0, 1, 3, 4, 5, 6, 10), (57, 18, 22, 22, 17, 22, 22), headers=headers, note=note)
+    by_group = tables["campaigns_by_group"]
+    _table(pdf, by_group, tuple(range(7)), (58, 17, 22, 17, 27, 17, 22), headers=[*by_group.header[:6], rate])
+
+
 def write_pdf(report: Report, fileobj: IO[bytes], *, generated_on: date) -> None:
     """Write the report's PDF summary to `fileobj`."""
     project = report.project
@@ -204,4 +219,5 @@ def write_pdf(report: Report, fileobj: IO[bytes], *, generated_on: date) -> None
         _table(pdf, tables[name], (1, 2, 3, 4), (95, 28, 28, 29))
     _multiplier_events(pdf, tables["multiplier_events"])
     _table(pdf, tables["feedback_summary"], tuple(range(10)), (54, 14, 13, 16, 17, 14, 14, 14, 15, 15))
+    _campaigns(pdf, tables)
     fileobj.write(pdf.pdf_bytes())

@@ -1,14 +1,16 @@
 """The report as named tables, for the exports (XLSX, CSV, PDF) and the CLI.
 
 Every figure comes from the dashboard's own queries (`events_for`, `aggregates`,
-`feedback_summary`) over the same filter and scope, so a file and the dashboard never
-disagree. Two further queries add what the dashboard does not show: which events have an
-agenda, and each event's attendees from outside the consortium split into local and
-international (counted by `selection.people_query`, the dashboard's definitions).
+`feedback_summary`, `campaign_conversion`) over the same filter and scope, so a file and
+the dashboard never disagree. Three further queries add what the dashboard does not show:
+which events have an agenda, each event's attendees from outside the consortium split into
+local and international (counted by `selection.people_query`, the dashboard's
+definitions), and each event's invitation campaigns and what their invitees did.
 
-No table holds personal data: events, aggregates and counts only. A table's rows are
-generated when it is written, and every table of a report shares one `Report`, which
-runs each query once, when first needed, whatever the number of events and people.
+No table holds personal data: events, aggregates and counts only (invitees are counted,
+never named). A table's rows are generated when it is written, and every table of a report
+shares one `Report`, which runs each query once, when first needed, whatever the number of
+events and people.
 """
 
 from __future__ import annotations
@@ -25,13 +27,22 @@ from sqlalchemy import select
 
 from seminar_app import geo
 from seminar_app.agenda.models import AgendaItem
+from seminar_app.campaigns.queries import Conversion, ConversionReport, conversion_by_event
 from seminar_app.enums import EventFormat, EventStatus, LabelledEnum, TargetAudience
 from seminar_app.extensions import db
 from seminar_app.projects.models import Project
 from seminar_app.registration.models import Registration
 from seminar_app.reports.feedback import FeedbackSummary, feedback_summary
 from seminar_app.reports.filters import ReportFilter
-from seminar_app.reports.queries import Aggregates, Breakdown, EventReportRow, aggregates, events_for, status_label
+from seminar_app.reports.queries import (
+    Aggregates,
+    Breakdown,
+    EventReportRow,
+    aggregates,
+    campaign_conversion,
+    events_for,
+    status_label,
+)
 from seminar_app.reports.scope import ReportScope
 from seminar_app.reports.selection import PeopleCounts, people_query, selected_events
 from seminar_app.timefmt import zone_label
@@ -53,6 +64,8 @@ TABLE_TITLES = {
     "feedback_summary": _l("Feedback summary"),
     "multiplier_events": _l("Multiplier events"),
     "dissemination_activities": _l("Dissemination activities"),
+    "campaigns": _l("Invitation campaigns"),
+    "campaigns_by_group": _l("Campaigns by stakeholder group"),
 }
 TABLE_NAMES = tuple(TABLE_TITLES)
 
@@ -114,8 +127,18 @@ class Report:
             counts[row.event_id][origin] += PeopleCounts.from_row(row).attended_external
         return counts
 
+    @cached_property
+    def conversion(self) -> ConversionReport:
+        return campaign_conversion(self.project, self.filter, self.scope)
 
-class _Labels:
+    @cached_property
+    def campaigns_by_event(self) -> dict[int, tuple[int, Conversion]]:
+        """Per id of the report's events that had a campaign: its number of campaigns and
+        what their invitees did."""
+        return conversion_by_event(selected_events(self.project, self.filter, self.scope))
+
+
+class Labels:
     """The translated words of a table's rows, each looked up once per table: the same few
     kinds, statuses and countries come back on every row, and each lookup searches a catalogue."""
 
@@ -137,7 +160,7 @@ def _yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
-def _percent(rate: float | None) -> float | None:
+def percent(rate: float | None) -> float | None:
     return None if rate is None else round(rate * 100, 1)
 
 
@@ -169,7 +192,7 @@ def _events(report: Report) -> Table:
     ]  # fmt: skip
 
     def rows() -> Iterator[Sequence[Cell]]:
-        with_agenda, label = report.with_agenda, _Labels()
+        with_agenda, label = report.with_agenda, Labels()
         for r in report.events:
             yield [
                 r.event_id, r.project_acronym, r.grant_number, ", ".join(r.work_packages), ", ".join(r.results),
@@ -199,14 +222,14 @@ def _aggregates(report: Report) -> Table:
             [_("Registered from partner organisations"), people.registered_partner_staff],
             [_("Confirmed"), people.confirmed],
             [_("Attended"), people.attended],
-            [_("Attendance rate (attended / confirmed, %)"), _percent(people.attendance_rate)],
+            [_("Attendance rate (attended / confirmed, %)"), percent(people.attendance_rate)],
             [_("Attended on site"), people.attended_on_site],
             [_("Attended online"), people.attended_online],
             [_("Attendees from outside the consortium"), people.attended_external],
             [_("Attendees from partner organisations"), people.attended_partner_staff],
             [_("Invited to give feedback"), feedback.invited],
             [_("Feedback answers"), feedback.answers],
-            [_("Feedback response rate (%)"), _percent(feedback.response_rate)],
+            [_("Feedback response rate (%)"), percent(feedback.response_rate)],
         )
 
     return Table.named("aggregates", [(_("Figure"), 48), (_("Value"), 12)], rows)
@@ -239,7 +262,7 @@ def _feedback(report: Report) -> Table:
             return
         for q in summary.questions:
             mean = None if q.mean is None else round(q.mean, 2)
-            yield [q.text, q.n, mean, q.median, _percent(q.share_high), *(q.counts[v] for v in range(1, 6))]
+            yield [q.text, q.n, mean, q.median, percent(q.share_high), *(q.counts[v] for v in range(1, 6))]
 
     return Table.named("feedback_summary", columns, rows)
 
@@ -254,7 +277,7 @@ def _multiplier(report: Report) -> Table:
     ]  # fmt: skip
 
     def rows() -> Iterator[Sequence[Cell]]:
-        origins, label = report.external_by_origin, _Labels()
+        origins, label = report.external_by_origin, Labels()
         for r in report.events:
             by_origin = origins.get(r.event_id, {})
             yield [
@@ -282,7 +305,7 @@ def _activities(report: Report) -> Table:
     ]  # fmt: skip
 
     def rows() -> Iterator[Sequence[Cell]]:
-        label = _Labels()
+        label = Labels()
         for r in report.events:
             people, basis = reach(r)
             yield [
@@ -297,6 +320,8 @@ def _activities(report: Report) -> Table:
 def report_tables(report: Report) -> list[Table]:
     """Every table of the report, in the order of the workbook's sheets. No query runs
     until a table's rows are generated."""
+    from seminar_app.reports import campaign_tables  # its tables are built from this module's parts
+
     return [
         _events(report),
         _aggregates(report),
@@ -308,6 +333,8 @@ def report_tables(report: Report) -> list[Table]:
         _feedback(report),
         _multiplier(report),
         _activities(report),
+        campaign_tables.campaigns(report),
+        campaign_tables.campaigns_by_group(report),
     ]
 
 
