@@ -153,7 +153,8 @@ DST_CASES = [
 def test_times_come_out_right_across_daylight_saving(  # type: ignore[no-untyped-def]
     icaljs, libical, make_event, make_agenda_item, zone, start, end, utc_start, utc_end
 ) -> None:
-    event = make_event(timezone=zone, starts_local=start, hours=int((end - start).total_seconds() // 3600))
+    hours = int((end - start).total_seconds() // 3600)
+    event = make_event(timezone=zone, starts_local=start, hours=hours, language="en")
     assert event.local_end.replace(tzinfo=None) == end
     closing_at = local(zone, start + timedelta(days=2))  # 09:00 on the last day, after the change
     make_agenda_item(event, start_offset=closing_at - event.starts_at, title="Closing")

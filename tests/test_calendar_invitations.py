@@ -154,7 +154,7 @@ def test_erasure_removes_the_entry_then_forgets_the_address(app, event, tmp_path
 
 
 def test_changing_the_time_updates_every_confirmed_attendee(make_event) -> None:
-    event = make_event(capacity_onsite=1, capacity_online=5)
+    event = make_event(capacity_onsite=1, capacity_online=5, language="en")
     services.register(event, person(1))
     services.register(event, person(2, mode=AttendanceMode.ONLINE))
     services.register(event, person(3))  # waitlisted on site
@@ -190,7 +190,8 @@ def test_a_new_joining_link_is_told_only_to_online_attendees(event) -> None:
     assert "zoom.example" not in by_address["person1@probation.example"].calendar_ics
 
 
-def test_title_and_venue_changes_say_what_changed(event) -> None:
+def test_title_and_venue_changes_say_what_changed(make_event) -> None:
+    event = make_event(capacity_onsite=2, capacity_online=1, language="en")
     services.register(event, person(1))
     edit(event, title="Mentoring in probation: results", venue_name="Biblioteca Nacional")
     (message,) = mails("event_changed")

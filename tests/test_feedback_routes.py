@@ -84,12 +84,12 @@ def test_answering_once_then_the_link_says_it_was_used(client, event, token) -> 
 
     again = client.get(f"/feedback/{token}")
     assert again.status_code == 200
-    assert "This link has already been used to answer. Thank you!" in again.get_data(as_text=True)
+    assert "Esta ligação já foi utilizada para responder. Obrigado!" in again.get_data(as_text=True)
     assert '<form method="post"' not in again.get_data(as_text=True).split("</header>")[1]
 
     second = client.post(f"/feedback/{token}", data={field(event, "overall_satisfaction"): "1"})
     assert second.status_code == 409
-    assert "This link has already been used to answer." in second.get_data(as_text=True)
+    assert "Esta ligação já foi utilizada para responder." in second.get_data(as_text=True)
     assert counts() == (1, 4)
     ratings = select(FeedbackAnswer.value_int).where(FeedbackAnswer.value_int.is_not(None))
     assert sorted(db.session.scalars(ratings)) == [4, 5]
@@ -111,7 +111,8 @@ def test_an_out_of_range_rating_is_refused_with_a_message_and_nothing_is_saved(c
     page = client.post(f"/feedback/{token}", data=data, headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert "Choose a number from 1 to 5." in html
+    assert '<html lang="pt">' in html, "the form speaks the event's language, whatever the browser asks for"
+    assert "Escolha um número de 1 a 5." in html
     assert 'id="error-summary"' in html
     assert "Very useful day." in html, "what was typed is kept"
     assert counts() == (0, 0)
@@ -121,14 +122,14 @@ def test_an_out_of_range_rating_is_refused_with_a_message_and_nothing_is_saved(c
 def test_an_answer_to_a_question_that_does_not_exist_is_refused(client, event, token) -> None:
     page = client.post(f"/feedback/{token}", data={**good_answers(event), "q-987654": "3"})
     assert page.status_code == 422
-    assert "not (or no longer) in the questionnaire" in page.get_data(as_text=True)
+    assert "não consta (ou já não consta) do questionário" in page.get_data(as_text=True)
     assert counts() == (0, 0)
     assert not invitation(token).answered
 
 
 def test_the_form_is_not_open_before_the_event_ended_or_for_a_cancelled_one(client, make_event) -> None:
-    upcoming = make_event(days_ahead=3)
-    cancelled = make_event(days_ahead=-3, status=EventStatus.CANCELLED)
+    upcoming = make_event(days_ahead=3, language="en")
+    cancelled = make_event(days_ahead=-3, status=EventStatus.CANCELLED, language="en")
     for event, message in ((upcoming, "opens when the event is over"), (cancelled, "was cancelled")):
         (token,) = invited_tokens(event, 1, start=event.id * 10)
         page = client.get(f"/feedback/{token}", headers={"Accept-Language": "en"})

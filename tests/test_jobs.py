@@ -155,14 +155,14 @@ def test_the_reminder_tells_when_and_where_and_only_online_attendees_get_the_joi
     by_person = {m.to_address: m for m in mails("reminder")}
     onsite, online = by_person[ANA], by_person[JOAO]
 
-    assert onsite.subject == f"Reminder – {event.title}"
+    assert onsite.subject == f"Lembrete – {event.title}"
     for message in (onsite, online):
         assert "20 de maio de 2031" in message.body_text, "in the event's language"
         assert "09:00" in message.body_text and "Europe/Lisbon, UTC+01:00" in message.body_text
         assert message.reply_to == event.partner.contact_email
     assert "Auditório Municipal, Rua Augusta 1, Lisboa" in onsite.body_text
     assert "https://zoom.example/j/123456" not in onsite.body_text + onsite.body_html
-    assert "Join online: https://zoom.example/j/123456" in online.body_text
+    assert "Participar online: https://zoom.example/j/123456" in online.body_text
     assert 'href="https://zoom.example/j/123456"' in online.body_html
     for message, person in ((onsite, ana), (online, joao)):
         link = f"/r/{registration_services.private_token(person)}"
@@ -217,7 +217,7 @@ def test_with_attendance_recorded_only_the_people_who_came_are_asked(clock, even
     invitation = db.session.scalars(select(FeedbackInvitation)).one()
     token = feedback_services.invitation_token(invitation)
     assert f"/feedback/{token}" in request.body_text and f"/feedback/{token}" in request.body_html
-    assert request.subject == f"Your feedback, please – {event.title}"
+    assert request.subject == f"A sua opinião, por favor – {event.title}", "in the event's language"
 
 
 def test_a_late_runner_still_asks_but_not_for_events_older_than_the_limit(clock, event, ana, make_event) -> None:

@@ -46,7 +46,8 @@ def event(make_event):  # type: ignore[no-untyped-def]
     return make_event(capacity_onsite=2, capacity_online=1)
 
 
-def test_seats_then_waiting_list_in_order_with_positions(event) -> None:
+def test_seats_then_waiting_list_in_order_with_positions(make_event) -> None:
+    event = make_event(capacity_onsite=2, capacity_online=1, language="en")
     regs = [services.register(event, person(n)).registration for n in range(1, 5)]
     assert [r.status for r in regs] == [S.CONFIRMED, S.CONFIRMED, S.WAITLISTED, S.WAITLISTED]
     assert [services.waitlist_position(r) for r in regs] == [None, None, 1, 2]
@@ -66,7 +67,8 @@ def test_capacity_counts_per_mode(event) -> None:
     assert (online.status, second_online.status, onsite.status) == (S.CONFIRMED, S.WAITLISTED, S.CONFIRMED)
 
 
-def test_cancelling_promotes_the_first_waiting_person_and_tells_them(event) -> None:
+def test_cancelling_promotes_the_first_waiting_person_and_tells_them(make_event) -> None:
+    event = make_event(capacity_onsite=2, capacity_online=1, language="en")
     first, _second, third, fourth = (services.register(event, person(n)).registration for n in range(1, 5))
     services.cancel_registration(first)
     assert (first.status, third.status, fourth.status) == (S.CANCELLED, S.CONFIRMED, S.WAITLISTED)

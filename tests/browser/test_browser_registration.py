@@ -78,8 +78,9 @@ def test_register_follow_the_link_switch_mode_cancel_and_the_waiting_get_seats( 
     wanda = services.register(event, someone("Wanda", AttendanceMode.ONSITE)).registration
     assert services.waitlist_position(wanda) == 1
 
+    # The pages follow the visitor's language (English); mail is in the event's language (Portuguese).
     [confirmation] = received_by(smtp, "ana@probation.example", 1)
-    assert confirmation["Subject"].startswith("Registration confirmed")
+    assert confirmation["Subject"] == "Inscrição confirmada – Seminário nacional sobre mentoria"
     page.goto(private_link_in(confirmation))
     expect(page.get_by_role("heading", level=1)).to_have_text("My registration")
     expect(page.locator(".registration-state")).to_have_text("Confirmed")
@@ -102,7 +103,7 @@ def test_register_follow_the_link_switch_mode_cancel_and_the_waiting_get_seats( 
     for address, where in (("wanda@example.org", "Auditório Municipal"), ("xavier@example.org", "zoom.example")):
         # Mail is delivered as it is committed, by whichever sender gets there first: order by subject, not arrival.
         subjects = {m["Subject"].split(" – ")[0]: m for m in received_by(smtp, address, 2)}
-        assert set(subjects) == {"You are on the waiting list", "A place is free for you"}
-        page.goto(private_link_in(subjects["A place is free for you"]))
+        assert set(subjects) == {"Está na lista de espera", "Há um lugar livre para si"}
+        page.goto(private_link_in(subjects["Há um lugar livre para si"]))
         expect(page.locator(".registration-state")).to_have_text("Confirmed")
         expect(page.get_by_text(where).first).to_be_visible()
