@@ -332,3 +332,26 @@ def test_answers_share_the_registration_budget_and_one_click_is_limited_per_link
     assert one_click == [404] * 5
     repeated = [client.post("/invitations/x/unsubscribe/one-click").status_code for _ in range(4)]
     assert repeated == [404, 404, 404, 429]
+
+
+def test_once_the_invitee_is_forgotten_only_the_unsubscribe_link_still_works(client, event) -> None:  # type: ignore[no-untyped-def]
+    from sqlalchemy import select as sql_select
+
+    from seminar_app.campaigns.retention import forget_invitees
+    from seminar_app.events.models import Event
+
+    invitation, token = invite(event)
+    forget_invitees(sql_select(Event.id).where(Event.id == event.id), reason="retention period over")
+    db.session.commit()
+
+    assert client.get(f"/invitations/{token}/decline").status_code == 404
+    page = text(client.get(f"/events/mentoring/register?invitation={token}"))
+    assert "This personal link does not work" in page and "Maria Invitee" not in page
+    unsubscribe_page = client.get(f"/invitations/{token}/unsubscribe")
+    assert unsubscribe_page.status_code == 200 and "Maria" not in text(unsubscribe_page)
+
+    response = client.post(f"/invitations/{token}/unsubscribe/one-click", data={"List-Unsubscribe": "One-Click"})
+
+    assert response.status_code == 200 and suppressions() == 1
+    db.session.refresh(invitation)
+    assert invitation.status is I.UNSUBSCRIBED and invitation.email is None

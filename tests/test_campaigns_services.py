@@ -475,7 +475,7 @@ def test_invitees_are_forgotten_a_month_after_the_event_and_the_figures_stay(eve
 
     assert report.invitees_forgotten == 3 and report.failures == 0
     db.session.expire_all()
-    assert all(i.email is None and i.name == "" and i.token_hash is None for i in campaign.invitations)
+    assert all(i.email is None and i.name == "" and i.link_salt is None for i in campaign.invitations)
     assert all(m.to_address == "" and m.body_text == "" for m in outbox())
     after = queries.conversion(campaign).overall
     assert (after.invited, after.registered, after.no_answer) == (before.invited, before.registered, before.no_answer)

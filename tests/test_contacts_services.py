@@ -140,7 +140,7 @@ def test_erase_address_removes_it_everywhere_and_suppresses_it(partner, actor, m
 
     assert db.session.scalar(select(Contact).where(Contact.email == "ana@example.org")) is None
     invitation = db.session.get(Invitation, invitation.id)
-    assert (invitation.email, invitation.name, invitation.organisation, invitation.token_hash) == (None, "", "", None)
+    assert (invitation.email, invitation.name, invitation.organisation, invitation.link_salt) == (None, "", "", None)
     assert (invitation.status, invitation.country, invitation.erased_at is not None) == (
         InvitationStatus.REGISTERED,
         "PT",

@@ -43,8 +43,8 @@ def unknown_invitation(_exc: UnknownInvitation) -> ResponseValue:
     return render_template("campaigns/invitee_unknown.html"), 404
 
 
-def _by_token(token: str) -> Invitation:
-    invitation = responses.find_invitation(token)
+def _by_token(token: str, *, forgotten_too: bool = False) -> Invitation:
+    invitation = responses.find_invitation(token, forgotten_too=forgotten_too)
     if invitation is None:
         raise UnknownInvitation()
     return invitation
@@ -75,7 +75,7 @@ def decline(token: str) -> ResponseValue:
 @bp.route("/invitations/<token>/unsubscribe", methods=["GET", "POST"])
 @rate_limit
 def unsubscribe(token: str) -> ResponseValue:
-    invitation = _by_token(token)
+    invitation = _by_token(token, forgotten_too=True)
     form = ConfirmForm()
     try:
         if form.validate_on_submit():
@@ -92,7 +92,7 @@ def unsubscribe(token: str) -> ResponseValue:
 @csrf.exempt
 @one_click_limit
 def unsubscribe_one_click(token: str) -> Response:
-    invitation = _by_token(token)
+    invitation = _by_token(token, forgotten_too=True)
     with suppress(responses.AlreadyUnsubscribed):  # idempotent: a repeat gets the same answer
         responses.unsubscribe_invitee(invitation)
     return Response(_("You are unsubscribed."), mimetype="text/plain")

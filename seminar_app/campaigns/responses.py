@@ -19,7 +19,7 @@ from sqlalchemy import false, or_, update
 from seminar_app.campaigns.models import Invitation
 from seminar_app.campaigns.tokens import find_by_token
 from seminar_app.contacts.models import Suppression, email_hash
-from seminar_app.contacts.suppression import suppress, suppression_for
+from seminar_app.contacts.suppression import suppress_hash, suppression_of_hash
 from seminar_app.db_types import utcnow
 from seminar_app.enums import InvitationStatus, SuppressionReason
 from seminar_app.errors import DomainError, InvalidTransition
@@ -83,9 +83,11 @@ def _usable(invitation: Invitation | None) -> Invitation | None:
     return invitation
 
 
-def find_invitation(token: str | None) -> Invitation | None:
-    """The invitation whose personal link carries `token`; None when unknown, mistyped or erased."""
-    return _usable(find_by_token(token))
+def find_invitation(token: str | None, *, forgotten_too: bool = False) -> Invitation | None:
+    """The invitation whose personal link carries `token`; None when unknown, mistyped or
+    (unless `forgotten_too`: unsubscribing always works) its data was erased."""
+    invitation = find_by_token(token)
+    return invitation if forgotten_too else _usable(invitation)
 
 
 def _ensure_not_over(event: Event, now: datetime | None) -> None:
@@ -180,7 +182,7 @@ def decline_invitation(invitation: Invitation, *, now: datetime | None = None) -
 
 def current_suppression(invitation: Invitation) -> Suppression | None:
     """The suppression of the invitee's address in the invitation's project, or None."""
-    return suppression_for(invitation_event(invitation).project.id, invitation.email or "")
+    return suppression_of_hash(invitation_event(invitation).project.id, invitation.email_hash)
 
 
 def ensure_can_unsubscribe(invitation: Invitation) -> None:
@@ -197,12 +199,13 @@ def ensure_can_unsubscribe(invitation: Invitation) -> None:
 def unsubscribe_invitee(invitation: Invitation, *, now: datetime | None = None) -> Suppression:
     """Put the invitee's address on the suppression list of the invitation's project (no
     partner of the project may invite it again), mark the invitation UNSUBSCRIBED unless
-    it is REGISTERED (a registration stays), and commit. Works after the event too.
+    it is REGISTERED (a registration stays), and commit. Works after the event too, and
+    after the invitee's data was forgotten (the address's fingerprint is kept).
 
     Raises `AlreadyUnsubscribed` and changes nothing when the address is already on the list."""
     ensure_can_unsubscribe(invitation)
     project_id = invitation_event(invitation).project.id
-    entry = suppress(project_id, invitation.email or "", SuppressionReason.UNSUBSCRIBED)
+    entry = suppress_hash(project_id, invitation.email_hash, SuppressionReason.UNSUBSCRIBED)
     if invitation.status is not InvitationStatus.REGISTERED:
         # A registered invitee keeps the time they registered as their answer.
         invitation.status = InvitationStatus.UNSUBSCRIBED

@@ -33,6 +33,8 @@ def forget_invitees(
 ) -> int:
     """Blank, in the caller's transaction (the caller commits), the invitations to the
     events of `event_ids` (only those to `address` when given) and their invitation mail.
+    The hash of the personal link stays, so that the unsubscribe link of an old mail still
+    works (through the address's fingerprint); no other link of it does.
     Mail still queued is cancelled with `reason`; mail a sender is delivering right now
     blanks itself once sent. Returns how many invitations were blanked."""
     invitations = update(Invitation).where(Invitation.event_id.in_(event_ids), Invitation.erased_at.is_(None))
@@ -46,7 +48,7 @@ def forget_invitees(
         mail = mail.where(OutboxMessage.to_address != "")
     blanked = db.session.execute(
         invitations.values(
-            email=None, name="", organisation="", link_salt=None, token_hash=None, erased_at=now or utcnow()
+            email=None, name="", organisation="", link_salt=None, erased_at=now or utcnow()
         ).execution_options(synchronize_session=False)
     ).rowcount
     mail = mail.execution_options(synchronize_session=False)

@@ -17,8 +17,13 @@ from seminar_app.extensions import db
 
 def suppression_for(project_id: int, address: str) -> Suppression | None:
     """The suppression of `address` in the project, or None."""
+    return suppression_of_hash(project_id, email_hash(address))
+
+
+def suppression_of_hash(project_id: int, fingerprint: str) -> Suppression | None:
+    """The suppression of the address with this `email_hash` in the project, or None."""
     return db.session.scalar(
-        select(Suppression).where(Suppression.project_id == project_id, Suppression.email_hash == email_hash(address))
+        select(Suppression).where(Suppression.project_id == project_id, Suppression.email_hash == fingerprint)
     )
 
 
@@ -38,15 +43,21 @@ def suppressed_hashes(project_id: int, hashes: Iterable[str] | None = None) -> s
 def suppress(project_id: int, address: str, reason: SuppressionReason) -> Suppression:
     """Put `address` on the project's list in the caller's transaction (the caller commits).
     An address already there keeps its first entry, which is returned."""
-    existing = suppression_for(project_id, address)
+    return suppress_hash(project_id, email_hash(address), reason)
+
+
+def suppress_hash(project_id: int, fingerprint: str, reason: SuppressionReason) -> Suppression:
+    """`suppress` for an address known only by its `email_hash` (an invitee whose data is
+    already forgotten can still unsubscribe)."""
+    existing = suppression_of_hash(project_id, fingerprint)
     if existing is not None:
         return existing
-    entry = Suppression(project_id=project_id, email_hash=email_hash(address), reason=reason)
+    entry = Suppression(project_id=project_id, email_hash=fingerprint, reason=reason)
     try:
         with db.session.begin_nested():
             db.session.add(entry)
     except IntegrityError:  # the same address suppressed by a parallel request a moment ago
-        found = suppression_for(project_id, address)
+        found = suppression_of_hash(project_id, fingerprint)
         assert found is not None
         return found
     return entry
