@@ -50,7 +50,7 @@ def _download(event: Event, content: bytes, extension: str, mimetype: str) -> Re
 @login_required
 def results_csv(event_id: int) -> ResponseValue:
     event = managed_event_or_404(event_id)
-    return _download(event, exports.results_csv(event, feedback_results(event)), "csv", "text/csv; charset=utf-8")
+    return _download(event, exports.results_csv(event, feedback_results(event)), "csv", "text/csv")
 
 
 @bp.route(f"{_BASE}/results.xlsx")

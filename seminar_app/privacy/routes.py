@@ -108,7 +108,7 @@ def participants_csv(partner_id: int) -> ResponseValue:
     partner = _managed_partner_or_404(partner_id)
     _refuse_without_grant(partner)
     content = services.export_participants(partner, "csv", actor=current_user)
-    return private_download(content, exports.export_filename(partner, "csv"), "text/csv; charset=utf-8")
+    return private_download(content, exports.export_filename(partner, "csv"), "text/csv")
 
 
 @bp.get(f"{_PARTNER}/participants.xlsx")

@@ -240,7 +240,7 @@ def export_csv(event_id: int) -> ResponseValue:
     event = _event_with_personal_data(event_id)
     content = exports.csv_export(event)
     log_personal_data_access(current_user, event.partner, event, "registrations.csv", queries.summary(event).total)
-    return _download(event, content, "csv", "text/csv; charset=utf-8")
+    return _download(event, content, "csv", "text/csv")
 
 
 @bp.route(f"{_BASE}.xlsx")

@@ -27,7 +27,8 @@ from seminar_app.registration.exports import neutralise, xlsx_text
 from seminar_app.reports.tables import Cell, Table
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-CSV_MIMETYPE = "text/csv; charset=utf-8"
+# A bare type: werkzeug appends "; charset=utf-8" to every text/* mimetype itself.
+CSV_MIMETYPE = "text/csv"
 # Rows per chunk of a streamed CSV: large enough for few writes, small enough to stay flat.
 CSV_CHUNK_ROWS = 200
 
