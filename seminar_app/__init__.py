@@ -8,6 +8,7 @@ from typing import Any
 
 from flask import Flask, request, session
 from flask_babel import get_locale
+from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
@@ -88,13 +89,19 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Language", str(get_locale()))
+        private = False
         if (request.view_args and "token" in request.view_args) or "invitation" in request.args:
             # A token in the address is a password (private links, feedback links, check-in
             # codes, an invitation's personal link to the registration form): never sent on
             # as a referrer, never kept by a browser or proxy.
             response.headers["Referrer-Policy"] = "no-referrer"
-            if "no-store" not in response.headers.get("Cache-Control", ""):
-                response.headers["Cache-Control"] = "no-store"
+            private = True
+        elif request.endpoint != "static" and current_user.is_authenticated:
+            # What a logged-in person sees is theirs (registrations, contacts, exports, mail):
+            # one rule for every page and download rather than one per route.
+            private = True
+        if private and "no-store" not in response.headers.get("Cache-Control", ""):
+            response.headers["Cache-Control"] = "no-store"
         return response
 
     return app
