@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import secrets
 from datetime import datetime
 
 from flask import current_app
@@ -28,6 +29,10 @@ user_project = Table(
 )
 
 
+def new_session_token() -> str:
+    return secrets.token_hex(16)
+
+
 class User(UserMixin, db.Model):
     """A person who logs in: an administrator, a project manager (acting for the
     projects in `projects`) or a partner organiser (acting for `partners`)."""
@@ -42,6 +47,8 @@ class User(UserMixin, db.Model):
     active: Mapped[bool] = mapped_column(default=True)
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     last_login_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Part of every session and remember cookie (see `get_id`): a new one ends them all.
+    session_token: Mapped[str] = mapped_column(String(32), default=new_session_token)
 
     partners: Mapped[list[Partner]] = relationship(secondary=user_partner, order_by="Partner.short_name")
     projects: Mapped[list[Project]] = relationship(secondary=user_project, order_by="Project.acronym")
@@ -54,8 +61,17 @@ class User(UserMixin, db.Model):
     def is_admin(self) -> bool:
         return self.role is Role.ADMIN
 
+    def get_id(self) -> str:
+        """Flask-Login's alternative id, stored in the session and the remember cookie."""
+        return f"{self.id}:{self.session_token}"
+
+    def end_sessions(self) -> None:
+        """Make every session and remember cookie issued so far worthless."""
+        self.session_token = new_session_token()
+
     def set_password(self, password: str) -> None:
         self.password_hash = generate_password_hash(password, method=current_app.config["PASSWORD_HASH_METHOD"])
+        self.end_sessions()
 
     def check_password(self, password: str) -> bool:
         return check_password_hash(self.password_hash, password)

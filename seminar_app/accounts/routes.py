@@ -22,8 +22,8 @@ from seminar_app.projects.queries import partners_of
 
 
 @login_manager.user_loader
-def load_user(user_id: str) -> User | None:
-    return db.session.get(User, int(user_id))
+def load_user(session_id: str) -> User | None:
+    return services.user_for_session(session_id)
 
 
 def safe_next(target: str | None, default: str) -> str:
@@ -52,6 +52,7 @@ def login():  # type: ignore[no-untyped-def]
 @bp.route("/logout", methods=["POST"])
 @login_required
 def logout():  # type: ignore[no-untyped-def]
+    services.end_all_sessions(current_user)
     logout_user()
     flash(_("You are logged out."), "success")
     return redirect(url_for("public.index"))
@@ -105,6 +106,8 @@ def edit_user(user_id: int):  # type: ignore[no-untyped-def]
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
+            if user.id == current_user.id:
+                login_user(user)  # a new password ended this session too; keep this one
             flash(_("Account of %(email)s saved.", email=user.email), "success")
             return redirect(url_for("accounts.users"))
     return _render_user_form(form, user)

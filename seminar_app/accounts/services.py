@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hmac
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
@@ -37,6 +38,24 @@ def authenticate(email: str, password: str) -> User | None:
     user.last_login_at = utcnow()
     db.session.commit()
     return user
+
+
+def user_for_session(session_id: str) -> User | None:
+    """The active user a session or remember cookie stands for (`User.get_id`), or None when
+    that session was ended since: by logging out, a new password or deactivation."""
+    user_id, _, token = session_id.partition(":")
+    if not (user_id.isdigit() and len(user_id) <= 18 and token):
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.active or not hmac.compare_digest(user.session_token, token):
+        return None
+    return user
+
+
+def end_all_sessions(user: User) -> None:
+    """Log `user` out everywhere: every session and remember cookie issued so far stops working."""
+    user.end_sessions()
+    db.session.commit()
 
 
 @dataclass
@@ -122,6 +141,8 @@ def _apply_user(user: User, data: UserInput, email: str, partners: list[Partner]
     user.email = email
     user.name = data.name.strip()
     user.role = data.role
+    if user.active and not data.active:
+        user.end_sessions()
     user.active = data.active
     user.partners = sorted(partners, key=lambda p: p.short_name)
     user.projects = sorted(projects, key=lambda p: p.acronym)
@@ -142,7 +163,8 @@ def create_user(data: UserInput, *, actor: User | None = None) -> User:
 
 
 def update_user(user: User, data: UserInput, *, actor: User | None = None) -> User:
-    """Change an account; an empty password keeps the current one. The last active administrator
+    """Change an account; an empty password keeps the current one. A new password or
+    deactivation ends the account's sessions everywhere. The last active administrator
     can be neither demoted nor deactivated, so the installation is never left without one.
     Raises `ValidationFailed`."""
     email, partners, projects = _check_user(data, user=user, password_required=False)
