@@ -23,6 +23,10 @@ def _bool(name: str, default: bool = False) -> bool:
     return value.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _list(name: str) -> list[str]:
+    return [item.strip() for item in os.environ.get(name, "").split(",") if item.strip()]
+
+
 def _database_url(default: str) -> str:
     url = os.environ.get("DATABASE_URL", default)
     # Heroku-style URLs name the dialect "postgres" and leave the driver to chance.
@@ -90,8 +94,13 @@ class Config:
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 
-    # Where the site is reached from outside: links in e-mails are built from it.
+    # Where the site is reached from outside: every absolute link (mail, pages, API, feeds)
+    # is built from it, never from the request's Host header.
     PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    # Host names answered besides PUBLIC_BASE_URL's, comma-separated (".example.org" admits
+    # its subdomains). Production answers any other Host / X-Forwarded-Host with 400;
+    # elsewhere the check is on only when this is set.
+    TRUSTED_HOSTS = _list("TRUSTED_HOSTS") or None
 
     # Scheduled jobs (`flask jobs run`): the feedback reminder goes this many days after the
     # request; events that ended longer ago than FEEDBACK_REQUEST_MAX_DAYS get no request

@@ -5,6 +5,7 @@ from __future__ import annotations
 import importlib
 import os
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import Flask, request, session
 from flask_babel import get_locale
@@ -47,6 +48,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.from_object(config)
     if not app.debug and not app.testing and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
+    _trust_hosts(app, production=not app.debug and not app.testing)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     if app.config["PROXY_COUNT"]:
@@ -105,6 +107,16 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         return response
 
     return app
+
+
+def _trust_hosts(app: Flask, *, production: bool) -> None:
+    """Answer only PUBLIC_BASE_URL's host and those in TRUSTED_HOSTS (Flask refuses others
+    with 400): always in production, elsewhere only when TRUSTED_HOSTS is set."""
+    listed = app.config.get("TRUSTED_HOSTS")
+    if listed is None and not production:
+        return
+    public_host = urlsplit(app.config["PUBLIC_BASE_URL"]).hostname
+    app.config["TRUSTED_HOSTS"] = list(dict.fromkeys([*([public_host] if public_host else []), *(listed or [])]))
 
 
 def _configure_sqlite(app: Flask) -> None:

@@ -8,7 +8,8 @@ Routes map them onto form fields; the API returns them as JSON.
 from __future__ import annotations
 
 from flask import Flask, Response, jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from flask_babel import gettext as _
+from werkzeug.exceptions import HTTPException, SecurityError
 
 
 class DomainError(Exception):
@@ -80,6 +81,12 @@ def register_error_handlers(app: Flask) -> None:
                 extra["field"] = exc.field
             return api_error(exc.status, exc.code, exc.message, **extra)
         return render_template("errors/domain.html", error=exc), exc.status
+
+    @app.errorhandler(SecurityError)
+    def handle_untrusted_host(exc: SecurityError) -> tuple[str, int, dict[str, str]]:
+        # Raised before routing (an unknown Host): no page can be built, since every
+        # address in it would need the host that was refused.
+        return _("This site is not served at this address."), 400, {"Content-Type": "text/plain; charset=utf-8"}
 
     @app.errorhandler(500)
     def handle_500(exc: Exception):  # type: ignore[no-untyped-def]

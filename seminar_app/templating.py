@@ -8,6 +8,7 @@ from flask_babel import get_locale
 from seminar_app import geo, timefmt
 from seminar_app.db_types import utcnow
 from seminar_app.markup import render_markdown
+from seminar_app.registration.emails import external_url
 
 
 def init_app(app: Flask) -> None:
@@ -20,7 +21,8 @@ def init_app(app: Flask) -> None:
         local_datetime=timefmt.format_datetime,
         zone_label=timefmt.zone_label,
     )
-    app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow)
+    # Absolute addresses come from PUBLIC_BASE_URL, never from the request's Host header.
+    app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow, external_url=external_url)
 
     @app.context_processor
     def inject_common() -> dict[str, object]:

@@ -45,7 +45,7 @@ def test_list_returns_public_upcoming_events_with_zone_offsets(client, make_even
     assert item["timezone"] == "Europe/Lisbon"
     assert item["format"] == "hybrid" and item["kind"] == "seminar" and item["status"] == "published"
     assert item["registration_open"] is True
-    assert item["url"] == f"http://localhost/events/{event.slug}"
+    assert item["url"] == f"{client.application.config['PUBLIC_BASE_URL']}/events/{event.slug}"
     assert item["project"] == {"slug": event.project.slug, "acronym": event.project.acronym, "name": event.project.name}
     assert item["partner"] == {"name": "Universidade de Lisboa", "short_name": "ULisboa", "country": "PT"}
     assert item["venue_name"] == "Auditório Municipal" and item["online_platform"] == "Zoom"

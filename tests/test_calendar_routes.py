@@ -234,7 +234,8 @@ def test_project_page_lists_subscribable_feeds(client, two_projects) -> None:
     page = client.get("/projects/prism").get_data(as_text=True)
     section = _block(page, r'<section[^>]*aria-labelledby="subscribe-heading"', r"</section>")
     hrefs = [attrs["href"] for _, attrs in _links(section)]
-    assert "webcal://localhost/feeds/projects/prism.ics" in hrefs
+    public_host = urlsplit(client.application.config["PUBLIC_BASE_URL"]).netloc
+    assert f"webcal://{public_host}/feeds/projects/prism.ics" in hrefs
     assert f"/feeds/partners/{two_projects['ro'].id}.ics" in hrefs
     for href in hrefs:
         assert client.get(urlsplit(href).path).status_code == 200

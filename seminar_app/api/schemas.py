@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import current_app, url_for
+from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from config import Config
@@ -17,6 +17,7 @@ from seminar_app.enums import AgendaItemKind, AttendanceMode, EventFormat, Event
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.markup import render_markdown
 from seminar_app.public.queries import WHEN_VALUES
+from seminar_app.registration.emails import external_url
 
 _ZONED = {"description": "ISO 8601 in the event's time zone, with its UTC offset."}
 
@@ -118,7 +119,7 @@ class EventSchema(Schema):
         return event.registration_open()
 
     def get_url(self, event: Event) -> str:
-        return url_for("public.event_detail", slug=event.slug, _external=True)
+        return external_url("public.event_detail", slug=event.slug)
 
 
 class EventDetailSchema(EventSchema):

@@ -24,7 +24,7 @@ from seminar_app.extensions import db
 from seminar_app.geo import EVENT_LANGUAGES, country_name, is_country, language_name
 from seminar_app.projects.models import Partner, Project
 from seminar_app.public import queries
-from seminar_app.registration.emails import private_link
+from seminar_app.registration.emails import external_url, private_link
 from seminar_app.registration.services import find_by_token
 
 # A feed holds at most this many events, the latest first: calendars only need recent ones.
@@ -34,7 +34,7 @@ _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 
 
 def _event_url(event: Event) -> str:
-    return url_for("public.event_detail", slug=event.slug, _external=True)
+    return external_url("public.event_detail", slug=event.slug)
 
 
 def _country(code: str) -> str:
