@@ -78,7 +78,12 @@ class Config:
     # limits see the visitor's address, not the proxy's). 0 when the app faces the net.
     PROXY_COUNT = int(os.environ.get("PROXY_COUNT", "0"))
 
+    # Production requires a Redis URL shared by every worker (see seminar_app/ratelimit.py).
     RATELIMIT_STORAGE_URI = os.environ.get("RATELIMIT_STORAGE_URI", "memory://")
+    # A Redis that does not answer must cost a request a second at most, not a long hang.
+    RATELIMIT_STORAGE_OPTIONS = (
+        {"socket_connect_timeout": 1, "socket_timeout": 1} if RATELIMIT_STORAGE_URI.startswith("redis") else {}
+    )
     RATELIMIT_ENABLED = _bool("RATELIMIT_ENABLED", True)
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Per client address, shared by the registration form and the JSON API.
@@ -91,6 +96,7 @@ class Config:
     # CACHE_REDIS_URL in production so that every worker shares one cache.
     CACHE_TYPE = "RedisCache" if os.environ.get("CACHE_REDIS_URL") else "SimpleCache"
     CACHE_REDIS_URL = os.environ.get("CACHE_REDIS_URL")
+    CACHE_OPTIONS = {"socket_connect_timeout": 1, "socket_timeout": 1} if CACHE_REDIS_URL else {}
     CACHE_DEFAULT_TIMEOUT = 300
     PUBLIC_PAGE_CACHE_SECONDS = int(os.environ.get("PUBLIC_PAGE_CACHE_SECONDS", "60"))
 

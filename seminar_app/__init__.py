@@ -13,6 +13,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
+from seminar_app import ratelimit
 
 # `mail` would be shadowed by the seminar_app.mail package once it is imported.
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
@@ -46,9 +47,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.config.update(config)
     else:
         app.config.from_object(config)
-    if not app.debug and not app.testing and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
+    production = not app.debug and not app.testing
+    if production and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
         raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
-    _trust_hosts(app, production=not app.debug and not app.testing)
+    if production:
+        ratelimit.check_storage(app)
+    _trust_hosts(app, production=production)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
     if app.config["PROXY_COUNT"]:
@@ -62,6 +66,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     flask_mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
+    ratelimit.init_app(app)
     babel.init_app(app, locale_selector=select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"

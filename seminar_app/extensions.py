@@ -33,4 +33,6 @@ login_manager = LoginManager()
 csrf = CSRFProtect()
 babel = Babel()
 cache = Cache()
-limiter = Limiter(key_func=get_remote_address, default_limits=[])
+# With its storage (Redis) down the limiter counts in each process's memory and logs a
+# warning instead of failing the request (see seminar_app/ratelimit.py).
+limiter = Limiter(key_func=get_remote_address, default_limits=[], in_memory_fallback_enabled=True, swallow_errors=True)

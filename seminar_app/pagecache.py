@@ -7,10 +7,14 @@ that every worker shares it) under a *generation* number. Any committed change t
 an event, agenda, speaker, partner, project or result starts a new generation, so
 nobody sees a stale page after an edit. Time-dependent text (whether registration
 is open) is at most PUBLIC_PAGE_CACHE_SECONDS old.
+
+The cache is only a shortcut: while its Redis is unreachable, pages are rendered for each
+request and a warning is logged, never an error shown.
 """
 
 from __future__ import annotations
 
+import logging
 import uuid
 from collections.abc import Callable
 from functools import cache as cache_once
@@ -20,6 +24,7 @@ from typing import Any
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
+from redis.exceptions import RedisError
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
@@ -27,6 +32,17 @@ from seminar_app.extensions import cache
 
 GENERATION_KEY = "public-pages:generation"
 _CHANGED = "public_content_changed"
+
+logger = logging.getLogger(__name__)
+
+
+def _quietly(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
+    """`operation` on the cache, or None (logged) when the cache's server cannot be reached."""
+    try:
+        return operation(*args, **kwargs)
+    except RedisError as exc:
+        logger.warning("Page cache unreachable, serving without it: %s", exc)
+        return None
 
 
 def _public_models() -> tuple[type, ...]:
@@ -66,7 +82,7 @@ def _watch_commits() -> None:
 
 def start_new_generation() -> None:
     """Make every cached public page obsolete."""
-    cache.set(GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+    _quietly(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=0)
 
 
 def _cacheable() -> bool:
@@ -85,19 +101,20 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not _cacheable():
             return view(*args, **kwargs)
-        generation = cache.get(GENERATION_KEY)
+        generation = _quietly(cache.get, GENERATION_KEY)
         if generation is None:
             generation = uuid.uuid4().hex
-            cache.add(GENERATION_KEY, generation, timeout=0)
-            generation = cache.get(GENERATION_KEY) or generation
+            _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
+            generation = _quietly(cache.get, GENERATION_KEY) or generation
         key = f"public-page:{generation}:{get_locale()}:{request.full_path}"
-        body = cache.get(key)
+        body = _quietly(cache.get, key)
         if body is not None:
             response = make_response(body)
         else:
             response = make_response(view(*args, **kwargs))
             if response.status_code == 200:
-                cache.set(key, response.get_data(), timeout=current_app.config["PUBLIC_PAGE_CACHE_SECONDS"])
+                seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
+                _quietly(cache.set, key, response.get_data(), timeout=seconds)
         response.vary.update(("Cookie", "Accept-Language"))
         return response
 

@@ -18,8 +18,12 @@ def test_production_refuses_to_start_with_the_default_secret_key() -> None:
 
     class Safe(Unsafe):
         SECRET_KEY = "a-long-random-production-secret-0123456789"
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
 
-    assert create_app(Safe).config["SESSION_COOKIE_SECURE"] is True
+    try:
+        assert create_app(Safe).config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        limiter.enabled = False
 
 
 def _app_with(tmp_path, **config):  # type: ignore[no-untyped-def]
