@@ -43,7 +43,7 @@ def authenticate(email: str, password: str) -> User | None:
 def user_for_session(session_id: str) -> User | None:
     """The active user a session or remember cookie stands for (`User.get_id`), or None when
     that session was ended since: by logging out, a new password or deactivation."""
-    user_id, _, token = session_id.partition(":")
+    user_id, _colon, token = session_id.partition(":")
     if not (user_id.isdigit() and len(user_id) <= 18 and token):
         return None
     user = db.session.get(User, int(user_id))
