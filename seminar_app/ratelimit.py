@@ -4,7 +4,8 @@ Counters live in RATELIMIT_STORAGE_URI. With `memory://` each worker process cou
 own, so N workers let N times the limit through: production refuses to start with it.
 
 When Redis cannot be reached the limiter fails open, but not unlimited: it logs the warning
-"Rate limit storage unreachable - falling back to in-memory storage", counts in each
+"Rate limit storage unreachable - falling back to in-memory storage" (to the server's
+error stream unless logging is set up otherwise), counts in each
 process's memory until Redis answers again (it retries with backoff) and goes on serving.
 Nobody gets a 500 or a 503 because Redis is down.
 
@@ -13,9 +14,11 @@ Every 429 says when to come back in `Retry-After` (seconds), for pages and the A
 
 from __future__ import annotations
 
+import logging
 import time
 
 from flask import Flask, Response
+from flask.logging import default_handler
 from redis.exceptions import RedisError
 
 from seminar_app.extensions import limiter
@@ -42,7 +45,18 @@ def _seconds_until_reset() -> int:
         return limit.limit.get_expiry()
 
 
+def _show_limiter_warnings() -> None:
+    """Flask-Limiter logs into a NullHandler of its own: unless the operator set up logging,
+    send its warnings where Flask's own go (the WSGI server's error stream)."""
+    logger = limiter.logger
+    if logging.getLogger().handlers or any(not isinstance(h, logging.NullHandler) for h in logger.handlers):
+        return
+    logger.addHandler(default_handler)
+
+
 def init_app(app: Flask) -> None:
+    _show_limiter_warnings()
+
     @app.after_request
     def retry_after(response: Response) -> Response:
         if response.status_code == 429 and "Retry-After" not in response.headers:

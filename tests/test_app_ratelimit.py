@@ -173,3 +173,16 @@ def test_with_the_page_cache_redis_down_pages_and_registration_still_work(
     assert "Page cache unreachable" in warnings_logged.text
     with other.app_context():
         db.engine.dispose()
+
+
+def test_the_fallback_warning_reaches_the_servers_error_log(
+    limited: Callable[..., Flask], monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    """Flask-Limiter logs into a NullHandler of its own: without logging set up by the
+    operator (gunicorn sets up none for the app), its warning went nowhere."""
+    monkeypatch.setattr(logging.getLogger(), "handlers", [])
+    monkeypatch.setattr(limiter.logger, "handlers", list(limiter.logger.handlers))
+    monkeypatch.setattr(limiter.logger, "disabled", False)
+    app = limited(UNREACHABLE)
+    assert login_statuses(app, 1) == [422]
+    assert "Rate limit storage unreachable" in capsys.readouterr().err
