@@ -90,6 +90,8 @@ def demo_database(**settings: str) -> tuple[str, dict[str, str]]:
         "SEMINAR_CONFIG": "production",
         "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
         "SESSION_COOKIE_SECURE": "0",
+        # Production refuses per-process (memory://) rate limits; benchmarks measure no limits.
+        "RATELIMIT_ENABLED": "0",
         "FLASK_APP": "seminar_app",
         "PYTHONPATH": str(ROOT),
         **settings,
