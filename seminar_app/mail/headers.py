@@ -19,17 +19,15 @@ from base64 import b64encode
 from email.policy import EmailPolicy
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
+from seminar_app.validation import UndeliverableAddress, sendable_address
+
+__all__ = ["MAIL_POLICY", "UndeliverableAddress", "mailbox", "phrase", "sendable_address", "unstructured"]
 
 # RFC 2047: a line holding encoded words has at most 76 characters, an encoded word at most
 # 75; shorter words keep even "Reply-To: " plus one word within the line.
 MAX_LINE = 76
 _EW_PREFIX, _EW_SUFFIX, _EW_MAX = "=?utf-8?b?", "?=", 60
 _ATOM = re.compile(r"[A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+( [A-Za-z0-9!#$%&'*+/=?^_`{|}~-]+)*")
-
-
-class UndeliverableAddress(ValueError):
-    """An address this sender can never deliver to (no SMTPUTF8: the local part must be ASCII)."""
 
 
 def one_line(text: str) -> str:
@@ -77,30 +75,6 @@ def phrase(name: str) -> str:
     if _ATOM.fullmatch(name):
         return name
     return '"' + name.replace("\\", "\\\\").replace('"', '\\"') + '"'
-
-
-def sendable_address(address: str, *, local_ok: bool = False) -> str:
-    """The address as it goes on the wire: the domain in its ASCII (IDNA) form.
-
-    Raises UndeliverableAddress for anything an SMTP server without SMTPUTF8 cannot take
-    (a non-ASCII local part, a local part over 64 characters, bad syntax), and, unless
-    `local_ok` (the operator's own sender address), for domains such as `localhost`."""
-    address = address.strip()
-    if local_ok:
-        local, _, domain = address.rpartition("@")
-        try:
-            if local and domain and local.isascii() and " " not in address:
-                return f"{local}@{domain.encode('idna').decode('ascii')}"
-        except UnicodeError:
-            pass
-        raise UndeliverableAddress(f"The sender address {address!r} cannot be sent from.")
-    try:
-        checked = validate_email(address, check_deliverability=False, allow_smtputf8=False, strict=True)
-    except EmailNotValidError as exc:
-        raise UndeliverableAddress(str(exc)) from None
-    if not checked.ascii_email or len(checked.ascii_email) > 254:
-        raise UndeliverableAddress("The address is too long.")
-    return checked.ascii_email
 
 
 def mailbox(name: str, address: str, *, local_ok: bool = False) -> str:
