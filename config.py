@@ -78,6 +78,9 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Per client address, shared by the registration form and the JSON API.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute")
+    # Registering again with a registered address re-sends the private link at most once
+    # per this many minutes (the visitor sees the same answer either way).
+    REGISTRATION_LINK_RESEND_MINUTES = int(os.environ.get("REGISTRATION_LINK_RESEND_MINUTES", "15"))
 
     # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
     PASSWORD_HASH_METHOD = "scrypt"
