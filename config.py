@@ -68,6 +68,9 @@ class Config:
     # A claim older than this means its sender died; keep it above a batch's worst delivery time.
     MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Sent and failed mail is deleted this many days after it went out, by `flask jobs run`
+    # (private links are removed from a message as soon as it is sent).
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "30"))
 
     # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (so that rate
     # limits see the visitor's address, not the proxy's). 0 when the app faces the net.

@@ -34,6 +34,7 @@ from seminar_app.extensions import db
 from seminar_app.mail import headers
 from seminar_app.mail.headers import MAIL_POLICY, UndeliverableAddress
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.retention import scrub_private_links
 from seminar_app.mail.services import PENDING_DELIVERY_KEY
 
 log = logging.getLogger(__name__)
@@ -191,6 +192,7 @@ def _record_sent(message: OutboxMessage) -> DeliveryReport:
     message.claimed_at = None
     message.attempts += 1
     message.last_error = ""
+    scrub_private_links(message)
     _scrub_if_asked(message)
     db.session.commit()
     return DeliveryReport(sent=1)

@@ -583,9 +583,11 @@ def personal_data(registration: Registration) -> dict[str, object]:
 def erase_registration(registration: Registration, *, actor: User | None = None) -> Registration:
     """Remove the person's data, keep an anonymous record (status, mode, country, group,
     partner flag) so counts stay right. An active seat is released first. Unsent mail
-    to the person is dropped; the private link stops working."""
+    to the person is dropped, sent mail blanked and its .eml copies deleted; the private
+    link stops working."""
     from seminar_app.enums import OutboxStatus
     from seminar_app.mail.models import OutboxMessage
+    from seminar_app.mail.retention import forget_file_copies
 
     _ensure_changeable(registration)
     had_entry = invitations.has_entry(registration)
@@ -595,12 +597,14 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
         registration.cancelled_at = utcnow()
         db.session.flush()
         promote_waiting(registration.event)
-    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)):
+    mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)))
+    for message in mails:
         if message.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED):
             db.session.delete(message)
         else:
             message.to_address, message.to_name = "erased", ""
             message.body_text = message.body_html = message.calendar_ics = ""
+    forget_file_copies([message.id for message in mails])
     if had_entry:
         emails.queue_erased(registration)
     registration.name = ""
