@@ -130,3 +130,10 @@ def test_an_idn_recipient_is_delivered_with_the_ascii_domain(app: Flask, smtp) -
     db.session.commit()
     assert deliver_due() == DeliveryReport(sent=1)
     assert str(smtp.messages[0]["To"]) == "ana@xn--bcher-kva.example"
+
+
+def test_a_reply_to_that_cannot_be_written_does_not_stop_the_mail(app: Flask, smtp) -> None:
+    queue_mail(kind="test", to_address="ana@example.org", reply_to="ç@partner.example", subject="Hi", body_text="Hi")
+    db.session.commit()
+    assert deliver_due() == DeliveryReport(sent=1)
+    assert smtp.messages[0]["Reply-To"] is None

@@ -245,7 +245,10 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail["From"] = headers.mailbox(sender_name, sender_address, local_ok=True)
     mail["To"] = headers.mailbox(message.to_name, message.to_address)
     if message.reply_to:
-        mail["Reply-To"] = headers.mailbox("", message.reply_to)
+        try:
+            mail["Reply-To"] = headers.mailbox("", message.reply_to)
+        except UndeliverableAddress:
+            log.warning("Message %s goes without its Reply-To %r: it cannot be written.", message.id, message.reply_to)
     mail["Subject"] = headers.unstructured(message.subject)
     mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = message.message_id
