@@ -104,7 +104,7 @@ def fold(name: str, value: str, linesep: str = "\r\n") -> str:
 
 
 class _HandWrittenHeaders(EmailPolicy):
-    """`email.policy.SMTP` for the MIME structure, leaving the headers of `VERBATIM` (values
+    """`email.policy.SMTP`'s rules for the MIME structure, leaving the headers of `VERBATIM` (values
     made ready by this module) as they are: stored raw, folded only at spaces."""
 
     VERBATIM = frozenset(
@@ -124,4 +124,5 @@ class _HandWrittenHeaders(EmailPolicy):
         return super()._fold(name, value, *args, **kwargs)  # type: ignore[misc]
 
 
-MAIL_POLICY = _HandWrittenHeaders(linesep="\r\n")
+# Bodies in quoted-printable or base64, never raw 8-bit: smtplib does not ask for 8BITMIME.
+MAIL_POLICY = _HandWrittenHeaders(linesep="\r\n", cte_type="7bit")

@@ -263,7 +263,11 @@ def build_message(message: OutboxMessage) -> EmailMessage:
         method = {"method": message.calendar_method} if message.calendar_method else {}
         mail.add_alternative(message.calendar_ics, subtype="calendar", params=method)
         mail.add_attachment(
-            message.calendar_ics.encode("utf-8"), "application", "ics", filename="invite.ics", params=method
+            message.calendar_ics.encode("utf-8"),
+            "application",
+            "ics",
+            filename="invite.ics",
+            params={"name": "invite.ics", **method},
         )
     return mail
 
