@@ -219,3 +219,16 @@ def test_erasing_an_address_deletes_its_invitation_eml_copies(  # type: ignore[n
 
     left = [p.read_bytes() for p in tmp_path.glob("*.eml")]
     assert len(left) == 1 and b"rui@example.org" in left[0]
+
+
+def test_scrub_links_removes_the_links_of_mail_sent_by_an_older_version(app: Flask, runner) -> None:  # type: ignore[no-untyped-def]
+    link = external_url("registration.private_page", token=TOKEN)
+    old = _sent(2, body_text=f"Open {link}", body_html=f'<a href="{link}">open</a>')
+    queued = queue_mail(kind="test", to_address="rui@example.org", subject="Due", body_text=link)
+    db.session.commit()
+
+    result = runner.invoke(args=["mail", "scrub-links"])
+
+    assert result.exit_code == 0 and "Private links removed from 1 sent message(s)." in result.output
+    assert TOKEN not in stored_text(old)
+    assert TOKEN in stored_text(queued), "mail still to be sent keeps its link"

@@ -81,6 +81,30 @@ def scrub_private_links(message: OutboxMessage) -> None:
         setattr(message, name, pattern.sub(REMOVED, value))
 
 
+def scrub_sent_mail(batch_size: int = 500) -> int:
+    """Remove the private links from every sent message (those sent before links were
+    removed at sending time), committing batch by batch. Returns how many were changed."""
+    changed = 0
+    last_id = 0
+    while True:
+        batch = list(
+            db.session.scalars(
+                select(OutboxMessage)
+                .where(OutboxMessage.status == OutboxStatus.SENT, OutboxMessage.id > last_id)
+                .order_by(OutboxMessage.id)
+                .limit(batch_size)
+            )
+        )
+        if not batch:
+            return changed
+        for message in batch:
+            before = (message.body_text, message.body_html, message.calendar_ics, message.list_unsubscribe)
+            scrub_private_links(message)
+            changed += before != (message.body_text, message.body_html, message.calendar_ics, message.list_unsubscribe)
+        last_id = batch[-1].id
+        db.session.commit()
+
+
 def forget_file_copies(message_ids: Collection[int]) -> int:
     """Delete the .eml files the file backend wrote for these messages. Returns how many."""
     wanted = set(message_ids)
