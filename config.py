@@ -73,6 +73,9 @@ class Config:
     # A claim older than this means its sender died; keep it above a batch's worst delivery time.
     MAIL_STALE_CLAIM_SECONDS = int(os.environ.get("MAIL_STALE_CLAIM_SECONDS", "900"))
     MAIL_TIMEOUT = int(os.environ.get("MAIL_TIMEOUT", "30"))
+    # Sent and failed mail is deleted this many days after it went out, by `flask jobs run`
+    # (private links are removed from a message as soon as it is sent).
+    MAIL_RETENTION_DAYS = int(os.environ.get("MAIL_RETENTION_DAYS", "30"))
 
     # Behind a reverse proxy, how many proxies set X-Forwarded-For/-Proto (so that rate
     # limits see the visitor's address, not the proxy's). 0 when the app faces the net.
@@ -88,6 +91,9 @@ class Config:
     LOGIN_RATE_LIMIT = os.environ.get("LOGIN_RATE_LIMIT", "10 per minute")
     # Per client address, shared by the registration form and the JSON API.
     REGISTRATION_RATE_LIMIT = os.environ.get("REGISTRATION_RATE_LIMIT", "10 per minute")
+    # Registering again with a registered address re-sends the private link at most once
+    # per this many minutes (the visitor sees the same answer either way).
+    REGISTRATION_LINK_RESEND_MINUTES = int(os.environ.get("REGISTRATION_LINK_RESEND_MINUTES", "15"))
 
     # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
     PASSWORD_HASH_METHOD = "scrypt"

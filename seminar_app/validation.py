@@ -46,8 +46,45 @@ def storable(value: str) -> bool:
     return _CONTROL.search(value) is None
 
 
-def is_email(value: str) -> bool:
-    """A syntactically valid address (no DNS look-up: checks must work offline)."""
+class UndeliverableAddress(ValueError):
+    """An address this application can never send to."""
+
+
+def sendable_address(address: str, *, local_ok: bool = False) -> str:
+    """The address as the mail sender puts it on the wire: the domain in its ASCII (IDNA)
+    form. The sender does not use SMTPUTF8, so the part before the @ must be ASCII (and at
+    most 64 characters, RFC 5321).
+
+    Raises UndeliverableAddress for anything it cannot send to, including reserved domains
+    such as `localhost` unless `local_ok` (the operator's own sender address)."""
+    address = address.strip()
+    if local_ok:
+        local, _at, domain = address.rpartition("@")
+        try:
+            if local and domain and local.isascii() and " " not in address:
+                return f"{local}@{domain.encode('idna').decode('ascii')}"
+        except UnicodeError:
+            pass
+        raise UndeliverableAddress(f"The sender address {address!r} cannot be sent from.")
+    try:
+        checked = validate_email(address, check_deliverability=False, allow_smtputf8=False, strict=True)
+    except EmailNotValidError as exc:
+        raise UndeliverableAddress(str(exc)) from None
+    if not checked.ascii_email or len(checked.ascii_email) > 254:
+        raise UndeliverableAddress("The address is longer than 254 characters.")
+    return checked.ascii_email
+
+
+def is_email(value: str, *, sendable: bool = True) -> bool:
+    """An address the application can send mail to (see `sendable_address`); with
+    `sendable=False`, any syntactically valid one (to find what was stored before).
+    No DNS look-up: checks must work offline."""
+    if sendable:
+        try:
+            sendable_address(value)
+        except UndeliverableAddress:
+            return False
+        return True
     try:
         validate_email(value.strip(), check_deliverability=False)
     except EmailNotValidError:

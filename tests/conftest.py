@@ -297,7 +297,8 @@ class SmtpServer:
     """An aiosmtpd server on 127.0.0.1 that keeps what it receives, parsed by the email package.
 
     `down()` stops it (connections are refused), `up()` starts it again on the same port;
-    `refuse_code = 451` answers DATA with a temporary failure; `delay` makes each DATA slow.
+    `refuse_code = 451` answers DATA with a temporary failure; `delay` makes each DATA slow;
+    an address in `refused_recipients` is refused at RCPT with 550 (no such mailbox).
     A message is recorded when its DATA arrives, before the delay and the reply.
     """
 
@@ -310,8 +311,15 @@ class SmtpServer:
         self.host = "127.0.0.1"
         self.messages: list[Any] = []
         self.refuse_code: int | None = None
+        self.refused_recipients: set[str] = set()
         self.delay = 0.0
         self._controller: Any = None
+
+    async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
+        if address in self.refused_recipients:
+            return "550 5.1.1 No such mailbox"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server: Any, session: Any, envelope: Any) -> str:
         import asyncio

@@ -483,3 +483,27 @@ def test_permissions_can_be_given_and_withdrawn_later_and_each_change_is_kept(cl
     assert registration.consent_given(ConsentPurpose.NEWS) and not registration.consent_given(ConsentPurpose.PHOTOS)
     photos = [(c.given, c.privacy_notice_version) for c in registration.consents if c.purpose is ConsentPurpose.PHOTOS]
     assert photos == [(False, 1), (True, 1), (False, 1)], "every answer is kept, with the notice version"
+
+
+def test_registering_again_and_again_sends_the_link_once_per_interval_with_the_same_answer(app, client, event) -> None:
+    api = f"/api/v1/events/{event.id}/registrations"
+    body = {k: v for k, v in form().items() if k != "privacy_acknowledged"} | {"privacy_acknowledged": True}
+    first_page = client.post("/events/mentoring/register", data=form())
+    first_api = client.post(api, json=body | {"email": "rui@probation.example"})
+    pages = [client.post("/events/mentoring/register", data=form(name=f"Try {n}")) for n in range(11)]
+    answers = [client.post(api, json=body | {"email": "RUI@probation.example"}) for n in range(11)]
+
+    assert {(p.status_code, p.headers["Location"], p.get_data()) for p in pages} == {
+        (first_page.status_code, first_page.headers["Location"], first_page.get_data())
+    }
+    assert {(a.status_code, a.get_data()) for a in answers} == {(first_api.status_code, first_api.get_data())}
+    resent = outbox("link_again")
+    assert sorted(m.to_address for m in resent) == ["ana@probation.example", "rui@probation.example"]
+
+    interval = timedelta(minutes=app.config["REGISTRATION_LINK_RESEND_MINUTES"])
+    for message in resent:
+        message.created_at -= interval + timedelta(seconds=1)
+    db.session.commit()
+    again = client.post("/events/mentoring/register", data=form())
+    assert again.get_data() == first_page.get_data()
+    assert [m.to_address for m in outbox("link_again")][2:] == ["ana@probation.example"]

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, update
+from sqlalchemy import Select, func, select, update
 
 from seminar_app.campaigns.emails import INVITATION, REMINDER
 from seminar_app.campaigns.models import Invitation
@@ -16,6 +16,7 @@ from seminar_app.db_types import utcnow
 from seminar_app.enums import OutboxStatus
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.retention import forget_file_copies
 
 _BLANK_MAIL = {
     "to_address": "",
@@ -36,7 +37,8 @@ def forget_invitees(
     The hash of the personal link stays, so that the unsubscribe link of an old mail still
     works (through the address's fingerprint); no other link of it does.
     Mail still queued is cancelled with `reason`; mail a sender is delivering right now
-    blanks itself once sent. Returns how many invitations were blanked."""
+    blanks itself once sent; the file backend's .eml copies are deleted. Returns how many
+    invitations were blanked."""
     invitations = update(Invitation).where(Invitation.event_id.in_(event_ids), Invitation.erased_at.is_(None))
     mail = update(OutboxMessage).where(
         OutboxMessage.event_id.in_(event_ids), OutboxMessage.kind.in_((INVITATION, REMINDER))
@@ -52,6 +54,7 @@ def forget_invitees(
         ).execution_options(synchronize_session=False)
     ).rowcount
     mail = mail.execution_options(synchronize_session=False)
+    forget_file_copies(list(db.session.scalars(select(OutboxMessage.id).where(mail.whereclause))))
     db.session.execute(mail.where(OutboxMessage.status == OutboxStatus.SENDING).values(scrub_after_send=True))
     db.session.execute(
         mail.where(OutboxMessage.status == OutboxStatus.QUEUED).values(

@@ -203,7 +203,7 @@ def erase_address(project: Project, address: str, *, actor: User) -> None:
     so no campaign invites it again. Raises `ValidationFailed` (field "address") for a
     malformed address; an address the project never held is still suppressed."""
     address = normalise_email(address)
-    if not address or len(address) > 254 or not is_email(address):
+    if not address or len(address) > 254 or not is_email(address, sendable=False):
         raise ValidationFailed({"address": [_("Enter a valid e-mail address, like name@example.org.")]})
     partner_ids = select(Partner.id).where(Partner.project_id == project.id)
     for contact in db.session.scalars(

@@ -40,7 +40,8 @@ def run(now_text: str | None) -> None:
         f"feedback reminders: {report.feedback_reminders}, "
         f"events whose access needs were deleted: {report.access_needs_purged}, "
         f"invitees forgotten after the retention period: {report.invitees_forgotten}, "
-        f"campaign mails queued: {report.campaign_mails}."
+        f"campaign mails queued: {report.campaign_mails}, "
+        f"delivered mails purged after the retention period: {report.mail_purged}."
     )
     delivery = deliver_all_due()
     click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")

@@ -3,7 +3,8 @@
 `run_due_jobs` sends the reminder before an event, the feedback request after it and
 one feedback reminder a few days later, deletes access needs once the event is over, and
 queues what invitation campaigns still owe (so a campaign cut short by a crash continues),
-and forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended.
+forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended, and
+deletes delivered mail MAIL_RETENTION_DAYS after it went out.
 
 Guarantees:
 - each job is done once per person (once per event for the deletion): a `JobDone` row
@@ -36,6 +37,7 @@ from seminar_app.extensions import db
 from seminar_app.feedback.services import feedback_url, has_answered, invite
 from seminar_app.jobs import emails
 from seminar_app.jobs.models import JobDone
+from seminar_app.mail.retention import purge_delivered_mail
 from seminar_app.registration.models import Registration
 
 REMINDER = "reminder"
@@ -65,6 +67,7 @@ class JobReport:
     access_needs_purged: int = 0
     invitees_forgotten: int = 0
     campaign_mails: int = 0
+    mail_purged: int = 0
     failures: int = 0
 
 
@@ -114,6 +117,7 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
     for event_id in _events_with_invitees_after(now - retention):
         report.invitees_forgotten += _guarded(FORGET_INVITEES, event_id, report, lambda e: _forget_invitees(e, now))
     report.campaign_mails += _continue_campaigns(report)
+    report.mail_purged += purge_delivered_mail(now)
     return report
 
 

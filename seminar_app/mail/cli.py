@@ -1,4 +1,5 @@
-"""`flask mail send` (drain the outbox once) and `flask mail worker` (keep draining it)."""
+"""`flask mail send` (drain the outbox once), `flask mail worker` (keep draining it) and
+`flask mail scrub-links` (remove private links from mail sent by older versions)."""
 
 from __future__ import annotations
 
@@ -11,6 +12,7 @@ from flask import current_app
 from flask.cli import AppGroup
 
 from seminar_app.extensions import db
+from seminar_app.mail.retention import scrub_sent_mail
 from seminar_app.mail.sender import DeliveryReport, deliver_all_due, deliver_due
 
 mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
@@ -25,6 +27,12 @@ def _summary(report: DeliveryReport) -> str:
 def send(batch_size: int) -> None:
     """Deliver every due message once, then exit."""
     click.echo(_summary(deliver_all_due(batch_size)))
+
+
+@mail_cli.command("scrub-links")
+def scrub_links() -> None:
+    """Remove private links from mail sent before they were removed at sending (run once after upgrading)."""
+    click.echo(f"Private links removed from {scrub_sent_mail()} sent message(s).")
 
 
 @mail_cli.command("worker")

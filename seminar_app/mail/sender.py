@@ -15,24 +15,26 @@ from __future__ import annotations
 import logging
 import smtplib
 from collections.abc import Callable, Collection, Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from email.message import EmailMessage
+from email.utils import format_datetime, parseaddr
 from functools import partial
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
-from flask_mail import BadHeaderError, Connection
-from flask_mail import Message as MailMessage
 from sqlalchemy import event, select, update
 from sqlalchemy.orm import Session
 
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import OutboxStatus
 from seminar_app.extensions import db
-from seminar_app.extensions import mail as flask_mail
+from seminar_app.mail import headers
+from seminar_app.mail.headers import MAIL_POLICY, UndeliverableAddress
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.retention import scrub_private_links
 from seminar_app.mail.services import PENDING_DELIVERY_KEY
 
 log = logging.getLogger(__name__)
@@ -190,6 +192,7 @@ def _record_sent(message: OutboxMessage) -> DeliveryReport:
     message.claimed_at = None
     message.attempts += 1
     message.last_error = ""
+    scrub_private_links(message)
     _scrub_if_asked(message)
     db.session.commit()
     return DeliveryReport(sent=1)
@@ -216,63 +219,65 @@ def _record_failure(
 
 
 def _is_permanent(exc: Exception) -> bool:
-    """A 5xx answer about this message (unknown mailbox...) will not change on retry."""
+    """A 5xx answer about this message (unknown mailbox...), an address that cannot be
+    sent to or text that cannot be encoded will not change on retry."""
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
         return all(code >= 500 for code, _msg in exc.recipients.values())
     if isinstance(exc, smtplib.SMTPResponseException):
         return exc.smtp_code >= 500
-    return isinstance(exc, BadHeaderError)
+    # UndeliverableAddress and UnicodeError are ValueErrors: the message cannot be built as it is.
+    return isinstance(exc, (UndeliverableAddress, ValueError))
 
 
 # --- backends --------------------------------------------------------------------------
 
 
-class _CalendarMail(MailMessage):
-    """An iMIP message (RFC 6047): multipart/mixed holding multipart/alternative (text,
-    HTML, text/calendar with the iTIP method) and the same calendar as `invite.ics`.
-
-    Flask-Mail builds the structure; this adds the `method` parameter it cannot express."""
-
-    calendar_method = ""
-
-    def _message(self):  # type: ignore[no-untyped-def]
-        msg = super()._message()
-        for part in msg.walk():
-            if part.get_content_type() == "text/calendar":
-                part.set_param("method", self.calendar_method)
-            elif part.get_content_type() == "application/ics":
-                part.set_param("name", "invite.ics")
-                part.set_param("method", self.calendar_method)
-        return msg
-
-
-def build_message(message: OutboxMessage) -> MailMessage:
+def build_message(message: OutboxMessage) -> EmailMessage:
     """The MIME message for a row: text and (when present) HTML alternatives, an iTIP
-    calendar when the row has one (REQUEST, CANCEL or PUBLISH), the List-Unsubscribe
-    headers when it has an unsubscribe address, and its fixed Message-ID."""
-    mail_class = _CalendarMail if message.calendar_ics else MailMessage
-    mail = mail_class(
-        subject=message.subject,
-        recipients=[(message.to_name, message.to_address) if message.to_name else message.to_address],
-        body=message.body_text,
-        html=message.body_html or None,
-        sender=current_app.config["MAIL_DEFAULT_SENDER"],
-        reply_to=message.reply_to or None,
-    )
-    if isinstance(mail, _CalendarMail):
-        mail.calendar_method = message.calendar_method
-        mail.alts["calendar"] = message.calendar_ics
-        mail.attach("invite.ics", "application/ics", message.calendar_ics.encode("utf-8"))
+    calendar when the row has one (REQUEST, CANCEL or PUBLISH: multipart/mixed holding the
+    alternatives with text/calendar and the same calendar as `invite.ics`, RFC 6047), the
+    List-Unsubscribe headers when it has an unsubscribe address, and its fixed Message-ID.
+
+    Headers follow `mail.headers`: subjects and names round-trip exactly, structured headers
+    are never encoded. Raises UndeliverableAddress when the recipient cannot be sent to."""
+    mail = EmailMessage(policy=MAIL_POLICY)
+    sender_name, sender_address = parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])
+    mail["From"] = headers.mailbox(sender_name, sender_address, local_ok=True)
+    mail["To"] = headers.mailbox(message.to_name, message.to_address)
+    if message.reply_to:
+        try:
+            mail["Reply-To"] = headers.mailbox("", message.reply_to)
+        except UndeliverableAddress:
+            log.warning("Message %s goes without its Reply-To %r: it cannot be written.", message.id, message.reply_to)
+    mail["Subject"] = headers.unstructured(message.subject)
+    mail["Date"] = format_datetime(utcnow())
+    mail["Message-ID"] = message.message_id
     if message.list_unsubscribe:
         # RFC 2369 and RFC 8058: mail clients offer unsubscribing with one click (a POST).
-        mail.extra_headers = {
-            **(mail.extra_headers or {}),
-            "List-Unsubscribe": f"<{message.list_unsubscribe}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-        }
-    # Set the id itself: an extra "Message-ID" header would be added next to Flask-Mail's own.
-    mail.msgId = message.message_id
+        mail["List-Unsubscribe"] = f"<{message.list_unsubscribe}>"
+        mail["List-Unsubscribe-Post"] = "List-Unsubscribe=One-Click"
+    mail.set_content(message.body_text)
+    if message.body_html:
+        mail.add_alternative(message.body_html, subtype="html")
+    if message.calendar_ics:
+        method = {"method": message.calendar_method} if message.calendar_method else {}
+        mail.add_alternative(message.calendar_ics, subtype="calendar", params=method)
+        mail.add_attachment(
+            message.calendar_ics.encode("utf-8"),
+            "application",
+            "ics",
+            filename="invite.ics",
+            params={"name": "invite.ics", **method},
+        )
     return mail
+
+
+def envelope(message: OutboxMessage) -> tuple[str, str]:
+    """The SMTP envelope (MAIL FROM, RCPT TO) of a row, in the form sent on the wire."""
+    return (
+        headers.sendable_address(parseaddr(current_app.config["MAIL_DEFAULT_SENDER"])[1], local_ok=True),
+        headers.sendable_address(message.to_address),
+    )
 
 
 Sender = Callable[[OutboxMessage], None]
@@ -290,36 +295,32 @@ def _backend() -> Iterator[Sender]:
         raise RuntimeError(f"Unknown MAIL_BACKEND {backend!r}: use 'smtp' or 'file'.")
 
 
-class _TimedConnection(Connection):
-    """Flask-Mail's connection with a socket timeout, so a hung server cannot block a sender forever."""
-
-    def configure_host(self) -> smtplib.SMTP | smtplib.SMTP_SSL:
-        timeout = current_app.config["MAIL_TIMEOUT"]
-        state = self.mail
-        host: smtplib.SMTP | smtplib.SMTP_SSL
-        if state.use_ssl:
-            host = smtplib.SMTP_SSL(state.server, state.port, timeout=timeout)
-        else:
-            host = smtplib.SMTP(state.server, state.port, timeout=timeout)
-        if state.use_tls:
-            host.starttls()
-        if state.username and state.password:
-            host.login(state.username, state.password)
-        return host
+def _connect() -> smtplib.SMTP:
+    """A connection to MAIL_SERVER, with a socket timeout so a hung server cannot block a sender forever."""
+    config = current_app.config
+    timeout = config["MAIL_TIMEOUT"]
+    host: smtplib.SMTP
+    if config["MAIL_USE_SSL"]:
+        host = smtplib.SMTP_SSL(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    else:
+        host = smtplib.SMTP(config["MAIL_SERVER"], config["MAIL_PORT"], timeout=timeout)
+    if config["MAIL_USE_TLS"]:
+        host.starttls()
+    if config["MAIL_USERNAME"] and config["MAIL_PASSWORD"]:
+        host.login(config["MAIL_USERNAME"], config["MAIL_PASSWORD"])
+    return host
 
 
 @contextmanager
 def _smtp_backend() -> Iterator[Sender]:
     """One SMTP connection for the whole batch, made from the current configuration."""
-    state = flask_mail.init_mail(current_app.config, current_app.debug, current_app.testing)
-    # MAIL_BACKEND is the switch between real and no delivery; Flask-Mail's "suppress in tests" is not.
-    state.suppress = False
-    connection = _TimedConnection(state)
-    connection.__enter__()
+    host = _connect()
 
     def send(message: OutboxMessage) -> None:
+        data = build_message(message).as_bytes()
+        mail_from, rcpt_to = envelope(message)
         try:
-            connection.send(build_message(message))
+            host.sendmail(mail_from, [rcpt_to], data)
         except smtplib.SMTPServerDisconnected as exc:
             raise ConnectionLost() from exc
         except smtplib.SMTPException:
@@ -330,11 +331,8 @@ def _smtp_backend() -> Iterator[Sender]:
     try:
         yield send
     finally:
-        try:
-            if connection.host is not None:
-                connection.host.quit()
-        except (smtplib.SMTPException, OSError):
-            pass
+        with suppress(smtplib.SMTPException, OSError):
+            host.quit()
 
 
 def _file_sender(directory: Path) -> Sender:
@@ -342,10 +340,11 @@ def _file_sender(directory: Path) -> Sender:
     directory.mkdir(parents=True, exist_ok=True)
 
     def send(message: OutboxMessage) -> None:
-        mail = build_message(message)
+        data = build_message(message).as_bytes()
+        envelope(message)
         name = f"{utcnow():%Y%m%dT%H%M%S%fZ}-{message.id:09d}.eml"
         partial_path = directory / f".{name}.tmp"
-        partial_path.write_bytes(mail.as_bytes())
+        partial_path.write_bytes(data)
         partial_path.replace(directory / name)
 
     return send

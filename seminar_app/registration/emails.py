@@ -129,11 +129,14 @@ def queue_registered(registration: Registration) -> None:
         )
 
 
+LINK_AGAIN = "link_again"
+
+
 def queue_link_again(registration: Registration) -> None:
     with force_locale(mail_language(registration)):
         _queue(
             registration,
-            "link_again",
+            LINK_AGAIN,
             _("Your registration"),
             [
                 _("Someone (probably you) asked to register again with this address. You were already registered."),

@@ -15,7 +15,7 @@ import hmac
 import secrets
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
@@ -272,7 +272,8 @@ def register(
 ) -> RegistrationOutcome:
     """Register a person: confirmed while seats last in their mode, then waitlisted (or
     pending when the event needs approval). A second registration with the same
-    address creates nothing and re-sends the private link.
+    address creates nothing and re-sends the private link, at most once per
+    REGISTRATION_LINK_RESEND_MINUTES (the outcome is the same either way).
 
     An organiser (`actor` given) may add people outside the registration window. A new
     registration marks the invitation of its address to the event (and the one of
@@ -290,7 +291,7 @@ def register(
     _lock_event(event)
     existing = _existing(event, email)
     if existing is not None:
-        emails.queue_link_again(existing)
+        _send_link_again_unless_just_sent(existing, now)
         db.session.commit()
         return RegistrationOutcome(existing, created=False)
 
@@ -326,7 +327,7 @@ def register(
         existing = _existing(event, email)
         if existing is None:
             raise
-        emails.queue_link_again(existing)
+        _send_link_again_unless_just_sent(existing, now)
         db.session.commit()
         return RegistrationOutcome(existing, created=False)
     # Conversion counts everyone invited who registered, through the personal link or not.
@@ -334,6 +335,25 @@ def register(
     emails.queue_registered(registration)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
+
+
+def _send_link_again_unless_just_sent(registration: Registration, now: datetime) -> None:
+    """Someone registered again with a registered address: mail the private link, unless it
+    was mailed again within REGISTRATION_LINK_RESEND_MINUTES (the caller holds the event lock)."""
+    from seminar_app.mail.models import OutboxMessage
+
+    since = now - timedelta(minutes=current_app.config["REGISTRATION_LINK_RESEND_MINUTES"])
+    recent = db.session.scalar(
+        select(OutboxMessage.id)
+        .where(
+            OutboxMessage.registration_id == registration.id,
+            OutboxMessage.kind == emails.LINK_AGAIN,
+            OutboxMessage.created_at > since,
+        )
+        .limit(1)
+    )
+    if recent is None:
+        emails.queue_link_again(registration)
 
 
 # --- changes by the attendee or the organiser --------------------------------------------
@@ -563,9 +583,11 @@ def personal_data(registration: Registration) -> dict[str, object]:
 def erase_registration(registration: Registration, *, actor: User | None = None) -> Registration:
     """Remove the person's data, keep an anonymous record (status, mode, country, group,
     partner flag) so counts stay right. An active seat is released first. Unsent mail
-    to the person is dropped; the private link stops working."""
+    to the person is dropped, sent mail blanked and its .eml copies deleted; the private
+    link stops working."""
     from seminar_app.enums import OutboxStatus
     from seminar_app.mail.models import OutboxMessage
+    from seminar_app.mail.retention import forget_file_copies
 
     _ensure_changeable(registration)
     had_entry = invitations.has_entry(registration)
@@ -575,12 +597,14 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
         registration.cancelled_at = utcnow()
         db.session.flush()
         promote_waiting(registration.event)
-    for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)):
+    mails = list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)))
+    for message in mails:
         if message.status in (OutboxStatus.QUEUED, OutboxStatus.FAILED):
             db.session.delete(message)
         else:
             message.to_address, message.to_name = "erased", ""
             message.body_text = message.body_html = message.calendar_ics = ""
+    forget_file_copies([message.id for message in mails])
     if had_entry:
         emails.queue_erased(registration)
     registration.name = ""
