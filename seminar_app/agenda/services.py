@@ -15,6 +15,7 @@ from sqlalchemy import select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.db_types import utcnow
 from seminar_app.enums import AgendaItemKind, EventStatus
 from seminar_app.errors import DomainError, InvalidTransition
 from seminar_app.events.models import Event
@@ -40,6 +41,11 @@ class SpeakerInput:
     name: str
     affiliation: str = ""
     bio: str = ""
+
+
+def _touch(event: Event) -> None:
+    """The agenda is part of the event's calendar entry: calendars see it changed."""
+    event.updated_at = utcnow()
 
 
 def _ensure_editable(event: Event) -> None:
@@ -91,6 +97,7 @@ def add_agenda_item(event: Event, data: AgendaItemInput, *, actor: User | None =
         speakers=speakers,
     )
     db.session.add(item)
+    _touch(event)
     db.session.commit()
     return item
 
@@ -104,12 +111,14 @@ def update_agenda_item(item: AgendaItem, data: AgendaItemInput, *, actor: User |
     item.description = data.description
     item.kind = data.kind
     item.speakers = speakers
+    _touch(item.event)
     db.session.commit()
     return item
 
 
 def remove_agenda_item(item: AgendaItem, *, actor: User | None = None) -> None:
     _ensure_editable(item.event)
+    _touch(item.event)
     db.session.delete(item)
     db.session.commit()
 
