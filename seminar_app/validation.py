@@ -8,6 +8,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from seminar_app.errors import ValidationFailed
 
@@ -33,13 +34,14 @@ class FieldErrors:
         elif not storable(value):
             self.add(name, _("Remove the invisible control characters from this text."))
 
-    def fit(self, name: str, value: str, column: Any, *, required: str = "") -> None:
+    def fit(self, name: str, value: str, column: Any, *, required: LazyString | None = None) -> None:
         """Report `value` unless it can be stored in `column` (a model attribute such as
         `Event.title`): no control characters, and no longer than a sized column once stripped.
-        With `required`, that message is reported for a blank value."""
+        With `required` (lazy, so that nothing is translated unless it is shown), that
+        message is reported for a blank value."""
         length = getattr(column.type, "length", None)
-        if required and not value.strip():
-            self.add(name, required)
+        if required is not None and not value.strip():
+            self.add(name, str(required))
         elif length:
             self.limit(name, value, length)
         elif not storable(value):

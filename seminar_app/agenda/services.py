@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminar_app.accounts.models import User
@@ -61,7 +62,7 @@ def _checked_item(event: Event, data: AgendaItemInput) -> tuple[datetime, dateti
             times[name] = to_utc(getattr(data, name), event.timezone, field=name)
         except DomainError as exc:
             errors.add(name, exc.message)
-    errors.fit("title", data.title, AgendaItem.title, required=_("Give the item a title."))
+    errors.fit("title", data.title, AgendaItem.title, required=_l("Give the item a title."))
     errors.fit("description", data.description, AgendaItem.description)
     start, end = times.get("starts_local"), times.get("ends_local")
     if start and end:
@@ -138,7 +139,7 @@ def overlapping_item_ids(event: Event) -> set[int]:
 
 def _checked_speaker(data: SpeakerInput) -> None:
     errors = FieldErrors()
-    errors.fit("name", data.name, Speaker.name, required=_("Give the speaker's name."))
+    errors.fit("name", data.name, Speaker.name, required=_l("Give the speaker's name."))
     errors.fit_all(data, Speaker, "affiliation", "bio")
     errors.raise_if_any()
 

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminar_app import geo
@@ -153,7 +154,7 @@ _TEXT_FIELDS = (
 def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -> _Checked:
     """Validate everything that needs more than the shape of the input."""
     errors = FieldErrors()
-    errors.fit("title", data.title, Event.title, required=_("Give the event a title."))
+    errors.fit("title", data.title, Event.title, required=_l("Give the event a title."))
     errors.fit_all(data, Event, *_TEXT_FIELDS)
     if not geo.is_timezone(data.timezone):
         errors.add("timezone", _("%(zone)s is not a known time zone.", zone=data.timezone))

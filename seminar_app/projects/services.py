@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminar_app import geo
@@ -129,7 +130,7 @@ def publish_privacy_notice(project: Project, text: str, *, actor: User | None = 
     text = text.strip()
     current = project.current_privacy_notice
     errors = FieldErrors()
-    errors.fit("text", text, PrivacyNotice.text, required=_("Write the text of the privacy notice."))
+    errors.fit("text", text, PrivacyNotice.text, required=_l("Write the text of the privacy notice."))
     errors.raise_if_any()
     if current is not None and current.text.strip() == text:
         raise ValidationFailed({"text": [_("This text is the same as the current version; change it first.")]})
