@@ -169,3 +169,14 @@ def test_uids_carry_this_installations_id_and_stay_the_same(client, make_event):
     assert uid == f"event-{event.id}-{uids.installation_id}@{uids.domain}"
     assert client.get(f"/events/{event.slug}/calendar.ics").data.count(uid.encode()) == 1
     assert uid_space() == uids
+
+
+def test_a_missing_installation_id_is_made_once_and_kept(app):
+    from seminar_app.installation import AppSetting, installation_id
+
+    db.session.query(AppSetting).delete()
+    db.session.commit()
+    made = installation_id()
+    db.session.commit()
+    db.session.expire_all()
+    assert installation_id() == made and len(made) == 32
