@@ -9,11 +9,10 @@ recorded as "legacy" and keep `event-<id>@<host>`; events created afterwards get
 `event-<id>-<installation id>@<host>`, unique to this installation.
 """
 import uuid
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 
-from alembic import op
 import sqlalchemy as sa
-
+from alembic import op
 
 # revision identifiers, used by Alembic.
 revision = '0009'
@@ -34,7 +33,7 @@ def upgrade():
         rows.append({'key': 'legacy_uids_through_event', 'value': str(last_event)})
     op.bulk_insert(setting, rows)
 
-    now = datetime.now(timezone.utc).replace(tzinfo=None)
+    now = datetime.now(UTC).replace(tzinfo=None)
     for table in ('project', 'partner'):
         with op.batch_alter_table(table, schema=None) as batch_op:
             batch_op.add_column(sa.Column('updated_at', sa.DateTime(), nullable=True))
