@@ -133,6 +133,7 @@ def _configure_sqlite(app: Flask) -> None:
 
 
 def _import_models() -> None:
+    from seminar_app import installation as _installation  # noqa: F401
     from seminar_app.accounts import models as _accounts  # noqa: F401
     from seminar_app.agenda import models as _agenda  # noqa: F401
     from seminar_app.attendance import models as _attendance  # noqa: F401

@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel.speaklater import LazyString
 
 from seminar_app.errors import ValidationFailed
 
@@ -31,6 +33,24 @@ class FieldErrors:
             self.add(name, _("Use at most %(count)d characters.", count=max_length))
         elif not storable(value):
             self.add(name, _("Remove the invisible control characters from this text."))
+
+    def fit(self, name: str, value: str, column: Any, *, required: LazyString | None = None) -> None:
+        """Report `value` unless it can be stored in `column` (a model attribute such as
+        `Event.title`): no control characters, and no longer than a sized column once stripped.
+        With `required` (lazy, so that nothing is translated unless it is shown), that
+        message is reported for a blank value."""
+        length = getattr(column.type, "length", None)
+        if required is not None and not value.strip():
+            self.add(name, str(required))
+        elif length:
+            self.limit(name, value, length)
+        elif not storable(value):
+            self.add(name, _("Remove the invisible control characters from this text."))
+
+    def fit_all(self, data: object, model: type, *names: str) -> None:
+        """`fit` for each attribute `names` of `data` against the same-named column of `model`."""
+        for name in names:
+            self.fit(name, getattr(data, name), getattr(model, name))
 
     def raise_if_any(self) -> None:
         if self.by_field:

@@ -10,10 +10,11 @@ from zoneinfo import ZoneInfo
 import icalendar
 import pytest
 
-from seminar_app.calendar.ics import calendar_links, event_uid, publish_calendar
+from seminar_app.calendar.ics import UidSpace, calendar_links, event_uid, publish_calendar
 from seminar_app.enums import EventFormat, EventStatus
 
 DOMAIN = "seminars.example.org"
+UIDS = UidSpace(DOMAIN, "5f0c9e1a2b3d4c5e6f708192a3b4c5d6")
 JOINING_URL = "https://zoom.example/j/987654321"
 
 
@@ -22,7 +23,7 @@ def _url(event) -> str:  # type: ignore[no-untyped-def]
 
 
 def _publish(events, **kwargs) -> bytes:  # type: ignore[no-untyped-def]
-    return publish_calendar(events, calendar_name="PREV events", url_for_event=_url, domain=DOMAIN, **kwargs)
+    return publish_calendar(events, calendar_name="PREV events", url_for_event=_url, uids=UIDS, **kwargs)
 
 
 def _vevents(body: bytes) -> list[icalendar.Event]:
@@ -101,10 +102,30 @@ def test_uid_is_stable_and_distinct_per_event(make_event) -> None:
     first, second = make_event(), make_event()
     once = [str(v["UID"]) for v in _vevents(_publish([first, second]))]
     again = [str(v["UID"]) for v in _vevents(_publish([second]))]
-    assert once == [event_uid(first, DOMAIN), event_uid(second, DOMAIN)]
+    assert once == [event_uid(first, UIDS), event_uid(second, UIDS)]
     assert once[0] != once[1]
     assert again == [once[1]]
-    assert once[0].endswith(f"@{DOMAIN}")
+    assert once[0] == f"event-{first.id}-{UIDS.installation_id}@{DOMAIN}"
+
+
+def test_uids_differ_between_installations_and_old_events_keep_theirs(make_event) -> None:
+    old, new = make_event(), make_event()
+    other = UidSpace(DOMAIN, "00000000000000000000000000000000")
+    assert event_uid(new, UIDS) != event_uid(new, other)
+    upgraded = UidSpace(DOMAIN, UIDS.installation_id, legacy_through=old.id)
+    assert event_uid(old, upgraded) == f"event-{old.id}@{DOMAIN}"
+    assert event_uid(new, upgraded) == event_uid(new, UIDS)
+
+
+@pytest.mark.parametrize(
+    "text", ["Edifício\\Norte, sala 2; piso 1", "a\r\nb\rc\nd", "ends with \\", "\\n is not a break"]
+)
+def test_text_round_trips_exactly(make_event, text) -> None:
+    event = make_event(title=text)
+    body = publish_calendar([event], calendar_name=text, url_for_event=_url, uids=UIDS)
+    (vevent,) = _vevents(body)
+    expected = text.replace("\r\n", "\n").replace("\r", "\n")
+    assert str(vevent["SUMMARY"]) == expected
 
 
 def test_every_vevent_has_sequence_dtstamp_url_and_summary(make_event) -> None:
@@ -146,8 +167,8 @@ def test_location_names_the_venue_or_the_platform(make_event, lisbon) -> None:
     in_person = make_event(lisbon, format=EventFormat.IN_PERSON, venue_name="Auditório Municipal", city="Lisboa")
     online = make_event(lisbon, format=EventFormat.ONLINE, online_platform="Teams", venue_name="", address="")
     by_uid = {str(v["UID"]): str(v["LOCATION"]) for v in _vevents(_publish([in_person, online]))}
-    assert by_uid[event_uid(in_person, DOMAIN)] == "Auditório Municipal, Rua Augusta 1, Lisboa, Portugal"
-    assert by_uid[event_uid(online, DOMAIN)] == "Online (Teams)"
+    assert by_uid[event_uid(in_person, UIDS)] == "Auditório Municipal, Rua Augusta 1, Lisboa, Portugal"
+    assert by_uid[event_uid(online, UIDS)] == "Online (Teams)"
 
 
 def test_description_has_summary_agenda_in_local_time_with_zone_and_page(make_event, make_agenda_item, lisbon) -> None:  # type: ignore[no-untyped-def]

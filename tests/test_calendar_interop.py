@@ -16,7 +16,7 @@ import pytest
 from sqlalchemy import select
 
 from seminar_app.calendar.ics import publish_calendar
-from seminar_app.calendar.invitations import uid_domain
+from seminar_app.calendar.invitations import uid_space
 from seminar_app.enums import AttendanceMode, EventStatus
 from seminar_app.events import services as event_services
 from seminar_app.extensions import db
@@ -55,7 +55,7 @@ def lifecycle(make_event, make_agenda_item) -> dict[str, Any]:  # type: ignore[n
     services.cancel_registration(leaving)
     event_services.change_status(event, EventStatus.CANCELLED, note="The venue is closed.")
     feed = publish_calendar(
-        [event], calendar_name="PRISM events", url_for_event=lambda e: "https://x.example/e", domain=uid_domain()
+        [event], calendar_name="PRISM events", url_for_event=lambda e: "https://x.example/e", uids=uid_space()
     )
     return {
         "event": event,

@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from seminar_app.calendar.ics import event_uid
-from seminar_app.calendar.invitations import uid_domain
+from seminar_app.calendar.invitations import uid_space
 from seminar_app.enums import AttendanceMode, EventFormat, EventStatus, RegistrationStatus
 from seminar_app.errors import ValidationFailed
 from seminar_app.events import services as event_services
@@ -49,7 +49,7 @@ def test_confirmation_carries_a_request_addressed_to_the_registrant(event) -> No
     (message,) = mails()
     assert message.calendar_method == "REQUEST"
     entry = vevent(message)
-    assert str(entry["UID"]) == event_uid(event, uid_domain())
+    assert str(entry["UID"]) == event_uid(event, uid_space())
     assert entry["SEQUENCE"] == 0
     assert str(entry["SUMMARY"]) == event.title
     assert str(entry["STATUS"]) == "CONFIRMED"

@@ -14,6 +14,8 @@ from icalendar import Calendar
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
+from seminar_app.calendar.ics import event_uid
+from seminar_app.calendar.invitations import uid_space
 from seminar_app.campaigns import batches, queries, services
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.campaigns.selection import Criteria, select_recipients
@@ -324,7 +326,7 @@ def test_the_invitation_mail_has_the_personal_links_and_unsubscribe_headers(even
     calendar = Calendar.from_ical(calendar_part.get_content())
     assert calendar["METHOD"] == "PUBLISH"
     vevent = calendar.walk("VEVENT")[0]
-    assert "ATTENDEE" not in vevent and str(vevent["UID"]).startswith(f"event-{event.id}@")
+    assert "ATTENDEE" not in vevent and str(vevent["UID"]) == event_uid(event, uid_space())
 
 
 def test_without_save_the_date_there_is_no_calendar(event: Event) -> None:

@@ -407,3 +407,38 @@ def test_my_events_and_new_event_need_log_in(client):
     for path in ("/manage/events", "/manage/events/new"):
         response = client.get(path)
         assert response.status_code == 302 and "/login" in response.headers["Location"]
+
+
+# --- Every role reaches the new-event page and creates an event --------------------------
+
+
+@pytest.fixture(params=["admin", "manager", "organiser_of_one", "organiser_of_two"])
+def creator(request, make_user, make_partner, partner):
+    """Someone allowed to create events, and the partner they create one for."""
+    other = make_partner(partner.project, short_name="UNIBUC", name="Universitatea din București")
+    users = {
+        "admin": lambda: make_user(Role.ADMIN),
+        "manager": lambda: make_user(Role.MANAGER, projects=[partner.project]),
+        "organiser_of_one": lambda: make_user(Role.ORGANISER, partners=[other]),
+        "organiser_of_two": lambda: make_user(Role.ORGANISER, partners=[partner, other]),
+    }
+    return users[request.param](), other
+
+
+def test_every_role_opens_the_new_event_page_and_creates_an_event(client, login, creator):
+    user, target = creator
+    login(user)
+    response = client.get("/manage/events/new")
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert "Create draft" in page
+    assert f'value="{target.id}"' in page
+    if len(user.partners) != 1:
+        assert f"/manage/events/new?partner={target.id}" in page
+        assert ">UNIBUC" in page or "Universitatea" in page
+
+    response = client.post("/manage/events/new", data=form_data(target, title="Seminar of every role"))
+    assert response.status_code == 302
+    event = db.session.scalars(db.select(Event).filter_by(title="Seminar of every role")).one()
+    assert event.partner_id == target.id
+    assert "Seminar of every role" in client.get("/manage/events").get_data(as_text=True)

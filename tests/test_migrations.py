@@ -6,6 +6,7 @@ import os
 import uuid
 from collections.abc import Iterator
 from pathlib import Path
+from typing import Any
 
 import pytest
 from alembic.autogenerate import compare_metadata
@@ -81,4 +82,52 @@ def test_projects_that_existed_before_registration_get_the_default_stakeholder_g
         assert codes[:2] == ["researchers", "law_enforcement"] and "prison_probation" in codes and len(codes) == 7
         downgrade(revision="0001")
         assert "stakeholder_group" not in inspect(db.engine).get_table_names()
+        db.engine.dispose()
+
+
+def test_an_existing_installation_keeps_the_uids_it_sent_and_new_events_get_unique_ones(
+    empty_database_url: str, make_event: Any
+) -> None:
+    """Migration 0009 gives the database a random installation id; events that existed
+    before keep `event-<id>@host` (attendees' entries update and cancel by UID)."""
+    from seminar_app.calendar.ics import event_uid
+    from seminar_app.calendar.invitations import uid_space
+    from seminar_app.events.models import Event
+    from seminar_app.projects.models import Partner
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url, "PUBLIC_BASE_URL": "https://seminars.example"})
+    with app.app_context():
+        upgrade()
+        old = make_event(title="Sent before 0009")
+        old_id, partner_id = old.id, old.partner_id
+        db.session.remove()
+        downgrade(revision="0006")
+        assert "app_setting" not in inspect(db.engine).get_table_names()
+        assert "updated_at" not in {c["name"] for c in inspect(db.engine).get_columns("partner")}
+
+        upgrade()
+        uids = uid_space()
+        old = db.session.get(Event, old_id)
+        assert uids.legacy_through == old_id
+        assert event_uid(old, uids) == f"event-{old_id}@seminars.example"
+        assert len(uids.installation_id) == 32
+        newer = make_event(db.session.get(Partner, partner_id), title="Created after 0009")
+        assert event_uid(newer, uid_space()) == f"event-{newer.id}-{uids.installation_id}@seminars.example"
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_a_new_database_has_its_own_installation_id_and_no_legacy_uids(empty_database_url: str, tmp_path: Path) -> None:
+    from seminar_app.calendar.invitations import uid_space
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        first = uid_space()
+        assert first.legacy_through == 0 and len(first.installation_id) == 32
+        db.session.remove()
+        downgrade(revision="base")
+        upgrade()
+        assert uid_space().installation_id != first.installation_id, "a rebuilt database gets a new id"
+        db.session.remove()
         db.engine.dispose()

@@ -11,15 +11,18 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.db_types import utcnow
 from seminar_app.enums import AgendaItemKind, EventStatus
-from seminar_app.errors import DomainError, InvalidTransition, ValidationFailed
+from seminar_app.errors import DomainError, InvalidTransition
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.timefmt import to_utc
+from seminar_app.validation import FieldErrors
 
 
 @dataclass
@@ -41,45 +44,50 @@ class SpeakerInput:
     bio: str = ""
 
 
+def _touch(event: Event) -> None:
+    """The agenda is part of the event's calendar entry: calendars see it changed."""
+    event.updated_at = utcnow()
+
+
 def _ensure_editable(event: Event) -> None:
     if event.status in (EventStatus.CANCELLED, EventStatus.DELIVERED):
         raise InvalidTransition(_("The agenda of a cancelled or delivered event can no longer be changed."))
 
 
-def _checked_times(event: Event, data: AgendaItemInput) -> tuple[datetime, datetime, list[Speaker]]:
-    errors: dict[str, list[str]] = {}
+def _checked_item(event: Event, data: AgendaItemInput) -> tuple[datetime, datetime, list[Speaker]]:
+    errors = FieldErrors()
     times: dict[str, datetime] = {}
     for name in ("starts_local", "ends_local"):
         try:
             times[name] = to_utc(getattr(data, name), event.timezone, field=name)
         except DomainError as exc:
-            errors[name] = [exc.message]
-    if not data.title.strip():
-        errors["title"] = [_("Give the item a title.")]
+            errors.add(name, exc.message)
+    errors.fit("title", data.title, AgendaItem.title, required=_l("Give the item a title."))
+    errors.fit("description", data.description, AgendaItem.description)
     start, end = times.get("starts_local"), times.get("ends_local")
     if start and end:
         if end <= start:
-            errors.setdefault("ends_local", []).append(_("The item must end after it starts."))
+            errors.add("ends_local", _("The item must end after it starts."))
         if start < event.starts_at or start >= event.ends_at:
-            errors.setdefault("starts_local", []).append(_("The item must start during the event."))
+            errors.add("starts_local", _("The item must start during the event."))
         if end > event.ends_at or end <= event.starts_at:
-            errors.setdefault("ends_local", []).append(_("The item must end by the end of the event."))
+            errors.add("ends_local", _("The item must end by the end of the event."))
     speakers: list[Speaker] = []
     if data.speaker_ids:
         speakers = list(
             db.session.scalars(select(Speaker).where(Speaker.id.in_(data.speaker_ids), Speaker.event_id == event.id))
         )
         if len(speakers) != len(set(data.speaker_ids)):
-            errors["speaker_ids"] = [_("Choose speakers of this event.")]
-    if errors:
-        raise ValidationFailed(errors)
+            errors.add("speaker_ids", _("Choose speakers of this event."))
+    errors.raise_if_any()
     return start, end, speakers  # type: ignore[return-value]
 
 
 def add_agenda_item(event: Event, data: AgendaItemInput, *, actor: User | None = None) -> AgendaItem:
-    """Add an item inside the event's times. Raises `ValidationFailed`, `InvalidTransition`."""
+    """Add an item inside the event's times, its texts fitting their columns (no control
+    characters). Raises `ValidationFailed`, `InvalidTransition`."""
     _ensure_editable(event)
-    start, end, speakers = _checked_times(event, data)
+    start, end, speakers = _checked_item(event, data)
     item = AgendaItem(
         event=event,
         starts_at=start,
@@ -90,6 +98,7 @@ def add_agenda_item(event: Event, data: AgendaItemInput, *, actor: User | None =
         speakers=speakers,
     )
     db.session.add(item)
+    _touch(event)
     db.session.commit()
     return item
 
@@ -97,18 +106,20 @@ def add_agenda_item(event: Event, data: AgendaItemInput, *, actor: User | None =
 def update_agenda_item(item: AgendaItem, data: AgendaItemInput, *, actor: User | None = None) -> AgendaItem:
     """Change an item; the same rules as adding one."""
     _ensure_editable(item.event)
-    start, end, speakers = _checked_times(item.event, data)
+    start, end, speakers = _checked_item(item.event, data)
     item.starts_at, item.ends_at = start, end
     item.title = data.title.strip()
     item.description = data.description
     item.kind = data.kind
     item.speakers = speakers
+    _touch(item.event)
     db.session.commit()
     return item
 
 
 def remove_agenda_item(item: AgendaItem, *, actor: User | None = None) -> None:
     _ensure_editable(item.event)
+    _touch(item.event)
     db.session.delete(item)
     db.session.commit()
 
@@ -127,11 +138,15 @@ def overlapping_item_ids(event: Event) -> set[int]:
 
 
 def _checked_speaker(data: SpeakerInput) -> None:
-    if not data.name.strip():
-        raise ValidationFailed({"name": [_("Give the speaker's name.")]})
+    errors = FieldErrors()
+    errors.fit("name", data.name, Speaker.name, required=_l("Give the speaker's name."))
+    errors.fit_all(data, Speaker, "affiliation", "bio")
+    errors.raise_if_any()
 
 
 def add_speaker(event: Event, data: SpeakerInput, *, actor: User | None = None) -> Speaker:
+    """Add a speaker to the event. Raises `ValidationFailed` for a missing name or a text
+    that does not fit (too long, control characters), `InvalidTransition`."""
     _ensure_editable(event)
     _checked_speaker(data)
     speaker = Speaker(event=event, name=data.name.strip(), affiliation=data.affiliation.strip(), bio=data.bio)

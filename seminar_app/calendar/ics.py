@@ -13,8 +13,12 @@ The event's own zone is still named in the description next to the agenda times.
 Public calendars (`publish_calendar`) never carry an ATTENDEE or the joining link;
 invitations (`itip_calendar`) are addressed to one registrant and may carry both.
 
-UIDs are stable per event; SEQUENCE is the event's `ical_sequence`, raised whenever
-attendees' entries change, so every client replaces its entry instead of adding one.
+UIDs are stable per event and unique to the installation (see `UidSpace`); SEQUENCE
+is the event's `ical_sequence`, raised whenever attendees' entries change, so every
+client replaces its entry instead of adding one.
+
+Any text that can be stored (line breaks, commas, semicolons, backslashes) is written
+as RFC 5545 TEXT by `_text`, and links as URIs by `_uri`.
 """
 
 from __future__ import annotations
@@ -22,7 +26,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
-from urllib.parse import urlencode
+from urllib.parse import quote, urlencode
 
 from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, vCalAddress, vDuration, vText
@@ -44,9 +48,46 @@ OUTLOOK_COM_URL = "https://outlook.live.com/calendar/0/deeplink/compose"
 OFFICE_365_URL = "https://outlook.office.com/calendar/0/deeplink/compose"
 
 
-def event_uid(event: Event, domain: str) -> str:
+@dataclass(frozen=True)
+class UidSpace:
+    """Where this installation's UIDs live: the public site's host name and the random id
+    the installation was given once, so that two installations (or a rebuilt database)
+    never write the same UID for different events. Events up to `legacy_through` were
+    sent before installations had an id and keep the UID they were sent with."""
+
+    domain: str
+    installation_id: str
+    legacy_through: int = 0
+
+
+def event_uid(event: Event, uids: UidSpace) -> str:
     """The UID of an event in every calendar object written for it; it never changes."""
-    return f"event-{event.id}@{domain}"
+    if event.id <= uids.legacy_through:
+        return f"event-{event.id}@{uids.domain}"
+    return f"event-{event.id}-{uids.installation_id}@{uids.domain}"
+
+
+class _Text(vText):
+    """RFC 5545 TEXT (section 3.3.11) for any text: icalendar's own escaping turns a
+    backslash followed by "N" (as in "Edifício\\Norte") into a line break."""
+
+    def to_ical(self) -> bytes:
+        escaped = str(self).replace("\\", "\\\\").replace(";", "\\;").replace(",", "\\,")
+        escaped = escaped.replace("\r\n", "\\n").replace("\n", "\\n").replace("\r", "\\n")
+        return escaped.encode(self.encoding)
+
+
+def _text(value: str) -> _Text:
+    return _Text(value)
+
+
+# Characters a URI may hold as they are (RFC 3986, with "%" so that existing escapes stay).
+_URI_SAFE = "!#$%&'()*+,-./:;=?@[]_~"
+
+
+def _uri(value: str) -> str:
+    """`value` with spaces, line breaks and other characters a URI cannot hold percent-encoded."""
+    return quote(value.strip(), safe=_URI_SAFE)
 
 
 def event_location(event: Event) -> str:
@@ -89,24 +130,24 @@ def _vevent(
     event: Event,
     *,
     event_url: str,
-    domain: str,
+    uids: UidSpace,
     dtstamp: datetime,
     sequence: int,
     extra_description: Iterable[str] = (),
     status: str | None = None,
 ) -> VEvent:
     vevent = VEvent()
-    vevent.add("uid", event_uid(event, domain))
+    vevent.add("uid", event_uid(event, uids))
     vevent.add("sequence", sequence)
     vevent.add("dtstamp", dtstamp)
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", event.title)
-    vevent.add("description", "\n\n".join([event_description(event, event_url), *extra_description]))
+    vevent.add("summary", _text(event.title))
+    vevent.add("description", _text("\n\n".join([event_description(event, event_url), *extra_description])))
     location = event_location(event)
     if location:
-        vevent.add("location", location)
-    vevent.add("url", event_url)
+        vevent.add("location", _text(location))
+    vevent.add("url", _uri(event_url))
     vevent.add("status", status or _ICS_STATUS.get(event.status, "CONFIRMED"))
     # RFC 5546 wants an ORGANIZER in PUBLISH too: the partner's public contact address.
     vevent.add("organizer", _address(event.partner.contact_email, event.partner.name))
@@ -166,7 +207,7 @@ def itip_calendar(
     method: str,
     sequence: int,
     event_url: str,
-    domain: str,
+    uids: UidSpace,
     now: datetime | None = None,
 ) -> bytes:
     """An iTIP (RFC 5546) REQUEST or CANCEL for one registrant's entry of `event`.
@@ -185,7 +226,7 @@ def itip_calendar(
     vevent = _vevent(
         event,
         event_url=event_url,
-        domain=domain,
+        uids=uids,
         dtstamp=_stamp(now),
         sequence=sequence,
         extra_description=extra,
@@ -204,10 +245,10 @@ def itip_calendar(
     )
     if method == "REQUEST":
         if invitee.joining_url:
-            vevent.add("conference", invitee.joining_url, parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
+            vevent.add("conference", _uri(invitee.joining_url), parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", event.title)
+        alarm.add("description", _text(event.title))
         alarm.add("trigger", -REMINDER_BEFORE)
         vevent.add_component(alarm)
     calendar.add_component(vevent)
@@ -219,7 +260,7 @@ def publish_calendar(
     *,
     calendar_name: str,
     url_for_event: Callable[[Event], str],
-    domain: str,
+    uids: UidSpace,
     refresh_minutes: int = 60,
     now: datetime | None = None,
 ) -> bytes:
@@ -231,19 +272,20 @@ def publish_calendar(
     dtstamp = _stamp(now)
     refresh = timedelta(minutes=refresh_minutes)
     calendar = _new_calendar("PUBLISH")
-    calendar.add("name", calendar_name)
-    calendar.add("x-wr-calname", calendar_name)
+    # NAME (RFC 7986) and X-WR-CALNAME are TEXT, though icalendar does not know them as such.
+    calendar.add("name", _text(calendar_name))
+    calendar.add("x-wr-calname", _text(calendar_name))
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
     for event in events:
         calendar.add_component(
-            _vevent(event, event_url=url_for_event(event), domain=domain, dtstamp=dtstamp, sequence=event.ical_sequence)
+            _vevent(event, event_url=url_for_event(event), uids=uids, dtstamp=dtstamp, sequence=event.ical_sequence)
         )
     return calendar.to_ical()
 
 
 def personal_calendar(
-    event: Event, invitee: Invitee, *, event_url: str, domain: str, now: datetime | None = None
+    event: Event, invitee: Invitee, *, event_url: str, uids: UidSpace, now: datetime | None = None
 ) -> bytes:
     """The registrant's own download: METHOD:PUBLISH with no ATTENDEE, but with their
     private link and (when they may have it) the joining link. Same UID as their invitation."""
@@ -253,7 +295,7 @@ def personal_calendar(
         _vevent(
             event,
             event_url=event_url,
-            domain=domain,
+            uids=uids,
             dtstamp=_stamp(now),
             sequence=event.ical_sequence,
             extra_description=extra,

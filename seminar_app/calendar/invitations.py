@@ -17,10 +17,11 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 from sqlalchemy.orm.attributes import set_committed_value
 
-from seminar_app.calendar.ics import Invitee, event_location, itip_calendar, personal_calendar
+from seminar_app.calendar.ics import Invitee, UidSpace, event_location, itip_calendar, personal_calendar
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
+from seminar_app.installation import installation_id, legacy_uids_through
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
@@ -41,9 +42,10 @@ CALENDAR_FIELDS = (
 LIVE_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED)
 
 
-def uid_domain() -> str:
-    """The domain part of every UID: the public site's host name."""
-    return urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+def uid_space() -> UidSpace:
+    """This installation's UIDs: the public site's host name and the installation's id."""
+    domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
+    return UidSpace(domain, installation_id(), legacy_uids_through())
 
 
 def has_entry(registration: Registration) -> bool:
@@ -142,12 +144,12 @@ def invitation(registration: Registration, *, method: str, sequence: int, privat
         method=method,
         sequence=sequence,
         event_url=event_url,
-        domain=uid_domain(),
+        uids=uid_space(),
     ).decode("utf-8")
 
 
 def personal_download(registration: Registration, *, private_url: str, event_url: str) -> bytes:
     """The registrant's "Add to calendar" file: same UID as the invitation, no ATTENDEE."""
     return personal_calendar(
-        registration.event, invitee(registration, private_url), event_url=event_url, domain=uid_domain()
+        registration.event, invitee(registration, private_url), event_url=event_url, uids=uid_space()
     )

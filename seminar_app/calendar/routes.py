@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Iterable
+from datetime import datetime
 
 from flask import abort, request, url_for
 from flask_babel import gettext as _
@@ -17,7 +19,7 @@ from werkzeug.wrappers import Response
 
 from seminar_app.calendar import bp
 from seminar_app.calendar.ics import calendar_links, publish_calendar
-from seminar_app.calendar.invitations import has_entry, personal_download, uid_domain
+from seminar_app.calendar.invitations import has_entry, personal_download, uid_space
 from seminar_app.enums import EventKind
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.extensions import db
@@ -91,12 +93,23 @@ def _feed_events(condition: ColumnElement[bool]) -> list[Event]:
     return list(db.session.scalars(query))
 
 
-def _calendar_response(body: bytes, events: list[Event], *, filename: str | None = None) -> Response:
+def _last_modified(events: list[Event], owners: Iterable[Partner | Project]) -> datetime | None:
+    """The latest change to anything a calendar shows: its events (agenda included), their
+    partners and projects, and the partner or project the feed is named after."""
+    changed = [e.updated_at for e in events] + [o.updated_at for o in owners]
+    changed += [e.partner.updated_at for e in events] + [e.partner.project.updated_at for e in events]
+    return max(changed, default=None)
+
+
+def _calendar_response(
+    body: bytes, events: list[Event], *, filename: str | None = None, owners: Iterable[Partner | Project] = ()
+) -> Response:
     """text/calendar with an ETag of the content (DTSTAMP aside) and Last-Modified, 304 when unchanged."""
     response = Response(body, content_type="text/calendar; charset=utf-8")
     response.set_etag(hashlib.sha256(_DTSTAMP_LINE.sub(b"", body)).hexdigest())
-    if events:
-        response.last_modified = max(e.updated_at for e in events)
+    last_modified = _last_modified(events, owners)
+    if last_modified is not None:
+        response.last_modified = last_modified
     if filename:
         response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     else:
@@ -104,9 +117,9 @@ def _calendar_response(body: bytes, events: list[Event], *, filename: str | None
     return response.make_conditional(request)
 
 
-def _feed(events: list[Event], name: str) -> Response:
-    body = publish_calendar(events, calendar_name=name, url_for_event=_event_url, domain=uid_domain())
-    return _calendar_response(body, events)
+def _feed(events: list[Event], name: str, owners: Iterable[Partner | Project] = ()) -> Response:
+    body = publish_calendar(events, calendar_name=name, url_for_event=_event_url, uids=uid_space())
+    return _calendar_response(body, events, owners=owners)
 
 
 @bp.route("/events/<slug>/calendar.ics")
@@ -114,7 +127,7 @@ def event_ics(slug: str) -> Response:
     event = queries.get_public_event(slug)
     if event is None:
         abort(404)
-    body = publish_calendar([event], calendar_name=event.title, url_for_event=_event_url, domain=uid_domain())
+    body = publish_calendar([event], calendar_name=event.title, url_for_event=_event_url, uids=uid_space())
     return _calendar_response(body, [event], filename=f"{event.slug}.ics")
 
 
@@ -136,7 +149,8 @@ def project_feed(slug: str) -> Response:
     project = db.session.scalars(select(Project).where(Project.slug == slug)).first()
     if project is None:
         abort(404)
-    return _feed(_feed_events(Project.id == project.id), _("%(project)s events", project=project.acronym))
+    name = _("%(project)s events", project=project.acronym)
+    return _feed(_feed_events(Project.id == project.id), name, owners=[project])
 
 
 @bp.route("/feeds/partners/<int:partner_id>.ics")
@@ -145,7 +159,7 @@ def partner_feed(partner_id: int) -> Response:
     if partner is None:
         abort(404)
     name = _("%(partner)s events (%(project)s)", partner=partner.name, project=partner.project.acronym)
-    return _feed(_feed_events(Event.partner_id == partner.id), name)
+    return _feed(_feed_events(Event.partner_id == partner.id), name, owners=[partner, partner.project])
 
 
 @bp.route("/feeds/countries/<code>.ics")

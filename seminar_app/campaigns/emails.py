@@ -16,7 +16,7 @@ from flask_babel import force_locale
 from flask_babel import gettext as _
 
 from seminar_app.calendar.ics import event_location, publish_calendar
-from seminar_app.calendar.invitations import uid_domain
+from seminar_app.calendar.invitations import uid_space
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.campaigns.selection import Selection
 from seminar_app.campaigns.tokens import invitation_token
@@ -81,7 +81,7 @@ def save_the_date(event: Event, language: str) -> str:
     event_url = external_url("public.event_detail", slug=event.slug)
     with force_locale(language):
         body = publish_calendar(
-            [event], calendar_name=event.title, url_for_event=lambda _event: event_url, domain=uid_domain()
+            [event], calendar_name=event.title, url_for_event=lambda _event: event_url, uids=uid_space()
         )
     return body.decode("utf-8")
 

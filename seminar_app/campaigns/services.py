@@ -22,6 +22,7 @@ from seminar_app.enums import EventStatus
 from seminar_app.errors import Conflict, DomainError, InvalidTransition
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
+from seminar_app.validation import FieldErrors
 
 
 class NoRecipients(DomainError):
@@ -69,9 +70,13 @@ def start_campaign(
     queued yet: `batches.queue_next_batch` does that.
 
     Raises InvalidTransition when the event is not published or has started,
+    ValidationFailed (field "personal_note") for a note with control characters,
     NoRecipients when nobody is left to invite (nothing is saved), and SelectionChanged
     (with the new count) when `expected_count` is given and differs."""
     check_can_invite(event)
+    errors = FieldErrors()
+    errors.fit("personal_note", personal_note, Campaign.personal_note)
+    errors.raise_if_any()
     _lock_event_for_campaigns(event)
     selection = select_recipients(event, criteria)
     if not selection.recipients:

@@ -126,12 +126,13 @@ def _check_list_name(partner: Partner, name: str, *, list_id: int | None) -> str
     name = " ".join(name.split())
     errors = FieldErrors()
     errors.require("name", name, _("Give the list a name."), max_length=LIST_NAME_MAX)
+    errors.raise_if_any()
     taken = select(ContactList.id).where(
         ContactList.partner_id == partner.id, func.lower(ContactList.name) == name.lower()
     )
     if list_id is not None:
         taken = taken.where(ContactList.id != list_id)
-    if name and db.session.scalar(taken) is not None:
+    if db.session.scalar(taken) is not None:
         errors.add("name", _("You already have a list with this name."))
     errors.raise_if_any()
     return name

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta
 from urllib.parse import urlparse
 
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
 from seminar_app import geo
@@ -137,11 +138,24 @@ class _Checked:
     slug: str
 
 
+_TEXT_FIELDS = (
+    "summary",
+    "description",
+    "venue_name",
+    "address",
+    "city",
+    "online_platform",
+    "joining_url",
+    "objective",
+    "outcome",
+)
+
+
 def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -> _Checked:
     """Validate everything that needs more than the shape of the input."""
     errors = FieldErrors()
-    if not data.title.strip():
-        errors.add("title", _("Give the event a title."))
+    errors.fit("title", data.title, Event.title, required=_l("Give the event a title."))
+    errors.fit_all(data, Event, *_TEXT_FIELDS)
     if not geo.is_timezone(data.timezone):
         errors.add("timezone", _("%(zone)s is not a known time zone.", zone=data.timezone))
         errors.raise_if_any()
@@ -234,7 +248,9 @@ def _apply(event: Event, data: EventInput, checked: _Checked, partner: Partner) 
 
 
 def create_event(partner: Partner, data: EventInput, *, actor: User | None = None) -> Event:
-    """Create a draft event for `partner`. Raises `ValidationFailed`."""
+    """Create a draft event for `partner`. Every text is checked to fit its column (no
+    control characters, not too long), so nothing is saved that the database would refuse.
+    Raises `ValidationFailed`."""
     checked = _check(data, partner)
     # The slug query must run before the new event exists: autoflushing a half-built event fails.
     slug = checked.slug or _free_slug(slugify(data.title, max_length=100) or "event")
@@ -359,7 +375,8 @@ def allowed_transitions(event: Event) -> list[EventStatus]:
 
 def change_status(event: Event, target: EventStatus, *, note: str = "", actor: User | None = None) -> Event:
     """Publish, postpone, cancel or mark delivered. Raises `InvalidTransition` when the
-    move makes no sense (for example delivering an event that has not happened)."""
+    move makes no sense (for example delivering an event that has not happened), and
+    `ValidationFailed` (field "note") for a note that cannot be stored."""
     if target not in _TRANSITIONS or event.status not in _TRANSITIONS[target]:
         raise InvalidTransition(
             _(
@@ -370,6 +387,9 @@ def change_status(event: Event, target: EventStatus, *, note: str = "", actor: U
         )
     if target is EventStatus.DELIVERED and not event.is_past:
         raise InvalidTransition(_("An event can be marked delivered only after it has ended."))
+    errors = FieldErrors()
+    errors.fit("note", note, Event.status_note)
+    errors.raise_if_any()
     previous = event.status
     event.status = target
     event.status_note = note.strip() if target in (EventStatus.POSTPONED, EventStatus.CANCELLED) else ""

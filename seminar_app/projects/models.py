@@ -29,6 +29,8 @@ class Project(db.Model):
     # Feedback results with fewer answers than this are shown as counts only (anonymity).
     feedback_min_answers: Mapped[int] = mapped_column(default=5, server_default="5")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    # Feeds name the project: their Last-Modified follows this.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     partners: Mapped[list[Partner]] = relationship(
         back_populates="project", order_by="Partner.country, Partner.short_name"
@@ -112,6 +114,8 @@ class Partner(db.Model):
     timezone: Mapped[str] = mapped_column(String(64))
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     contact_email: Mapped[str] = mapped_column(String(254))
+    # Feeds and calendar entries name the partner: their Last-Modified follows this.
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="partners")
     events: Mapped[list[Event]] = relationship(back_populates="partner")

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import force_locale
 from flask_babel import gettext as _
+from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
 from seminar_app import geo
@@ -75,8 +76,7 @@ def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
             query = query.where(Project.id != project_id)
         if db.session.scalar(query) is not None:
             errors.add("slug", _("The address “%(slug)s” is already used by another project.", slug=slug))
-    errors.limit("funding_programme", data.funding_programme, 200)
-    errors.limit("grant_number", data.grant_number, 80)
+    errors.fit_all(data, Project, "funding_programme", "grant_number", "funding_statement", "disclaimer")
     if data.default_language not in geo.EVENT_LANGUAGES:
         errors.add("default_language", _("Choose a language from the list."))
     if not 1 <= data.feedback_min_answers <= 1000:
@@ -126,11 +126,12 @@ def update_project(project: Project, data: ProjectInput, *, actor: User | None =
 def publish_privacy_notice(project: Project, text: str, *, actor: User | None = None) -> PrivacyNotice:
     """Add a new version of the project's privacy notice. Versions are never edited, so
     every consent keeps naming the text that was shown. Raises `ValidationFailed` for an
-    empty text or one identical to the current version."""
+    empty text, one with control characters, or one identical to the current version."""
     text = text.strip()
     current = project.current_privacy_notice
-    if not text:
-        raise ValidationFailed({"text": [_("Write the text of the privacy notice.")]})
+    errors = FieldErrors()
+    errors.fit("text", text, PrivacyNotice.text, required=_l("Write the text of the privacy notice."))
+    errors.raise_if_any()
     if current is not None and current.text.strip() == text:
         raise ValidationFailed({"text": [_("This text is the same as the current version; change it first.")]})
     latest = db.session.scalar(select(func.max(PrivacyNotice.version)).where(PrivacyNotice.project_id == project.id))

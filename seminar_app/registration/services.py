@@ -456,8 +456,14 @@ def approve(registration: Registration, *, actor: User | None = None) -> Registr
 
 
 def decline(registration: Registration, *, actor: User | None = None, reason: str = "") -> Registration:
+    """Decline a pending registration and tell the person, with `reason` if given; a freed
+    seat goes to the first person waiting. Raises `InvalidTransition`, and `ValidationFailed`
+    (field "reason") for a reason longer than 1,000 characters or with control characters."""
     if registration.status is not RegistrationStatus.PENDING:
         raise InvalidTransition(_("Only a registration awaiting approval can be declined."))
+    errors = FieldErrors()
+    errors.limit("reason", reason, 1000)
+    errors.raise_if_any()
     _lock_event(registration.event)
     registration.status = RegistrationStatus.DECLINED
     emails.queue_declined(registration, reason=reason)

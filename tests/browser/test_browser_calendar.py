@@ -10,7 +10,7 @@ import icalendar
 import pytest
 
 from seminar_app.calendar.ics import event_uid
-from seminar_app.calendar.invitations import uid_domain
+from seminar_app.calendar.invitations import uid_space
 from seminar_app.enums import AttendanceMode
 from seminar_app.registration import services
 from seminar_app.registration.services import RegistrationInput
@@ -40,7 +40,7 @@ def test_add_to_calendar_menu_on_the_event_and_private_pages(page, live_server, 
     calendar = icalendar.Calendar.from_ical(data)
     assert str(calendar["METHOD"]) == "PUBLISH"
     (entry,) = calendar.walk("VEVENT")
-    assert str(entry["UID"]) == event_uid(event, uid_domain())
+    assert str(entry["UID"]) == event_uid(event, uid_space())
     assert entry.decoded("DTSTART") == event.starts_at
     assert b"zoom.example" not in data.replace(b"\r\n ", b"") and "ATTENDEE" not in entry
 
@@ -54,4 +54,4 @@ def test_add_to_calendar_menu_on_the_event_and_private_pages(page, live_server, 
         page.get_by_role("link", name="Download (.ics)").click()
     own = Path(download_info.value.path()).read_bytes().replace(b"\r\n ", b"")
     assert b"https://zoom.example/j/777" in own, "the registrant's own entry has the joining link"
-    assert f"UID:{event_uid(event, uid_domain())}".encode() in own
+    assert f"UID:{event_uid(event, uid_space())}".encode() in own
