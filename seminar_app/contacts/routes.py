@@ -62,9 +62,9 @@ def partner_contacts(partner_id: int) -> ResponseValue:
     filters = queries.ContactFilters(
         text=query_text(args.get("q")),
         list_id=query_int(args.get("list"), None),
-        group=args.get("group", ""),
-        country=args.get("country", ""),
-        language=args.get("language", ""),
+        group=query_text(args.get("group")),
+        country=query_text(args.get("country")),
+        language=query_text(args.get("language")),
     )
     page = db.paginate(
         queries.contacts_query(partner, filters),
