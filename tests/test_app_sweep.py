@@ -174,6 +174,7 @@ def test_any_page_number_shows_the_event_list(client, seeded, page) -> None:
 def test_no_route_answers_500_to_hostile_addresses(app, seeded, make_partner, make_user, role) -> None:
     rules = [rule for rule in app.url_map.iter_rules() if rule.endpoint != "static"]
     assert len(rules) > 100, "the sweep should see the whole URL map"
+    assert {rule.endpoint for rule in rules} >= SESSION_ENDING, "rename the log-out endpoint in SESSION_ENDING"
     client = _visitor(app, role, seeded, make_partner, make_user)
     failures: list[str] = []
     started = time.monotonic()
