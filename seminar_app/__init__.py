@@ -73,6 +73,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     login_manager.login_message_category = "info"
 
     _import_models()
+    from seminar_app import converters
+
+    converters.init_app(app)
     _register_blueprints(app)
 
     from seminar_app import cli, pagecache, templating

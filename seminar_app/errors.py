@@ -7,7 +7,7 @@ Routes map them onto form fields; the API returns them as JSON.
 
 from __future__ import annotations
 
-from flask import Flask, Response, jsonify, render_template, request
+from flask import Flask, Response, jsonify, make_response, render_template, request
 from flask_babel import gettext as _
 from werkzeug.exceptions import HTTPException, SecurityError
 
@@ -68,10 +68,16 @@ def register_error_handlers(app: Flask) -> None:
         status = exc.code or 500
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
-            return api_error(status, code, exc.description or exc.name)
-        if status in (400, 403, 404, 429):
-            return render_template(f"errors/{status}.html", error=exc), status
-        return exc
+            response, _status = api_error(status, code, exc.description or exc.name)
+        elif status in (400, 403, 404, 429):
+            response = make_response(render_template(f"errors/{status}.html", error=exc))
+        else:
+            return exc
+        # The exception's own headers (Allow on a 405, Retry-After on a 429...) go with the answer.
+        for name, value in exc.get_headers():
+            if name.lower() != "content-type":
+                response.headers[name] = value
+        return response, status
 
     @app.errorhandler(DomainError)
     def handle_domain(exc: DomainError):  # type: ignore[no-untyped-def]

@@ -241,3 +241,21 @@ def test_real_responses_match_the_documented_properties(client, openapi, make_ev
     assert set(detail["project"]) == set(project_schema["properties"])
     error_body = _resolve(openapi, schemas["Error"]["properties"]["error"])
     assert set(error["error"]) <= set(error_body["properties"])
+
+
+def test_405_names_the_allowed_methods_in_allow(client):
+    for url in ("/api/v1/events", "/privacy"):
+        response = client.post(url)
+
+        assert response.status_code == 405
+        assert set(response.headers["Allow"].split(", ")) == {"GET", "HEAD", "OPTIONS"}
+
+
+def test_an_empty_country_or_project_filter_means_no_filter(client, make_event):
+    make_event(title="Public seminar")
+
+    for query in ("country=", "project=", "country=&project="):
+        response = client.get(f"/api/v1/events?{query}")
+
+        assert response.status_code == 200, query
+        assert [e["title"] for e in response.get_json()["items"]] == ["Public seminar"]

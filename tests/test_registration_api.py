@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from sqlalchemy import select
 
@@ -9,6 +11,7 @@ from seminar_app.enums import AttendanceMode, ConsentPurpose, EventFormat, Event
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration.models import Registration
+from seminar_app.validation import storable
 
 
 def body(**overrides: object) -> dict[str, object]:
@@ -182,3 +185,31 @@ def test_the_documented_example_body_is_accepted(client, event) -> None:
     payload["mode"] = schema["properties"]["mode"]["enum"][0]
 
     assert client.post(url(event.id), json=payload).status_code == 202
+
+
+def _request_schema(client) -> dict:  # type: ignore[no-untyped-def]
+    return client.get("/api/v1/openapi.json").get_json()["components"]["schemas"]["RegistrationRequest"]
+
+
+def test_the_document_states_which_text_the_api_refuses(client, event) -> None:
+    """Whatever the document's patterns allow is accepted, and what they refuse is refused (422)."""
+    properties = _request_schema(client)["properties"]
+    for field in ("name", "organisation", "organisation_city", "function_role", "access_needs"):
+        pattern = re.compile(properties[field]["pattern"])
+        for character in map(chr, range(0x80)):
+            assert bool(pattern.fullmatch(f"Ana{character}Silva")) == storable(character), (field, character)
+    for text in ("Ana\x00Silva", "Ana\x1bSilva", "Ana\x7fSilva"):
+        response = client.post(url(event.id), json=body(name=text, email="ana@example.org"))
+        assert response.status_code == 422
+        assert "name" in response.get_json()["error"]["errors"]
+    assert client.post(url(event.id), json=body(name="Ana\tSilva", email="ana@example.org")).status_code == 202
+
+
+def test_the_document_says_a_name_is_not_blank_and_which_countries_exist(client, event) -> None:
+    properties = _request_schema(client)["properties"]
+
+    assert not re.fullmatch(properties["name"]["pattern"], " \t")
+    assert client.post(url(event.id), json=body(name=" \t")).status_code == 422
+    assert {"", "PT", "RO"} <= set(properties["organisation_country"]["enum"])
+    assert "ZZ" not in properties["organisation_country"]["enum"]
+    assert client.post(url(event.id), json=body(organisation_country="ZZ")).status_code == 422

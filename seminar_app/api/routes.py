@@ -43,8 +43,8 @@ def invalid_parameter(exc: ValidationError) -> tuple[Response, int]:
 def list_events() -> Response:
     args = EventListQuerySchema().load(request.args)
     filters = queries.EventFilters(
-        project=args.get("project"),
-        country=args.get("country"),
+        project=args.get("project") or None,
+        country=args.get("country") or None,
         language=args.get("language"),
         format=args.get("format"),
     )

@@ -8,16 +8,22 @@ from __future__ import annotations
 
 from typing import Any
 
+import pycountry
 from flask import current_app
 from marshmallow import EXCLUDE, Schema, ValidationError, fields, validate, validates
 
 from config import Config
 from seminar_app import geo
+from seminar_app.converters import DB_INT_MAX
 from seminar_app.enums import AgendaItemKind, AttendanceMode, EventFormat, EventKind, TargetAudience
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.markup import render_markdown
 from seminar_app.public.queries import WHEN_VALUES
 from seminar_app.registration.emails import external_url
+
+# ISO 3166-1 alpha-2 codes, in upper case as the standard writes them or in lower case.
+_ALPHA_2 = sorted(country.alpha_2 for country in pycountry.countries)
+COUNTRY_CODES = _ALPHA_2 + [code.lower() for code in _ALPHA_2]
 
 _ZONED = {"description": "ISO 8601 in the event's time zone, with its UTC offset."}
 
@@ -148,18 +154,16 @@ class EventListQuerySchema(Schema):
     class Meta:
         unknown = EXCLUDE
 
-    project = fields.String(metadata={"description": "Project slug."})
-    country = fields.String(metadata={"description": "ISO 3166-1 alpha-2 code of the event's country."})
+    project = fields.String(metadata={"description": "Project slug; empty for every project."})
+    country = fields.String(
+        validate=validate.OneOf(["", *COUNTRY_CODES]),
+        metadata={"description": "ISO 3166-1 alpha-2 code of the event's country; empty for every country."},
+    )
     language = fields.String(validate=validate.OneOf(geo.EVENT_LANGUAGES))
     format = fields.Enum(EventFormat, by_value=True, metadata={"type": "string"})
     when = fields.String(validate=validate.OneOf(WHEN_VALUES), load_default="upcoming")
-    page = fields.Integer(validate=validate.Range(min=1), load_default=1)
+    page = fields.Integer(validate=validate.Range(min=1, max=DB_INT_MAX), load_default=1)
     per_page = fields.Integer(validate=validate.Range(min=1), metadata={"description": "Events per page."})
-
-    @validates("country")
-    def _country(self, value: str, **_: Any) -> None:
-        if not geo.is_country(value):
-            raise ValidationError("Not an ISO 3166-1 alpha-2 country code.")
 
     @validates("per_page")
     def _per_page(self, value: int | None, **_: Any) -> None:
@@ -171,15 +175,26 @@ class EventListQuerySchema(Schema):
 # --- registration ---------------------------------------------------------------------------
 
 
-def _printable(value: str) -> None:
-    """Refuse what no keyboard types and no database stores (NUL, lone surrogates)."""
-    if any((ord(ch) < 32 and ch not in "\t\n\r") or 0xD800 <= ord(ch) <= 0xDFFF for ch in value):
-        raise ValidationError("Control characters and unpaired surrogates are not allowed.")
+# What `validation.storable` accepts, stated in the document so that a schema-valid body is
+# never refused: no NUL or other control characters (tab and line breaks are fine). Escapes
+# that Python's `re` and ECMA-262 read alike. Lone surrogates, which no UTF-8 text holds
+# (RFC 8259, 8.2), are refused by the service; a pattern cannot name them portably.
+PRINTABLE_PATTERN = r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+# The same, with at least one character that is not white space (a required field).
+FILLED_PATTERN = (
+    r"^[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*"
+    r"[^\s\x00-\x08\x0B\x0C\x0E-\x1F\x7F]"
+    r"[^\x00-\x08\x0B\x0C\x0E-\x1F\x7F]*$"
+)
 
 
 def _text(max_length: int, description: str, **kwargs: Any) -> fields.String:
+    printable = validate.Regexp(
+        FILLED_PATTERN if kwargs.get("required") else PRINTABLE_PATTERN,
+        error="Control characters and unpaired surrogates are not allowed; required text is not blank.",
+    )
     return fields.String(
-        validate=[validate.Length(max=max_length), _printable], metadata={"description": description}, **kwargs
+        validate=[validate.Length(max=max_length), printable], metadata={"description": description}, **kwargs
     )
 
 
@@ -193,7 +208,7 @@ class RegistrationRequestSchema(Schema):
     organisation_city = _text(120, "City of the sending organisation.", load_default="")
     organisation_country = fields.String(
         load_default="",
-        validate=validate.Length(max=2),
+        validate=validate.OneOf(["", *COUNTRY_CODES]),
         metadata={"description": "ISO 3166-1 alpha-2 code of the organisation's country."},
     )
     function_role = _text(200, "Function or role.", load_default="")

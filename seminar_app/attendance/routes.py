@@ -14,6 +14,7 @@ from seminar_app.accounts.permissions import managed_event_or_404, may_see_perso
 from seminar_app.attendance import bp, queries, services
 from seminar_app.attendance.forms import TickForm, WalkInForm
 from seminar_app.attendance.models import Attendance
+from seminar_app.converters import query_text
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.forms import show_domain_error
@@ -111,7 +112,7 @@ def check_in_list(event_id: int) -> ResponseValue:
     notice = ""
     if asked and queries.parse_day(event, asked) is None:
         notice = _("This event has no day %(asked)s: showing %(day)s.", asked=asked[:10], day=day_label(event, day))
-    return _render_list(event, day, search=request.args.get("q", "")[:200], notice=notice)
+    return _render_list(event, day, search=query_text(request.args.get("q")), notice=notice)
 
 
 def _registration_or_404(event: Event, registration_id: int) -> Registration:

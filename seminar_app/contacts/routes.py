@@ -20,6 +20,7 @@ from seminar_app.contacts.forms import (
 )
 from seminar_app.contacts.models import Contact, ContactList
 from seminar_app.contacts.suppression import suppression_for
+from seminar_app.converters import query_int, query_text
 from seminar_app.errors import DomainError
 from seminar_app.extensions import db
 from seminar_app.forms import show_domain_error
@@ -59,13 +60,18 @@ def partner_contacts(partner_id: int) -> ResponseValue:
     partner = contacts_partner_or_404(partner_id)
     args = request.args
     filters = queries.ContactFilters(
-        text=args.get("q", "")[:200],
-        list_id=args.get("list", type=int),
-        group=args.get("group", ""),
-        country=args.get("country", ""),
-        language=args.get("language", ""),
+        text=query_text(args.get("q")),
+        list_id=query_int(args.get("list"), None),
+        group=query_text(args.get("group")),
+        country=query_text(args.get("country")),
+        language=query_text(args.get("language")),
     )
-    page = db.paginate(queries.contacts_query(partner, filters), per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(
+        queries.contacts_query(partner, filters),
+        page=query_int(args.get("page"), 1),
+        per_page=PAGE_SIZE,
+        error_out=False,
+    )
     lists = queries.partner_lists(partner)
     countries, languages = queries.filter_values(partner)
     return render_template(
@@ -97,7 +103,7 @@ def new_contact(partner_id: int) -> ResponseValue:
     form = ContactForm().setup(partner, [lst for lst, _n in queries.partner_lists(partner)])
     if request.method == "GET":
         form.source.data = _("Added by hand by %(name)s", name=current_user.name)
-        form.lists.data = [lst for lst in [request.args.get("list", type=int)] if lst]
+        form.lists.data = [lst for lst in [query_int(request.args.get("list"), None)] if lst]
     if not form.validate_on_submit():
         return _render_contact_form(partner, form, None, 422 if form.errors else 200)
     try:

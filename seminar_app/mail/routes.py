@@ -12,6 +12,7 @@ from werkzeug.wrappers import Response
 from wtforms import Form, SelectField
 
 from seminar_app.accounts.permissions import admin_required
+from seminar_app.converters import query_int
 from seminar_app.enums import OutboxStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.forms import select_choices
@@ -50,7 +51,7 @@ def outbox() -> str:
     status = request.args.get("status", "")
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
-    page = db.paginate(query, per_page=PAGE_SIZE, error_out=False)
+    page = db.paginate(query, page=query_int(request.args.get("page"), 1), per_page=PAGE_SIZE, error_out=False)
     return render_template("mail/outbox.html", page=page, form=form, status=status)
 
 

@@ -16,6 +16,7 @@ from sqlalchemy import Select, func, select
 from sqlalchemy.orm import contains_eager, selectinload
 
 from seminar_app.agenda.models import AgendaItem
+from seminar_app.converters import DB_INT_MAX
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat
 from seminar_app.events.models import PUBLIC_STATUSES, Event
@@ -98,10 +99,11 @@ def list_public_events(
     """One page of public events with partner and project loaded (two SQL statements).
 
     "upcoming" is every event not yet ended, soonest first; "past" every ended
-    event, most recent first. A page past the end is empty, not an error.
+    event, most recent first. A page past the end is empty, not an error, and so is a page
+    number too large for SQL's OFFSET.
     """
     now = now or utcnow()
-    page = max(1, page)
+    page = min(max(1, page), DB_INT_MAX)
     query = _filtered(_public_events(), filters or EventFilters())
     if when == "past":
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())

@@ -8,6 +8,7 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.wrappers import Response
 
 from seminar_app.agenda.queries import group_by_local_day
+from seminar_app.converters import query_int
 from seminar_app.pagecache import cached_public_page
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
@@ -23,7 +24,7 @@ def index() -> str:
     page = queries.list_public_events(
         form.filters(),
         when=when,  # type: ignore[arg-type]
-        page=request.args.get("page", 1, type=int) or 1,
+        page=query_int(request.args.get("page"), 1),
         per_page=current_app.config["PUBLIC_PAGE_SIZE"],
     )
     return render_template("public/index.html", form=form, when=when, page=page)

@@ -13,6 +13,7 @@ from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from seminar_app.accounts.permissions import managed_event_or_404, may_see_personal_data
+from seminar_app.converters import query_text
 from seminar_app.downloads import private_download
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
@@ -57,7 +58,7 @@ def manage_list(event_id: int) -> ResponseValue:
     can_see = may_see_personal_data(current_user, event.partner)
     sort = request.args.get("sort", "created")
     descending = request.args.get("dir") == "desc"
-    search = request.args.get("q", "")[:200]
+    search = query_text(request.args.get("q"))
     rows = queries.registration_rows(event, search=search, sort=sort, descending=descending) if can_see else []
     return render_template(
         "registration/manage_list.html",
