@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from seminar_app.contacts.models import Contact, ContactList
 from seminar_app.enums import LegalBasis, Role
 from seminar_app.extensions import db
+from tests import xlsx_bombs
 
 BASIS = LegalBasis.CONSENT.value
 
@@ -114,6 +115,13 @@ def test_upload_errors_are_shown_next_to_the_file(client, organiser, partner) ->
     assert "This file has no column of e-mail addresses" in response.get_data(as_text=True)
     response = _upload(client, partner, b"Email\nana@example.org\n", new_list_name="")
     assert "Give the new list a name" in response.get_data(as_text=True)
+
+
+def test_a_workbook_bomb_is_refused_with_a_clear_message(client, organiser, partner) -> None:
+    response = _upload(client, partner, xlsx_bombs.shared_string_bomb(megabytes=60), filename="list.xlsx")
+    assert response.status_code == 422
+    assert "This workbook is too large to import" in response.get_data(as_text=True)
+    assert _count() == 0 and db.session.scalar(select(ContactList.id)) is None
 
 
 def test_forged_expired_or_foreign_payloads_are_refused(client, organiser, partner, make_partner, app) -> None:
