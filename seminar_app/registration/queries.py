@@ -16,7 +16,7 @@ from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.registration.models import Registration
-from seminar_app.registration.services import ACTIVE, capacity, offered_modes
+from seminar_app.registration.services import ACTIVE, WAITLIST_ORDER, capacity, offered_modes
 
 SORTS = ("name", "organisation", "created", "status")
 _STATUS_ORDER = (
@@ -85,7 +85,7 @@ def _waitlist_positions(event: Event) -> dict[int, int]:
     ids_by_mode = db.session.execute(
         select(Registration.id, Registration.mode)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.id)
+        .order_by(*WAITLIST_ORDER)
     ).all()
     positions: dict[int, int] = {}
     seen: dict[AttendanceMode, int] = {}
@@ -168,7 +168,7 @@ def next_in_line(registration: Registration) -> Registration | None:
             Registration.mode == registration.mode,
             Registration.status == RegistrationStatus.WAITLISTED,
         )
-        .order_by(Registration.id)
+        .order_by(*WAITLIST_ORDER)
         .limit(1)
     )
 
