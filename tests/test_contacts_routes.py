@@ -256,3 +256,21 @@ def test_another_partner_sees_only_suppressed_never_why(client, organiser, partn
     for page in pages:
         assert ">unsubscribed<" not in page and "(Unsubscribed)" not in page and other.name not in page
         assert "unsubscribed or asked for their data to be erased" not in page
+
+
+def test_contact_search_finds_accented_names_in_any_case_with_or_without_accents(client, organiser, partner) -> None:
+    from seminar_app.contacts import services
+
+    data = {"email": "angela@example.pt", "name": "Ângela Sousa", "organisation": "Câmara Municipal"}
+    services.create_contact(partner, services.ContactInput(legal_basis=BASIS, **data), actor=organiser)
+    services.create_contact(partner, services.ContactInput(email="bo@example.org", legal_basis=BASIS), actor=organiser)
+    for q in ("ângela", "ÂNGELA", "angela", "Ângela Sousa", "CÂMARA", "camara", "ANGELA@EXAMPLE"):
+        page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": q}).get_data(as_text=True)
+        assert "angela@example.pt" in page and "bo@example.org" not in page, q
+    bo = db.session.scalar(select(Contact).where(Contact.email == "bo@example.org"))
+    form = {"email": "bo@example.org", "name": "Bóris Ç", "legal_basis": BASIS, "source": "x"}
+    client.post(f"/partners/{partner.id}/contacts/{bo.id}/edit", data=form)
+    page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": "boris c"}).get_data(as_text=True)
+    assert "bo@example.org" in page and "angela@example.pt" not in page, "an edit updates what search finds"
+    page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": "%"}).get_data(as_text=True)
+    assert "bo@example.org" not in page, "a % typed by the user is a character, not a wildcard"
