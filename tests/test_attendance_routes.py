@@ -123,6 +123,9 @@ def test_search_by_name_or_organisation_ignores_case(as_organiser, event, people
     assert "Ana Sousa" in page and "Rita Lopes" not in page
     page = as_organiser.get(url(event), query_string={"q": "nobody"}).get_data(as_text=True)
     assert "Nobody matches “nobody”." in page
+    for q in ("joão", "JOÃO", "joao", "POLÍCIA", "policia"):
+        page = as_organiser.get(url(event), query_string={"q": q}).get_data(as_text=True)
+        assert "João Martins" in page and "Ana Sousa" not in page, q
 
 
 def test_multi_day_event_has_a_tab_per_day_and_counts_each_day(as_organiser, make_event, partner) -> None:

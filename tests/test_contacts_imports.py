@@ -3,13 +3,17 @@
 from __future__ import annotations
 
 import io
+import tracemalloc
 
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from openpyxl import Workbook
 
+from seminar_app.attendance.imports import ReportError, parse_report
 from seminar_app.contacts.imports import (
+    MAX_IMPORT_BYTES,
+    MAX_IMPORT_ROWS,
     ContactFileError,
     check_mapping,
     guess_mapping,
@@ -17,6 +21,7 @@ from seminar_app.contacts.imports import (
     read_table,
 )
 from seminar_app.errors import DomainError, ValidationFailed
+from tests import xlsx_bombs
 
 GROUPS = [("researchers", "Researchers"), ("policy_makers", "Policy makers")]
 
@@ -165,3 +170,45 @@ def test_parser_never_crashes_and_keeps_lines_within_the_file(data: bytes) -> No
     lines = data.count(b"\n") + data.count(b"\r") + 1
     for line in [c.line for c in read.contacts] + [line for line, _reason in read.rejected]:
         assert 2 <= line <= lines
+
+
+# --- hostile workbooks: refused before they are unpacked ----------------------------------
+
+
+@pytest.mark.parametrize(
+    ("build", "message"),
+    [
+        (lambda: xlsx_bombs.wide_rows_bomb(rows=400, cells=5000), "too large to import"),
+        (lambda: xlsx_bombs.wide_rows_bomb(rows=1500, cells=1000), "too large to import"),
+        (lambda: xlsx_bombs.shared_string_bomb(megabytes=120), "too large to import"),
+        (xlsx_bombs.declared_dimension_bomb, "too large to import"),
+        (lambda: xlsx_bombs.lying_sizes(xlsx_bombs.wide_rows_bomb(rows=400, cells=5000)), "not a CSV or XLSX"),
+        (lambda: xlsx_bombs.lying_sizes(xlsx_bombs.shared_string_bomb(20), "xl/sharedStrings.xml"), "not a CSV"),
+    ],
+    ids=["wide-rows", "many-cells", "shared-string", "declared-dimension", "lying-sheet", "lying-strings"],
+)
+def test_workbook_bombs_are_refused_in_bounded_memory(app, build, message: str) -> None:  # type: ignore[no-untyped-def]
+    data = build()
+    assert len(data) < MAX_IMPORT_BYTES
+    tracemalloc.start()
+    try:
+        with pytest.raises(ContactFileError, match=message):
+            read_table(data)
+        with pytest.raises(ReportError, match="xlsx"):
+            parse_report(data)
+        _current, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert peak < 30 * 1024 * 1024, f"reading a {len(data) / 1e6:.2f} MB file took {peak / 1e6:.0f} MB"
+
+
+def test_a_workbook_of_the_largest_allowed_list_is_still_read() -> None:
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.append(["Name", "Email", *[f"Column {n}" for n in range(3, 21)]])
+    for n in range(MAX_IMPORT_ROWS):
+        sheet.append([f"Person {n}", f"p{n}@example.org", *["x"] * 18])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    table = read_table(buffer.getvalue())
+    assert (len(table.rows), table.rows[-1][1][1]) == (MAX_IMPORT_ROWS, f"p{MAX_IMPORT_ROWS - 1}@example.org")

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 from seminar_app.contacts.models import Contact, ContactList
 from seminar_app.enums import LegalBasis, Role
 from seminar_app.extensions import db
+from tests import xlsx_bombs
 
 BASIS = LegalBasis.CONSENT.value
 
@@ -116,6 +117,13 @@ def test_upload_errors_are_shown_next_to_the_file(client, organiser, partner) ->
     assert "Give the new list a name" in response.get_data(as_text=True)
 
 
+def test_a_workbook_bomb_is_refused_with_a_clear_message(client, organiser, partner) -> None:
+    response = _upload(client, partner, xlsx_bombs.shared_string_bomb(megabytes=60), filename="list.xlsx")
+    assert response.status_code == 422
+    assert "This workbook is too large to import" in response.get_data(as_text=True)
+    assert _count() == 0 and db.session.scalar(select(ContactList.id)) is None
+
+
 def test_forged_expired_or_foreign_payloads_are_refused(client, organiser, partner, make_partner, app) -> None:
     page = _upload(client, partner, b"Email\nana@example.org\n").get_data(as_text=True)
     payload = _payload(page)
@@ -207,3 +215,62 @@ def test_suppression_check(client, organiser, partner) -> None:
     assert "1 address of the project" in client.get(url).get_data(as_text=True)
     assert "is on the suppression list" in client.get(f"{url}?address=Gone@example.org").get_data(as_text=True)
     assert "is not on the suppression list" in client.get(f"{url}?address=x@example.org").get_data(as_text=True)
+
+
+def test_an_erased_address_is_left_out_of_an_import_and_refused_by_hand(client, organiser, partner) -> None:
+    from seminar_app.contacts import services
+
+    services.erase_address(partner.project, "ana@example.org", actor=organiser)
+    data = b"Name,Email,Organisation\nAna Sousa,ana@example.org,DGRSP\nBo Berg,bo@example.org,Uni\n"
+    page = _upload(client, partner, data).get_data(as_text=True)
+    assert 'id="count-erased">1<' in page and "Lines: 2." in page and 'id="count-new">1<' in page
+    assert "ana@example.org" not in page and "Ana Sousa" not in page and "DGRSP" not in page
+    mapping = {"payload": _payload(page), "email": "1", "name": "0", "organisation": "2"}
+    response = client.post(f"/partners/{partner.id}/contacts/import/confirm", data=mapping, follow_redirects=True)
+    assert "1 row was left out: the person asked for their data to be erased." in response.get_data(as_text=True)
+    assert db.session.scalars(select(Contact.email)).all() == ["bo@example.org"]
+    form = {"email": "ana@example.org", "name": "Ana Sousa", "legal_basis": BASIS, "source": ""}
+    response = client.post(f"/partners/{partner.id}/contacts/new", data=form)
+    assert response.status_code == 422 and "asked for their data to be erased" in response.get_data(as_text=True)
+    assert _count() == 1
+
+
+def test_another_partner_sees_only_suppressed_never_why(client, organiser, partner, make_partner) -> None:
+    from seminar_app.contacts.suppression import suppress
+    from seminar_app.enums import SuppressionReason
+
+    other = make_partner(partner.project, name="Unsubscribed-From Org")
+    suppress(partner.project_id, "gone@example.org", SuppressionReason.UNSUBSCRIBED)  # from the other's campaign
+    gone = Contact(partner=partner, email="gone@example.org", legal_basis=LegalBasis.CONSENT)
+    db.session.add_all([gone, ContactList(partner=partner, name="Mine", contacts=[gone])])
+    db.session.commit()
+    list_id = db.session.scalar(select(ContactList.id))
+    pages = [
+        client.get(f"/partners/{partner.id}/contacts").get_data(as_text=True),
+        client.get(f"/partners/{partner.id}/contact-lists/{list_id}").get_data(as_text=True),
+        client.get(f"/partners/{partner.id}/contacts/suppression?address=gone@example.org").get_data(as_text=True),
+        _upload(client, partner, b"Email\ngone@example.org\n").get_data(as_text=True),
+    ]
+    assert ">suppressed</span>" in pages[0] and ">suppressed</span>" in pages[1]
+    assert "is on the suppression list and will not be invited" in pages[2]
+    for page in pages:
+        assert ">unsubscribed<" not in page and "(Unsubscribed)" not in page and other.name not in page
+        assert "unsubscribed or asked for their data to be erased" not in page
+
+
+def test_contact_search_finds_accented_names_in_any_case_with_or_without_accents(client, organiser, partner) -> None:
+    from seminar_app.contacts import services
+
+    data = {"email": "angela@example.pt", "name": "Ângela Sousa", "organisation": "Câmara Municipal"}
+    services.create_contact(partner, services.ContactInput(legal_basis=BASIS, **data), actor=organiser)
+    services.create_contact(partner, services.ContactInput(email="bo@example.org", legal_basis=BASIS), actor=organiser)
+    for q in ("ângela", "ÂNGELA", "angela", "Ângela Sousa", "CÂMARA", "camara", "ANGELA@EXAMPLE"):
+        page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": q}).get_data(as_text=True)
+        assert "angela@example.pt" in page and "bo@example.org" not in page, q
+    bo = db.session.scalar(select(Contact).where(Contact.email == "bo@example.org"))
+    form = {"email": "bo@example.org", "name": "Bóris Ç", "legal_basis": BASIS, "source": "x"}
+    client.post(f"/partners/{partner.id}/contacts/{bo.id}/edit", data=form)
+    page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": "boris c"}).get_data(as_text=True)
+    assert "bo@example.org" in page and "angela@example.pt" not in page, "an edit updates what search finds"
+    page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": "%"}).get_data(as_text=True)
+    assert "bo@example.org" not in page, "a % typed by the user is a character, not a wildcard"

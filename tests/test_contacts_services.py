@@ -12,7 +12,7 @@ from seminar_app.contacts.imports import guess_mapping, read_table
 from seminar_app.contacts.models import Contact, ContactList, email_hash
 from seminar_app.contacts.suppression import suppress, suppression_for
 from seminar_app.enums import InvitationStatus, LegalBasis, OutboxStatus, Role, SuppressionReason
-from seminar_app.errors import ValidationFailed
+from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.services import queue_mail
@@ -154,8 +154,41 @@ def test_erase_address_removes_it_everywhere_and_suppresses_it(partner, actor, m
         "erased on request",
     )
     assert suppression_for(partner.project_id, "ana@example.org").reason is SuppressionReason.ERASED
-    done = _import(partner, actor, b"Email\nana@example.org\n")
-    assert [c.email for c in done.suppressed] == ["ana@example.org"]
+
+
+def test_an_erased_address_does_not_come_back_through_an_import(partner, actor, make_partner, make_user) -> None:
+    services.erase_address(partner.project, "ana@example.org", actor=actor)
+    data = b"Name,Email,Organisation\nAna Sousa,ana@example.org,DGRSP\nBo,bo@example.org,\nA. Sousa,ANA@example.org,\n"
+    table = read_table(data)
+    preview = import_services.preview_import(partner, table, guess_mapping(table.headers))
+    assert preview.erased_lines == [2, 4]
+    assert [c.email for c in preview.new] == ["bo@example.org"]
+    assert (preview.suppressed, preview.duplicates, preview.merged) == ([], [], [])
+    done = _import(partner, actor, data)
+    assert [c.email for c in done.new] == ["bo@example.org"]
+    assert db.session.scalar(select(Contact).where(Contact.email == "ana@example.org")) is None
+    other = make_partner(partner.project)  # the erasure holds for every partner of the project
+    with pytest.raises(DomainError, match="No row of this file can be imported"):
+        _import(other, make_user(Role.ORGANISER, partners=[other]), b"Email\nana@example.org\n")
+    assert db.session.scalar(select(Contact).where(Contact.email == "ana@example.org")) is None
+
+
+def test_an_erased_address_cannot_be_added_or_set_by_hand(partner, actor) -> None:
+    services.erase_address(partner.project, "ana@example.org", actor=actor)
+    with pytest.raises(ValidationFailed) as caught:
+        services.create_contact(partner, services.ContactInput(email="Ana@example.org", legal_basis=BASIS), actor=actor)
+    assert caught.value.errors["email"] == [
+        "This person asked for their data to be erased: the address cannot be added."
+    ]
+    bo = services.create_contact(partner, services.ContactInput(email="bo@example.org", legal_basis=BASIS), actor=actor)
+    with pytest.raises(ValidationFailed):
+        services.update_contact(bo, services.ContactInput(email="ana@example.org", legal_basis=BASIS), actor=actor)
+    suppress(partner.project_id, "gone@example.org", SuppressionReason.UNSUBSCRIBED)
+    db.session.commit()
+    gone = services.create_contact(
+        partner, services.ContactInput(email="gone@example.org", legal_basis=BASIS), actor=actor
+    )
+    assert gone.id is not None  # an unsubscribed address may be kept, it is never invited
 
 
 def test_erase_refuses_a_malformed_address(partner, actor) -> None:

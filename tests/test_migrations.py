@@ -130,4 +130,37 @@ def test_a_new_database_has_its_own_installation_id_and_no_legacy_uids(empty_dat
         upgrade()
         assert uid_space().installation_id != first.installation_id, "a rebuilt database gets a new id"
         db.session.remove()
+
+
+def test_contacts_that_existed_before_0010_are_found_by_folded_search(empty_database_url: str) -> None:
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0006")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
+                    " disclaimer, default_language, created_at) VALUES ('Old project', 'OLD', 'old', '', '', '', '',"
+                    " 'en', CURRENT_TIMESTAMP)"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO partner (project_id, name, short_name, country, city, timezone, default_language,"
+                    " contact_email) VALUES (1, 'P', 'P', 'PT', '', 'Europe/Lisbon', 'pt', 'p@example.org')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO contact (partner_id, email, name, organisation, country, stakeholder_group, language,"
+                    " source, legal_basis, created_at, updated_at) VALUES (1, 'angela@example.pt', 'Ângela Sousa',"
+                    " 'Câmara Municipal', 'PT', '', '', '', 'consent', CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        upgrade(revision="0010")
+        with db.engine.connect() as conn:
+            folded = conn.execute(text("SELECT search_text FROM contact")).scalar_one()
+        assert folded == "angela sousa\nangela@example.pt\ncamara municipal"
+        downgrade(revision="0006")
+        assert "search_text" not in {c["name"] for c in inspect(db.engine).get_columns("contact")}
         db.engine.dispose()

@@ -124,6 +124,14 @@ def test_search_matches_name_email_or_organisation_in_any_case(as_organiser, eve
     assert "Nobody matches" in as_organiser.get(url(event), query_string={"q": "zzz"}).get_data(as_text=True)
 
 
+def test_search_finds_accented_names_in_any_case_with_or_without_accents(as_organiser, event) -> None:
+    register(event, 1, name="Ângela Sousa", organisation="Prisão de Évora")
+    register(event, 2, name="Bruno Costa")
+    for q in ("ângela", "ÂNGELA", "angela", "ÉVORA", "prisao"):
+        page = as_organiser.get(url(event), query_string={"q": q}).get_data(as_text=True)
+        assert "Ângela Sousa" in page and "Bruno Costa" not in page, q
+
+
 def _order(page: str, names: list[str]) -> list[str]:
     return sorted(names, key=page.index)
 

@@ -309,3 +309,46 @@ def test_two_hundred_people_at_once_for_twenty_seats(app, make_event) -> None:
     assert max(r.id for r in confirmed) < min(r.id for r in waiting), "seats went to the first arrivals"
     assert [services.waitlist_position(r) for r in waiting] == list(range(1, 181))
     assert db.session.scalar(select(func.count()).select_from(OutboxMessage)) == 200
+
+
+def test_waiting_list_has_one_order_when_times_and_ids_disagree(make_event) -> None:
+    """A later id registered earlier (its time came first): every view and the promotion
+    follow registration time, so the organiser's list reads 1, 2, 3 from the top."""
+    from seminar_app.registration import queries
+
+    event = make_event(capacity_onsite=1, capacity_online=1, language="en")
+    start = utcnow()
+    services.register(event, person(1), now=start)
+    late = services.register(event, person(2), now=start + timedelta(minutes=3)).registration
+    early = services.register(event, person(3), now=start + timedelta(minutes=1)).registration
+    middle = services.register(event, person(4), now=start + timedelta(minutes=2)).registration
+    assert late.id < early.id < middle.id
+    waiting = [row for row in queries.registration_rows(event) if row.registration.status is S.WAITLISTED]
+    assert [(r.registration.email, r.waitlist_position) for r in waiting] == [
+        (early.email, 1),
+        (middle.email, 2),
+        (late.email, 3),
+    ]
+    assert [services.waitlist_position(r) for r in (early, middle, late)] == [1, 2, 3]
+    assert "number 2 on the waiting list" in mails("registration_waitlisted")[-1].body_text  # the middle one's
+    first = db.session.scalar(select(Registration).where(Registration.status == S.CONFIRMED))
+    assert queries.next_in_line(first) == early
+    services.cancel_registration(first)
+    assert (early.status, middle.status, late.status) == (S.CONFIRMED, S.WAITLISTED, S.WAITLISTED)
+    assert [services.waitlist_position(r) for r in (middle, late)] == [1, 2]
+
+
+def test_registration_time_is_taken_under_the_seat_lock(event, monkeypatch) -> None:
+    """Two people arriving together: whoever gets the lock first gets the earlier time."""
+    ticks = iter(utcnow() + timedelta(seconds=n) for n in range(100))
+    monkeypatch.setattr(services, "utcnow", lambda: next(ticks))
+    locked_at = []
+    lock = services._lock_event
+
+    def recording_lock(event):  # type: ignore[no-untyped-def]
+        lock(event)
+        locked_at.append(services.utcnow())
+
+    monkeypatch.setattr(services, "_lock_event", recording_lock)
+    registration = services.register(event, person(1)).registration
+    assert registration.created_at > locked_at[0]

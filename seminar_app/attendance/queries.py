@@ -13,6 +13,7 @@ from seminar_app.enums import RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.registration.models import Registration
+from seminar_app.textsearch import matches
 
 
 def attendance_recorded(event: Event) -> bool:
@@ -91,22 +92,18 @@ class DayCounts:
 def check_in_rows(event: Event, day: date, *, search: str = "") -> list[CheckInRow]:
     """The people an organiser ticks on `day`, by name: every confirmed registrant (walk-ins
     included) and anyone already ticked that day, filtered by `search` on name or
-    organisation (any case). Two queries, whatever the number of people."""
+    organisation (any case, with or without accents). Two queries, whatever the number of people."""
     present = select(Attendance.registration_id).where(Attendance.event_id == event.id, Attendance.day == day)
     query = select(Registration).where(
         Registration.event_id == event.id,
         Registration.erased_at.is_(None),
         or_(Registration.status == RegistrationStatus.CONFIRMED, Registration.id.in_(present)),
     )
-    search = search.strip()
-    if search:
-        query = query.where(
-            or_(
-                Registration.name.icontains(search, autoescape=True),
-                Registration.organisation.icontains(search, autoescape=True),
-            )
-        )
-    registrations = list(db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id)))
+    registrations = [
+        r
+        for r in db.session.scalars(query.order_by(func.lower(Registration.name), Registration.id))
+        if matches(search, r.name, r.organisation)
+    ]
     attendances = {
         a.registration_id: a
         for a in db.session.scalars(select(Attendance).where(Attendance.event_id == event.id, Attendance.day == day))

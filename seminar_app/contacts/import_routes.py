@@ -137,6 +137,15 @@ def import_confirm(partner_id: int) -> ResponseValue:
             ),
             "warning",
         )
+    if done.erased_lines:
+        flash(
+            ngettext(
+                "%(num)d row was left out: the person asked for their data to be erased.",
+                "%(num)d rows were left out: the people asked for their data to be erased.",
+                len(done.erased_lines),
+            ),
+            "warning",
+        )
     if done.rejected:
         flash(ngettext("%(num)d row was rejected.", "%(num)d rows were rejected.", len(done.rejected)), "warning")
     return redirect(url_for(".partner_contacts", partner_id=partner.id))

@@ -17,7 +17,7 @@ from seminar_app.contacts.imports import FIELDS, ImportedContact, Table, check_m
 from seminar_app.contacts.models import Contact, ContactList, contact_list_member, email_hash
 from seminar_app.contacts.services import create_list
 from seminar_app.contacts.suppression import suppressed_hashes
-from seminar_app.enums import LegalBasis
+from seminar_app.enums import LegalBasis, SuppressionReason
 from seminar_app.errors import Conflict, DomainError, ValidationFailed
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner
@@ -50,6 +50,7 @@ class ImportPreview:
     new: list[ImportedContact] = field(default_factory=list)
     merged: list[Merge] = field(default_factory=list)
     suppressed: list[ImportedContact] = field(default_factory=list)
+    erased_lines: list[int] = field(default_factory=list)  # their data is left out, and never shown
     duplicates: list[ImportedContact] = field(default_factory=list)
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[ImportedContact] = field(default_factory=list)
@@ -119,7 +120,9 @@ def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None
     """What importing `table` with `mapping` would do, nothing saved: new contacts,
     contacts merged into existing ones with the fields that change (a file only fills
     empty fields), rows merged because they repeat an address, addresses on the
-    project's suppression list (imported but never invited) and rejected rows.
+    project's suppression list (imported but never invited), the lines of addresses whose
+    data was erased at the person's request (left out: only their lines are given) and
+    rejected rows.
     Raises `ValidationFailed` for a mapping `imports.check_mapping` refuses."""
     check_mapping(table, mapping)
     groups = [(g.code, g.label) for g in partner.project.stakeholder_groups]
@@ -130,9 +133,16 @@ def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None
         chunk = emails[start : start + 1000]
         query = select(Contact).where(Contact.partner_id == partner.id, Contact.email.in_(chunk))
         existing.update((c.email, c) for c in db.session.scalars(query))
-    suppressed = suppressed_hashes(partner.project_id, [email_hash(e) for e in emails])
-    preview = ImportPreview(rejected=read.rejected, duplicates=read.duplicates)
+    hashes = [email_hash(e) for e in emails]
+    suppressed = suppressed_hashes(partner.project_id, hashes)
+    erased = suppressed_hashes(partner.project_id, hashes, reason=SuppressionReason.ERASED) if suppressed else set()
+    preview = ImportPreview(rejected=read.rejected)
     for imported in read.contacts:
+        if email_hash(imported.email) in erased:
+            preview.erased_lines.extend([imported.line, *imported.duplicate_lines])
+            continue
+        if imported.duplicate_lines:
+            preview.duplicates.append(imported)
         contact = existing.get(imported.email)
         if contact is None:
             preview.new.append(imported)
@@ -156,7 +166,8 @@ def apply_import(
     their empty fields filled (their source and legal basis stay), and all of them are
     put on the chosen list (created when new). Returns what was done. Raises
     `ValidationFailed` for a refused mapping or settings, `DomainError` when the file
-    has nothing to import, `Conflict` when the contacts changed meanwhile."""
+    has nothing to import, `Conflict` when the contacts changed meanwhile. Addresses
+    whose data was erased on request are not imported."""
     check_settings(partner, settings)
     preview = preview_import(partner, table, mapping)
     if not preview.importable:

@@ -25,9 +25,11 @@ from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.geo import EVENT_LANGUAGES, is_country
 from seminar_app.textfiles import UnreadableText, decode_text
 from seminar_app.validation import is_email, storable
+from seminar_app.workbooks import WorkbookTooLarge, sheet_rows
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
+MAX_XLSX_CELLS = (MAX_IMPORT_ROWS + 1) * 100  # a sheet of the most rows, 100 columns wide
 _DELIMITERS = (",", ";", "\t")
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
@@ -208,17 +210,10 @@ def _cell_text(value: object) -> str:
 
 
 def _read_xlsx(data: bytes) -> Table:
-    from openpyxl import load_workbook
-
+    headers: list[str] | None = None
+    rows: list[tuple[int, list[str]]] = []
     try:
-        workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # a damaged or foreign zip file raises any of a dozen exception types
-        raise _not_a_table() from None
-    try:
-        sheet = workbook.worksheets[0]
-        headers: list[str] | None = None
-        rows: list[tuple[int, list[str]]] = []
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
+        for number, values in sheet_rows(data, max_cells=MAX_XLSX_CELLS):
             row = [_cell_text(v) for v in values]
             while row and not row[-1].strip():
                 row.pop()  # spreadsheets pad rows to the widest one
@@ -230,10 +225,10 @@ def _read_xlsx(data: bytes) -> Table:
                 rows.append((number, row))
                 if len(rows) > MAX_IMPORT_ROWS:
                     break
-    except Exception:
+    except WorkbookTooLarge as exc:
+        raise ContactFileError(exc.message) from None
+    except Exception:  # a damaged or foreign zip file raises any of a dozen exception types
         raise _not_a_table() from None
-    finally:
-        workbook.close()
     if any(_NOT_TEXT.search(cell) for cell in headers or []):
         raise _not_a_table()
     return Table("XLSX", "XLSX", headers or [], rows)

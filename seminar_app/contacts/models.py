@@ -3,13 +3,14 @@ from __future__ import annotations
 import hashlib
 from datetime import datetime
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint, event
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime, utcnow
 from seminar_app.enums import LegalBasis, SuppressionReason, db_enum
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner
+from seminar_app.textsearch import fold
 
 
 def normalise_email(address: str) -> str:
@@ -69,9 +70,17 @@ class Contact(db.Model):
     legal_basis: Mapped[LegalBasis] = mapped_column(db_enum(LegalBasis, "legal_basis"))
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Name, address and organisation without case or accents, kept by `_fold_for_search`.
+    search_text: Mapped[str] = mapped_column(Text, default="")
 
     partner: Mapped[Partner] = relationship()
     lists: Mapped[list[ContactList]] = relationship(secondary=contact_list_member, back_populates="contacts")
+
+
+@event.listens_for(Contact, "before_insert")
+@event.listens_for(Contact, "before_update")
+def _fold_for_search(_mapper: object, _connection: object, contact: Contact) -> None:
+    contact.search_text = fold("\n".join((contact.name or "", contact.email or "", contact.organisation or "")))
 
 
 class Suppression(db.Model):

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import Select, distinct, func, or_, select
+from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import selectinload
 
 from seminar_app.accounts.models import User
@@ -12,6 +12,7 @@ from seminar_app.contacts.models import Contact, ContactList, Suppression, conta
 from seminar_app.enums import Role, SuppressionReason
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, Project
+from seminar_app.textsearch import fold
 
 
 @dataclass(frozen=True)
@@ -24,18 +25,12 @@ class ContactFilters:
 
 
 def contacts_query(partner: Partner, filters: ContactFilters) -> Select[tuple[Contact]]:
-    """The partner's contacts matching `filters` (text in name, address or organisation),
-    by name then address, with their lists loaded in one more query."""
+    """The partner's contacts matching `filters` (text in name, address or organisation,
+    in any case, with or without accents, on every database), by name then address, with
+    their lists loaded in one more query."""
     query = select(Contact).where(Contact.partner_id == partner.id).options(selectinload(Contact.lists))
     if filters.text.strip():
-        like = f"%{filters.text.strip().lower()}%"
-        query = query.where(
-            or_(
-                func.lower(Contact.name).like(like),
-                func.lower(Contact.email).like(like),
-                func.lower(Contact.organisation).like(like),
-            )
-        )
+        query = query.where(Contact.search_text.contains(fold(filters.text.strip()), autoescape=True))
     if filters.list_id is not None:
         members = select(contact_list_member.c.contact_id).where(contact_list_member.c.list_id == filters.list_id)
         query = query.where(Contact.id.in_(members))

@@ -12,7 +12,7 @@ from sqlalchemy.exc import IntegrityError
 from seminar_app.accounts.models import User
 from seminar_app.campaigns.retention import forget_invitees
 from seminar_app.contacts.models import Contact, ContactList, contact_list_member, normalise_email
-from seminar_app.contacts.suppression import suppress
+from seminar_app.contacts.suppression import is_erased, suppress
 from seminar_app.enums import LegalBasis, SuppressionReason
 from seminar_app.errors import Conflict, ValidationFailed
 from seminar_app.events.models import Event
@@ -54,6 +54,8 @@ def _check_contact(partner: Partner, data: ContactInput, *, contact_id: int | No
             taken = taken.where(Contact.id != contact_id)
         if db.session.scalar(taken) is not None:
             errors.add("email", _("This address is already in your contacts."))
+        elif is_erased(partner.project_id, address):
+            errors.add("email", _("This person asked for their data to be erased: the address cannot be added."))
     errors.limit("name", data.name, 200)
     errors.limit("organisation", data.organisation, 200)
     errors.limit("source", data.source, 200)
@@ -97,8 +99,9 @@ def _commit_contact() -> None:
 def create_contact(partner: Partner, data: ContactInput, *, actor: User) -> Contact:
     """Add a contact by hand, on the chosen lists of the same partner (other ids are
     ignored). The address is stored trimmed and lower-cased and is unique per partner.
-    Raises `ValidationFailed` for a missing, malformed or already present address, an
-    unknown country, group or language, or a missing legal basis."""
+    Raises `ValidationFailed` for a missing, malformed or already present address, one
+    whose data was erased on request, an unknown country, group or language, or a
+    missing legal basis."""
     address = _check_contact(partner, data, contact_id=None)
     contact = Contact(partner=partner, email=address, legal_basis=LegalBasis.CONSENT)
     db.session.add(contact)

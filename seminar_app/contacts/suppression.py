@@ -27,10 +27,14 @@ def suppression_of_hash(project_id: int, fingerprint: str) -> Suppression | None
     )
 
 
-def suppressed_hashes(project_id: int, hashes: Iterable[str] | None = None) -> set[str]:
-    """The fingerprints on the project's list (only among `hashes` when given), in one query
-    per thousand hashes."""
+def suppressed_hashes(
+    project_id: int, hashes: Iterable[str] | None = None, *, reason: SuppressionReason | None = None
+) -> set[str]:
+    """The fingerprints on the project's list (only among `hashes` when given, only those
+    put there for `reason` when given), in one query per thousand hashes."""
     query = select(Suppression.email_hash).where(Suppression.project_id == project_id)
+    if reason is not None:
+        query = query.where(Suppression.reason == reason)
     if hashes is None:
         return set(db.session.scalars(query))
     wanted = list(set(hashes))
@@ -38,6 +42,13 @@ def suppressed_hashes(project_id: int, hashes: Iterable[str] | None = None) -> s
     for start in range(0, len(wanted), 1000):
         found.update(db.session.scalars(query.where(Suppression.email_hash.in_(wanted[start : start + 1000]))))
     return found
+
+
+def is_erased(project_id: int, address: str) -> bool:
+    """Whether the address's data was erased in the project at the person's request (its
+    data must not come back, by hand or by import)."""
+    entry = suppression_for(project_id, address)
+    return entry is not None and entry.reason is SuppressionReason.ERASED
 
 
 def suppress(project_id: int, address: str, reason: SuppressionReason) -> Suppression:

@@ -8,7 +8,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
-from sqlalchemy import case, func, or_, select
+from sqlalchemy import case, func, select
 from sqlalchemy.orm import selectinload
 
 from seminar_app.db_types import utcnow
@@ -16,7 +16,8 @@ from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.registration.models import Registration
-from seminar_app.registration.services import ACTIVE, capacity, offered_modes
+from seminar_app.registration.services import ACTIVE, WAITLIST_ORDER, capacity, offered_modes
+from seminar_app.textsearch import matches
 
 SORTS = ("name", "organisation", "created", "status")
 _STATUS_ORDER = (
@@ -85,7 +86,7 @@ def _waitlist_positions(event: Event) -> dict[int, int]:
     ids_by_mode = db.session.execute(
         select(Registration.id, Registration.mode)
         .where(Registration.event_id == event.id, Registration.status == RegistrationStatus.WAITLISTED)
-        .order_by(Registration.id)
+        .order_by(*WAITLIST_ORDER)
     ).all()
     positions: dict[int, int] = {}
     seen: dict[AttendanceMode, int] = {}
@@ -104,18 +105,10 @@ def registration_rows(
     with_consents: bool = False,
 ) -> list[RegistrationRow]:
     """The event's registrations, filtered by `search` (name, e-mail or organisation, any
-    case) and ordered by `sort` (one of `SORTS`; unknown values sort by registration time).
-    Waiting-list positions count every waiting person, not only those matching the search."""
+    case, with or without accents, on every database) and ordered by `sort` (one of
+    `SORTS`; unknown values sort by registration time). Waiting-list positions count every
+    waiting person, not only those matching the search."""
     query = select(Registration).where(Registration.event_id == event.id)
-    search = search.strip()
-    if search:
-        query = query.where(
-            or_(
-                Registration.name.icontains(search, autoescape=True),
-                Registration.email.icontains(search, autoescape=True),
-                Registration.organisation.icontains(search, autoescape=True),
-            )
-        )
     status_rank = case({s: n for n, s in enumerate(_STATUS_ORDER)}, value=Registration.status)
     keys = {
         "name": func.lower(Registration.name),
@@ -127,7 +120,7 @@ def registration_rows(
     query = query.order_by(key.desc() if descending else key.asc(), Registration.id)
     if with_consents:
         query = query.options(selectinload(Registration.consents))
-    registrations = list(db.session.scalars(query))
+    registrations = [r for r in db.session.scalars(query) if matches(search, r.name, r.email, r.organisation)]
     positions = _waitlist_positions(event)
     groups = {g.code: g.label for g in event.project.stakeholder_groups}
     return [
@@ -168,7 +161,7 @@ def next_in_line(registration: Registration) -> Registration | None:
             Registration.mode == registration.mode,
             Registration.status == RegistrationStatus.WAITLISTED,
         )
-        .order_by(Registration.id)
+        .order_by(*WAITLIST_ORDER)
         .limit(1)
     )
 

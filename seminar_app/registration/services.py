@@ -19,7 +19,7 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import func, select, update
+from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seminar_app import geo
@@ -36,6 +36,9 @@ from seminar_app.registration.models import Consent, Registration
 from seminar_app.validation import FieldErrors, is_email
 
 ACTIVE = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
+# The one order of a waiting list, wherever it is shown or served: time of registration
+# (taken under the event's lock, so it is the order of arrival), then id.
+WAITLIST_ORDER = (Registration.created_at, Registration.id)
 OPTIONAL_CONSENTS = (ConsentPurpose.PHOTOS, ConsentPurpose.ATTENDEE_LIST, ConsentPurpose.NEWS)
 
 
@@ -156,7 +159,10 @@ def waitlist_position(registration: Registration) -> int | None:
             Registration.event_id == registration.event_id,
             Registration.mode == registration.mode,
             Registration.status == RegistrationStatus.WAITLISTED,
-            Registration.id < registration.id,
+            or_(
+                Registration.created_at < registration.created_at,
+                and_(Registration.created_at == registration.created_at, Registration.id < registration.id),
+            ),
         )
     )
     return (ahead or 0) + 1
@@ -179,7 +185,7 @@ def promote_waiting(event: Event, *, now: datetime | None = None) -> list[Regist
                     Registration.mode == mode,
                     Registration.status == RegistrationStatus.WAITLISTED,
                 )
-                .order_by(Registration.id)
+                .order_by(*WAITLIST_ORDER)
                 .limit(1)
             )
             if first is None:
@@ -279,6 +285,7 @@ def register(
     registration marks the invitation of its address to the event (and the one of
     `invitation_id`, the personal link it came through) as REGISTERED.
     Raises `ValidationFailed`, `RegistrationClosed`."""
+    explicit_time = now is not None
     now = now or utcnow()
     by_organiser = actor is not None
     if by_organiser:
@@ -296,6 +303,7 @@ def register(
         return RegistrationOutcome(existing, created=False)
 
     notice = event.project.current_privacy_notice
+    registered_at = now if explicit_time else utcnow()  # under the lock: times follow the order of arrival
     registration = Registration(
         event=event,
         mode=mode,
@@ -311,10 +319,10 @@ def register(
         access_needs=data.access_needs.strip(),
         language=data.language,
         source=source,
-        created_at=now,
+        created_at=registered_at,
     )
     if _has_seat(event, mode):
-        _seat(registration, now=now)
+        _seat(registration, now=registered_at)
     _give_link(registration)
     if not by_organiser:
         _record_consents(registration, data, notice.version if notice else None)
