@@ -1,6 +1,6 @@
-"""Header values written by hand, because both Flask-Mail and the standard library's folder
-get some wrong: they glue encoded words to the letters before them and wrap long ASCII
-words (a List-Unsubscribe URL) in encoded words.
+"""Header values written by hand, because the standard library's folder (like Flask-Mail,
+which this app used before) gets some wrong: it glues encoded words to the letters before
+them and wraps long ASCII words (a List-Unsubscribe URL) in encoded words.
 
 Guarantees, for any single-line text without control characters:
 - text that is plain ASCII (and holds no "=?") is written as it is;
