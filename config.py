@@ -14,6 +14,7 @@ BASE_DIR = Path(__file__).resolve().parent
 INSTANCE_DIR = BASE_DIR / "instance"
 
 DEFAULT_SECRET_KEY = "dev-only-secret-key-change-me"
+DEFAULT_PUBLIC_BASE_URL = "http://127.0.0.1:5000"
 
 
 def _bool(name: str, default: bool = False) -> bool:
@@ -108,7 +109,7 @@ class Config:
 
     # Where the site is reached from outside: every absolute link (mail, pages, API, feeds)
     # is built from it, never from the request's Host header.
-    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", "http://127.0.0.1:5000")
+    PUBLIC_BASE_URL = os.environ.get("PUBLIC_BASE_URL", DEFAULT_PUBLIC_BASE_URL)
     # Host names answered besides PUBLIC_BASE_URL's, comma-separated (".example.org" admits
     # its subdomains). Production answers any other Host / X-Forwarded-Host with 400;
     # elsewhere the check is on only when this is set.

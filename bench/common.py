@@ -92,6 +92,8 @@ def demo_database(**settings: str) -> tuple[str, dict[str, str]]:
         "SESSION_COOKIE_SECURE": "0",
         # Production refuses per-process (memory://) rate limits; benchmarks measure no limits.
         "RATELIMIT_ENABLED": "0",
+        # wrk asks for 127.0.0.1, which production must be told it serves.
+        "PUBLIC_BASE_URL": "http://127.0.0.1",
         "FLASK_APP": "seminar_app",
         "PYTHONPATH": str(ROOT),
         **settings,

@@ -12,12 +12,9 @@ from flask_babel import get_locale
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
+from config import CONFIGS, DEFAULT_PUBLIC_BASE_URL, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
 from seminar_app import ratelimit
-
-# `mail` would be shadowed by the seminar_app.mail package once it is imported.
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
-from seminar_app.extensions import mail as flask_mail
 
 
 def select_locale() -> str:
@@ -52,6 +49,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
     if production:
         ratelimit.check_storage(app)
+    if production and app.config["PUBLIC_BASE_URL"] == DEFAULT_PUBLIC_BASE_URL:
+        # Links in mail and calendars would point at 127.0.0.1 and every real visitor would get 400.
+        raise RuntimeError(
+            "Refusing to start: set PUBLIC_BASE_URL to the site's address as visitors reach it "
+            "(e.g. https://seminars.example.org)."
+        )
     _trust_hosts(app, production=production)
     INSTANCE_DIR.mkdir(exist_ok=True)
 
@@ -63,7 +66,6 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     migrate.init_app(
         app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
     )
-    flask_mail.init_app(app)
     csrf.init_app(app)
     limiter.init_app(app)
     ratelimit.init_app(app)

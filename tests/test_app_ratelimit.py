@@ -139,6 +139,7 @@ def production_config(**settings: object) -> type[ProductionConfig]:
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         RATELIMIT_ENABLED = True
+        PUBLIC_BASE_URL = "https://seminars.example.org"
 
     for name, value in settings.items():
         setattr(Production, name, value)

@@ -19,9 +19,26 @@ def test_production_refuses_to_start_with_the_default_secret_key() -> None:
     class Safe(Unsafe):
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        PUBLIC_BASE_URL = "https://seminars.example.org"
 
     try:
         assert create_app(Safe).config["SESSION_COOKIE_SECURE"] is True
+    finally:
+        limiter.enabled = False
+
+
+def test_production_refuses_to_start_without_its_public_address() -> None:
+    """With the development default, every link in mail would point at 127.0.0.1 and the
+    trusted-host check would turn every real visitor away."""
+
+    class NoAddress(ProductionConfig):
+        SQLALCHEMY_DATABASE_URI = "sqlite://"
+        SECRET_KEY = "a-long-random-production-secret-0123456789"
+        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+
+    try:
+        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+            create_app(NoAddress)
     finally:
         limiter.enabled = False
 
