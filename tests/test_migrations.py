@@ -58,24 +58,29 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
         db.engine.dispose()
 
 
+def _insert_old_project_and_partner(conn: Any) -> None:
+    """Project 1 and its partner 1 as the first migrations' tables hold them."""
+    conn.execute(
+        text(
+            "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
+            " disclaimer, default_language, created_at) VALUES ('Old project', 'OLD', 'old', '', '', '', '',"
+            " 'en', CURRENT_TIMESTAMP)"
+        )
+    )
+    conn.execute(
+        text(
+            "INSERT INTO partner (project_id, name, short_name, country, city, timezone, default_language,"
+            " contact_email) VALUES (1, 'P', 'P', 'PT', '', 'Europe/Lisbon', 'pt', 'p@example.org')"
+        )
+    )
+
+
 def test_projects_that_existed_before_registration_get_the_default_stakeholder_groups(empty_database_url: str) -> None:
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
     with app.app_context():
         upgrade(revision="0001")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
-                    " disclaimer, default_language, created_at) VALUES ('Old project', 'OLD', 'old', '', '', '', '',"
-                    " 'en', CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO partner (project_id, name, short_name, country, city, timezone, default_language,"
-                    " contact_email) VALUES (1, 'P', 'P', 'PT', '', 'Europe/Lisbon', 'pt', 'p@example.org')"
-                )
-            )
+            _insert_old_project_and_partner(conn)
         upgrade()
         with db.engine.connect() as conn:
             codes = conn.execute(text("SELECT code FROM stakeholder_group ORDER BY position")).scalars().all()
@@ -137,19 +142,7 @@ def test_contacts_that_existed_before_0010_are_found_by_folded_search(empty_data
     with app.app_context():
         upgrade(revision="0006")
         with db.engine.begin() as conn:
-            conn.execute(
-                text(
-                    "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
-                    " disclaimer, default_language, created_at) VALUES ('Old project', 'OLD', 'old', '', '', '', '',"
-                    " 'en', CURRENT_TIMESTAMP)"
-                )
-            )
-            conn.execute(
-                text(
-                    "INSERT INTO partner (project_id, name, short_name, country, city, timezone, default_language,"
-                    " contact_email) VALUES (1, 'P', 'P', 'PT', '', 'Europe/Lisbon', 'pt', 'p@example.org')"
-                )
-            )
+            _insert_old_project_and_partner(conn)
             conn.execute(
                 text(
                     "INSERT INTO contact (partner_id, email, name, organisation, country, stakeholder_group, language,"
