@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
+from hypothesis import settings as hypothesis_settings
 from sqlalchemy import text
 
 from seminar_app import create_app
@@ -30,6 +31,11 @@ from seminar_app.projects.services import default_stakeholder_groups
 from seminar_app.timefmt import to_utc
 
 pytest_plugins = ["tests.calendar_checkers"]
+
+# Property tests check behaviour, never speed: a per-example deadline only measures how busy
+# the machine is (a CI run on 2 cores failed on a 316 ms example). Speed lives in bench/.
+hypothesis_settings.register_profile("seminar", deadline=None)
+hypothesis_settings.load_profile("seminar")
 
 PASSWORD = "correct horse battery staple"
 STRICT = os.environ.get("SEMINAR_STRICT_TESTS") == "1"
