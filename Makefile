@@ -61,6 +61,7 @@ bench: setup-dev
 	PYTHONPATH=. $(BIN)/python bench/registration.py
 	PYTHONPATH=. $(BIN)/python bench/reports.py
 	PYTHONPATH=. $(BIN)/python bench/campaign.py
+	PYTHONPATH=. $(BIN)/python bench/import_bombs.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache
