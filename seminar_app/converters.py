@@ -6,16 +6,15 @@ reach the database with a value its columns cannot hold.
 
 from __future__ import annotations
 
-import re
 from typing import Any, TypeVar
 
 from flask import Flask
 from werkzeug.routing import IntegerConverter, Map, UnicodeConverter
 
+from seminar_app.validation import make_storable
+
 # Every id column is an INTEGER, 32 bits on PostgreSQL.
 DB_INT_MAX = 2**31 - 1
-
-_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ud800-\udfff]")
 
 _Default = TypeVar("_Default", int, None)
 
@@ -48,7 +47,7 @@ def query_int(value: str | None, default: _Default, *, minimum: int = 1) -> int 
 def query_text(value: str | None, max_length: int = 200) -> str:
     """Text read from the query string (a search), without the control characters no stored
     text contains and PostgreSQL cannot even compare, cut to `max_length`."""
-    return _CONTROL.sub("", value or "")[:max_length]
+    return make_storable(value or "")[:max_length]
 
 
 def init_app(app: Flask) -> None:

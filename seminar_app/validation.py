@@ -66,6 +66,11 @@ def storable(value: str) -> bool:
     return _CONTROL.search(value) is None
 
 
+def make_storable(value: str) -> str:
+    """`value` without the characters `storable` refuses."""
+    return _CONTROL.sub("", value)
+
+
 class UndeliverableAddress(ValueError):
     """An address this application can never send to."""
 
