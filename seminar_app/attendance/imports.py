@@ -16,12 +16,12 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
 
+from seminar_app import textsearch
 from seminar_app.errors import DomainError
 from seminar_app.textfiles import UnreadableText, decode_text
 
@@ -240,8 +240,7 @@ def parse_report(data: bytes) -> ParsedReport:
 
 def normalise_name(name: str) -> str:
     """A name compared without case, accents or extra spaces: "  José  SOUSA" -> "jose sousa"."""
-    decomposed = unicodedata.normalize("NFKD", name)
-    return " ".join("".join(c for c in decomposed if not unicodedata.combining(c)).casefold().split())
+    return " ".join(textsearch.fold(name).split())
 
 
 def _person_key(participant: Participant) -> str:
