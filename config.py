@@ -46,8 +46,20 @@ class Config:
     SERVER_TIMEZONE = "UTC"
     BABEL_DEFAULT_LOCALE = "en"
     BABEL_DEFAULT_TIMEZONE = "UTC"
-    # Interface languages offered in the switcher; catalogues live in seminar_app/translations.
-    LANGUAGES = {"en": "English", "pt": "Português", "ro": "Română", "it": "Italiano"}
+    # Interface languages, each named in itself; catalogues live in seminar_app/translations.
+    # The switcher offers those whose catalogue is complete (seminar_app.i18n.offered_languages).
+    LANGUAGES = {
+        "en": "English",
+        "pt": "Português",
+        "it": "Italiano",
+        "ro": "Română",
+        "fi": "Suomi",
+        "tr": "Türkçe",
+        "es": "Español",
+        "fr": "Français",
+        "de": "Deutsch",
+        "pl": "Polski",
+    }
 
     SESSION_COOKIE_HTTPONLY = True
     SESSION_COOKIE_SAMESITE = "Lax"

@@ -7,27 +7,13 @@ import os
 from typing import Any
 from urllib.parse import urlsplit
 
-from flask import Flask, request, session
-from flask_babel import get_locale
+from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEFAULT_PUBLIC_BASE_URL, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
-from seminar_app import ratelimit
+from seminar_app import i18n, ratelimit
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
-
-
-def select_locale() -> str:
-    """The visitor's chosen language, else the best match for their browser."""
-    from flask import current_app, has_request_context
-
-    if not has_request_context():
-        return current_app.config["BABEL_DEFAULT_LOCALE"]
-    languages = current_app.config["LANGUAGES"]
-    chosen = session.get("lang")
-    if chosen in languages:
-        return chosen
-    return request.accept_languages.best_match(list(languages)) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -69,7 +55,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     csrf.init_app(app)
     limiter.init_app(app)
     ratelimit.init_app(app)
-    babel.init_app(app, locale_selector=select_locale)
+    babel.init_app(app, locale_selector=i18n.select_locale)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.login"
     login_manager.login_message_category = "info"
@@ -100,7 +86,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         )
         response.headers.setdefault("X-Content-Type-Options", "nosniff")
         response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault("Content-Language", str(get_locale()))
+        response.headers.setdefault("Content-Language", i18n.language_tag())
         private = False
         if (request.view_args and "token" in request.view_args) or "invitation" in request.args:
             # A token in the address is a password (private links, feedback links, check-in

@@ -6,8 +6,8 @@ from functools import cache
 from zoneinfo import available_timezones
 
 import pycountry
-from babel import Locale
-from flask_babel import get_locale
+
+from seminar_app import i18n
 
 # Languages an event can be held in: the EU's official languages plus those of
 # Erasmus+ associated and candidate countries.
@@ -17,13 +17,6 @@ EVENT_LANGUAGES = (
 )  # fmt: skip
 
 
-def _babel_locale() -> Locale:
-    try:
-        return Locale.parse(str(get_locale() or "en"))
-    except Exception:
-        return Locale.parse("en")
-
-
 def is_country(code: str | None) -> bool:
     return bool(code) and len(code) == 2 and pycountry.countries.get(alpha_2=code.upper()) is not None
 
@@ -31,7 +24,7 @@ def is_country(code: str | None) -> bool:
 def country_name(code: str | None) -> str:
     if not code:
         return ""
-    name = _babel_locale().territories.get(code.upper())
+    name = i18n.babel_locale().territories.get(code.upper())
     if name:
         return name
     country = pycountry.countries.get(alpha_2=code.upper())
@@ -41,7 +34,7 @@ def country_name(code: str | None) -> str:
 def language_name(code: str | None) -> str:
     if not code:
         return ""
-    return _babel_locale().languages.get(code, code)
+    return i18n.babel_locale().languages.get(code, code)
 
 
 @cache
@@ -54,8 +47,9 @@ def is_timezone(name: str | None) -> bool:
 
 
 def country_choices() -> list[tuple[str, str]]:
-    return sorted(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), key=lambda c: c[1])
+    """Countries named and sorted for the reader (CLDR names, the language's collation)."""
+    return i18n.sorted_by_name(((c.alpha_2, country_name(c.alpha_2)) for c in pycountry.countries), lambda c: c[1])
 
 
 def language_choices() -> list[tuple[str, str]]:
-    return sorted(((code, language_name(code)) for code in EVENT_LANGUAGES), key=lambda c: c[1])
+    return i18n.sorted_by_name(((code, language_name(code)) for code in EVENT_LANGUAGES), lambda c: c[1])

@@ -15,10 +15,10 @@ from pathlib import Path
 from typing import Protocol
 
 from flask import current_app
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from fpdf import FPDF, FontFace, XPos, YPos
 
+from seminar_app import i18n
 from seminar_app.projects.models import Project
 
 FONT = "DejaVu"
@@ -54,7 +54,7 @@ class Document(FPDF):
         self.emblem_text = _("European Union emblem")
         self.set_title(title)
         self.set_creator("seminar_app")
-        self.set_lang(str(get_locale()))
+        self.set_lang(i18n.language_tag())
         self.set_margins(_MARGIN, _MARGIN, _MARGIN)
         programme = [
             _("Programme:") + f" {project.funding_programme}." if project.funding_programme else "",

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from flask import Flask, current_app, has_request_context, request
-from flask_babel import get_locale
+from flask import Flask, has_request_context, request
 
-from seminar_app import geo, timefmt
+from seminar_app import geo, i18n, timefmt
 from seminar_app.db_types import utcnow
 from seminar_app.markup import render_markdown
 from seminar_app.registration.emails import external_url
@@ -27,8 +26,9 @@ def init_app(app: Flask) -> None:
     @app.context_processor
     def inject_common() -> dict[str, object]:
         return {
-            "interface_languages": current_app.config["LANGUAGES"],
-            "current_locale": str(get_locale()),
+            "interface_languages": i18n.offered_languages(),
+            "current_language": i18n.current_language(),
+            "language_tag": i18n.language_tag,
             "current_path": (request.full_path if request.query_string else request.path)
             if has_request_context()
             else "/",

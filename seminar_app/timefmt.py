@@ -7,16 +7,14 @@ from datetime import UTC, datetime
 from zoneinfo import ZoneInfo
 
 from babel import dates as babel_dates
-from flask_babel import get_locale
 from flask_babel import gettext as _
 
-# English readers of a European project expect day-month dates and a 24-hour clock.
-_FORMAT_LOCALES = {"en": "en_GB"}
+from seminar_app import i18n
 
 
 def _locale() -> str:
-    code = str(get_locale() or "en")
-    return _FORMAT_LOCALES.get(code, code)
+    # English readers of a European project expect day-month dates and a 24-hour clock (en_GB).
+    return i18n.locale_id(i18n.current_language())
 
 
 def zone_label(moment: datetime, tz_name: str) -> str:

@@ -6,10 +6,10 @@ from __future__ import annotations
 import json
 
 from flask import Response, abort, current_app, jsonify, request
-from flask_babel import get_locale
 from flask_babel import gettext as _
 from marshmallow import ValidationError
 
+from seminar_app import i18n
 from seminar_app.api import bp
 from seminar_app.api.openapi import build_spec
 from seminar_app.api.schemas import (
@@ -92,7 +92,7 @@ def create_registration(event_id: int) -> tuple[Response, int]:
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return api_error(422, "validation_failed", "The data is not valid.", errors=errors)
-    data.setdefault("language", str(get_locale()))
+    data.setdefault("language", i18n.current_language())
     registration_services.register(event, registration_services.RegistrationInput(**data), source="api")
     message = _("Check your inbox: we have sent you a message with your private link.")
     return jsonify({"status": "received", "message": message}), 202

@@ -20,12 +20,12 @@ import unicodedata
 from collections import defaultdict
 from datetime import date, datetime, time
 
-from flask import current_app
-from flask_babel import force_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from fpdf import XPos, YPos
 from sqlalchemy import and_, or_, select
 
+from seminar_app import i18n
 from seminar_app.attendance.models import Attendance
 from seminar_app.attendance.services import ensure_event_day
 from seminar_app.db_types import utcnow
@@ -50,8 +50,7 @@ class CertificateRefused(DomainError):
 
 def document_language(*wanted: str) -> str:
     """The first of `wanted` the interface is translated into, else the default language."""
-    languages = current_app.config["LANGUAGES"]
-    return next((code for code in wanted if code in languages), current_app.config["BABEL_DEFAULT_LOCALE"])
+    return i18n.language_or_default(*wanted)
 
 
 def _sort_key(name: str) -> tuple[str, str]:
@@ -118,7 +117,7 @@ def attendance_sheet_pdf(event: Event, day: date, *, blank_rows: int = WALK_IN_R
     """The sheet people sign on `day` of the event, followed by `blank_rows` numbered empty
     rows for walk-ins. Raises `DomainError` when `day` is not a day of the event."""
     ensure_event_day(event, day)
-    with force_locale(document_language(event.language, event.project.default_language)):
+    with i18n.force_language(document_language(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("Attendance sheet")
         pdf = Document(event.project, f"{title} – {event.title} – {day.isoformat()}", landscape=True)
@@ -178,7 +177,7 @@ def online_attendance(event: Event) -> tuple[dict[Registration, list[Attendance]
 def online_participants_pdf(event: Event) -> bytes:
     """The participants recorded as attending online (imported report or ticked by hand),
     with the organiser's declaration to sign. Says so plainly when nobody was recorded."""
-    with force_locale(document_language(event.language, event.project.default_language)):
+    with i18n.force_language(document_language(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("List of online participants")
         pdf = Document(event.project, f"{title} – {event.title}", landscape=True)
@@ -294,7 +293,7 @@ def certificate_pdf(registration: Registration) -> bytes:
     attended = certificate_attendance(registration)
     event = registration.event
     project = event.project
-    with force_locale(document_language(registration.language, event.language)):
+    with i18n.force_language(document_language(registration.language, event.language)):
         title = _("Certificate of attendance")
         pdf = Document(project, f"{title} – {registration.name} – {event.title}", landscape=False)
         days = [a.day for a in attended]

@@ -12,9 +12,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from seminar_app import i18n
 from seminar_app.calendar.ics import event_location, publish_calendar
 from seminar_app.calendar.invitations import uid_space
 from seminar_app.campaigns.models import Campaign, Invitation
@@ -52,7 +52,7 @@ def render_invitation(
     event: Event, *, name: str, personal_note: str, token: str, language: str, reminder: bool = False
 ) -> RenderedMail:
     """The subject and bodies of an invitation (or its reminder) in `language`."""
-    with force_locale(language):
+    with i18n.force_language(language):
         context = {
             "event": event,
             "name": name,
@@ -79,7 +79,7 @@ def render_invitation(
 def save_the_date(event: Event, language: str) -> str:
     """The event's public calendar entry (METHOD:PUBLISH, no attendee), described in `language`."""
     event_url = external_url("public.event_detail", slug=event.slug)
-    with force_locale(language):
+    with i18n.force_language(language):
         body = publish_calendar(
             [event], calendar_name=event.title, url_for_event=lambda _event: event_url, uids=uid_space()
         )

@@ -7,9 +7,9 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from flask import current_app, session
-from flask_babel import get_locale
+from flask import session
 
+from seminar_app import i18n
 from seminar_app.campaigns import responses
 from seminar_app.campaigns.models import Invitation
 
@@ -62,10 +62,10 @@ class InvitationLink:
     def language(self) -> str:
         """The registration's language: the one the visitor picked on the site, else the
         one they were invited in (their mails then continue in it)."""
-        languages = current_app.config["LANGUAGES"]
+        languages = i18n.offered_languages()
         chosen = session.get("lang")
         if chosen in languages:
             return str(chosen)
         if self.invitation is not None and self.invitation.language in languages:
             return self.invitation.language
-        return str(get_locale())
+        return i18n.current_language()

@@ -11,9 +11,9 @@ import json
 from collections import Counter
 from dataclasses import dataclass, field
 
-from flask import current_app
 from sqlalchemy import func, select
 
+from seminar_app import i18n
 from seminar_app.campaigns.models import Invitation
 from seminar_app.contacts.models import Contact, ContactList, contact_list_member, email_hash, normalise_email
 from seminar_app.contacts.queries import contacts_for_campaign
@@ -94,7 +94,7 @@ class Selection:
 
 def mail_language(event: Event, contact_language: str | None) -> str:
     """The contact's language when the interface has it, else the event's, else English."""
-    languages = current_app.config["LANGUAGES"]
+    languages = i18n.offered_languages()
     if contact_language and contact_language in languages:
         return contact_language
     return event.language if event.language in languages else "en"

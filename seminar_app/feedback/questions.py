@@ -10,11 +10,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import or_, select
 from sqlalchemy.exc import IntegrityError
 
+from seminar_app import i18n
 from seminar_app.enums import QuestionKind
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
@@ -117,7 +117,7 @@ def ensure_standard_questions(project: Project) -> None:
     if not missing:
         return
     for standard in missing:
-        with force_locale("en"):  # the stored text is only a reference for people reading the database
+        with i18n.force_language("en"):  # the stored text is only a reference for people reading the database
             english = str(standard.text)
         db.session.add(
             Question(

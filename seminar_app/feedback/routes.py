@@ -12,11 +12,11 @@ from contextlib import contextmanager
 from typing import Any
 
 from flask import current_app, make_response, redirect, render_template, request, session, url_for
-from flask_babel import force_locale, get_locale
 from flask_babel import gettext as _
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from seminar_app import i18n
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import db, limiter
@@ -60,8 +60,8 @@ def _by_token(token: str) -> tuple[FeedbackInvitation, Event]:
 
 @contextmanager
 def _event_language(event: Event) -> Iterator[None]:
-    if "lang" not in session and event.language in current_app.config["LANGUAGES"]:
-        with force_locale(event.language):
+    if "lang" not in session and event.language in i18n.offered_languages():
+        with i18n.force_language(event.language):
             yield
     else:
         yield
@@ -69,7 +69,7 @@ def _event_language(event: Event) -> Iterator[None]:
 
 def _page(template: str, code: int = 200, **context: Any) -> Response:
     response = make_response(render_template(template, **context), code)
-    response.headers["Content-Language"] = str(get_locale())
+    response.headers["Content-Language"] = i18n.language_tag()
     return response
 
 
@@ -113,7 +113,7 @@ def _submit(form: AnswerForm, invitation: FeedbackInvitation, posted: dict[str, 
     if not form.validate_on_submit():
         return {GENERAL: [_("The form has expired. Please send your answers again.")]}
     try:
-        services.submit_answers(invitation, posted, language=str(get_locale()))
+        services.submit_answers(invitation, posted, language=i18n.current_language())
     except ValidationFailed as exc:
         return exc.errors
     except services.AlreadyAnswered:

@@ -7,9 +7,9 @@ when the interface has it, else the one the person registered in).
 from __future__ import annotations
 
 from flask import render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from seminar_app import i18n
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.emails import external_url, mail_language, private_link
 from seminar_app.registration.models import Registration
@@ -43,7 +43,7 @@ def queue_reminder(registration: Registration) -> None:
     """Before the event: when and where, the joining link for a confirmed online
     attendee, and the private link (to cancel, for instance, if plans changed)."""
     event = registration.event
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             "reminder",
@@ -55,11 +55,11 @@ def queue_reminder(registration: Registration) -> None:
 
 def queue_feedback_request(registration: Registration, url: str) -> None:
     """After the event: the person's own link to the anonymous questionnaire."""
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(registration, "feedback_request", _("Your feedback, please"), feedback_url=url)
 
 
 def queue_feedback_reminder(registration: Registration, url: str) -> None:
     """A few days after the request, to someone who has not answered: the same link."""
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(registration, "feedback_reminder", _("A reminder: your feedback"), feedback_url=url)

@@ -7,9 +7,9 @@ numbers), in the event's language like the other evidence documents.
 
 from __future__ import annotations
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from seminar_app import i18n
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.agenda.queries import agenda_with_speakers, group_by_local_day
 from seminar_app.attendance.evidence import document_language, event_facts, venue_line
@@ -37,7 +37,7 @@ def _speakers(item: AgendaItem) -> str:
 
 def agenda_pdf(event: Event) -> bytes:
     """The agenda, day by day in the event's zone. Says so when no item has been entered."""
-    with force_locale(document_language(event.language, event.project.default_language)):
+    with i18n.force_language(document_language(event.language, event.project.default_language)):
         title = _("Agenda")
         pdf = Document(event.project, f"{title} – {event.title}", landscape=False)
         facts = [(_("Date:"), _when(event)), (_("Type:"), event.kind.label)]

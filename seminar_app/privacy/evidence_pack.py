@@ -12,11 +12,10 @@ import io
 import zipfile
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from sqlalchemy import select
 
-from seminar_app import geo
+from seminar_app import geo, i18n
 from seminar_app.attendance import evidence
 from seminar_app.db_types import utcnow
 from seminar_app.events.models import Event
@@ -124,7 +123,7 @@ def _readme(event: Event, descriptions: list[tuple[str, str]]) -> bytes:
 def build(event: Event, *, blank_rows: int = evidence.WALK_IN_ROWS) -> EvidencePack:
     """The zip, in memory (a pack holds a few small documents). Sheets are made for events
     with a venue, the online list for events with online attendance."""
-    with force_locale(evidence.document_language(event.language, event.project.default_language)):
+    with i18n.force_language(evidence.document_language(event.language, event.project.default_language)):
         files = [(AGENDA, agenda_pdf(event), _("the agenda, with times and speakers"))]
         if event.format.has_venue:
             for day in event.local_days:

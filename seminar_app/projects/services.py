@@ -9,12 +9,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from flask_babel import force_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import func, select
 
-from seminar_app import geo
+from seminar_app import geo, i18n
 from seminar_app.accounts.models import User
 from seminar_app.enums import TargetAudience
 from seminar_app.errors import DomainError, ValidationFailed
@@ -111,7 +110,7 @@ def create_project(data: ProjectInput, *, actor: User | None = None) -> Project:
 
 def default_stakeholder_groups() -> list[StakeholderGroup]:
     """The groups DOMAIN.md names (the same vocabulary as events' target audiences)."""
-    with force_locale("en"):
+    with i18n.force_language("en"):
         return [StakeholderGroup(code=a.value, label=a.label, position=n) for n, a in enumerate(TargetAudience)]
 
 

@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from flask import abort, current_app, redirect, render_template, request, session, url_for
 from werkzeug.wrappers import Response
 
+from seminar_app import i18n
 from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.converters import query_int
 from seminar_app.pagecache import cached_public_page
@@ -85,7 +86,7 @@ def _is_local_path(target: str) -> bool:
 
 @bp.route("/lang/<code>")
 def set_language(code: str) -> Response:
-    if code not in current_app.config["LANGUAGES"]:
+    if code not in i18n.offered_languages():
         abort(404)
     session["lang"] = code
     target = request.args.get("next", "")

@@ -1,8 +1,7 @@
 """The mails a registration causes, queued in the outbox in the caller's transaction.
 
-Each is written in the event's language when the interface has it, else the
-language the person registered in, and carries the private link. Mail that gives,
-changes or removes a calendar entry carries an iTIP REQUEST or CANCEL (see
+Each is written in the language the person registered in (the event's language if the
+interface lacks it), and carries the private link. Mail that gives, changes or removes a calendar entry carries an iTIP REQUEST or CANCEL (see
 calendar.invitations): confirmed people have an entry, nobody else does.
 """
 
@@ -11,9 +10,9 @@ from __future__ import annotations
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
-from flask_babel import force_locale
 from flask_babel import gettext as _
 
+from seminar_app import i18n
 from seminar_app.calendar import invitations
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.mail.services import queue_mail
@@ -39,8 +38,8 @@ def private_link(registration: Registration) -> str:
 
 
 def mail_language(registration: Registration) -> str:
-    languages = current_app.config["LANGUAGES"]
-    return registration.event.language if registration.event.language in languages else registration.language
+    """The language the person registered in; the event's language only if the interface lacks it."""
+    return i18n.language_or_default(registration.language, registration.event.language)
 
 
 def _queue(
@@ -114,7 +113,7 @@ def _status_paragraph(registration: Registration) -> str:
 
 
 def queue_registered(registration: Registration) -> None:
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         subjects = {
             RegistrationStatus.CONFIRMED: _("Registration confirmed"),
             RegistrationStatus.PENDING: _("Registration received"),
@@ -133,7 +132,7 @@ LINK_AGAIN = "link_again"
 
 
 def queue_link_again(registration: Registration) -> None:
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             LINK_AGAIN,
@@ -147,7 +146,7 @@ def queue_link_again(registration: Registration) -> None:
 
 
 def queue_promoted(registration: Registration) -> None:
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             "promoted",
@@ -158,7 +157,7 @@ def queue_promoted(registration: Registration) -> None:
 
 
 def queue_approved(registration: Registration) -> None:
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             "approved",
@@ -169,7 +168,7 @@ def queue_approved(registration: Registration) -> None:
 
 
 def queue_declined(registration: Registration, *, reason: str = "") -> None:
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         paragraphs = [_("We are sorry: the organiser could not offer you a place at this event.")]
         if reason:
             paragraphs.append(reason)
@@ -186,7 +185,7 @@ def _cancel_entry(had_entry: bool, registration: Registration) -> tuple[str, int
 def queue_cancelled(registration: Registration, *, by_organiser: bool, had_entry: bool) -> None:
     """`had_entry`: the person was confirmed, so their calendar entry is cancelled too."""
     method, sequence = _cancel_entry(had_entry, registration)
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         text = (
             _("The organiser has cancelled your registration.")
             if by_organiser
@@ -201,7 +200,7 @@ def queue_erased(registration: Registration) -> None:
     """Before erasure: remove the calendar entry of a confirmed person (no private link:
     it stops working; the message is scrubbed once sent)."""
     method, sequence = _cancel_entry(True, registration)
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             "erased",
@@ -217,7 +216,7 @@ def queue_mode_changed(registration: Registration) -> None:
     """A confirmed person's entry changes place (and joining link): a REQUEST with a new SEQUENCE."""
     method = _request_if_confirmed(registration)
     sequence = invitations.next_sequence(registration.event) if method else None
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         _queue(
             registration,
             "mode_changed",
@@ -230,7 +229,7 @@ def queue_mode_changed(registration: Registration) -> None:
 
 def queue_event_changed(registration: Registration, before: dict[str, object], sequence: int) -> None:
     """The organiser changed what the entry shows: an update saying what changed."""
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         changes = invitations.describe_changes(before, registration.event, registration)
         _queue(
             registration,
@@ -245,7 +244,7 @@ def queue_event_changed(registration: Registration, before: dict[str, object], s
 def queue_event_status(registration: Registration, sequence: int) -> None:
     """The event was postponed, confirmed again after a postponement, or cancelled."""
     event = registration.event
-    with force_locale(mail_language(registration)):
+    with i18n.force_language(mail_language(registration)):
         note = [event.status_note] if event.status_note else []
         if event.status is EventStatus.CANCELLED:
             subject, text, method = _("Event cancelled"), _("The organiser has cancelled this event."), "CANCEL"

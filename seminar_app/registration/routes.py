@@ -7,11 +7,12 @@ carries a per-session CSRF token and is never part of a cached page.
 from __future__ import annotations
 
 from flask import current_app, flash, jsonify, redirect, render_template, request, url_for
-from flask_babel import get_locale, ngettext
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
+from seminar_app import i18n
 from seminar_app.campaigns.registration_link import InvitationLink
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
@@ -99,7 +100,7 @@ def register(slug: str) -> ResponseValue:
     if link and link.problem:  # a broken personal link registers nobody; the form below it works
         return _render_form(event, form, code=422 if posted else 200, link=link)
     if form.validate_on_submit():
-        language, source = (link.language, "invitation") if link else (str(get_locale()), "form")
+        language, source = (link.language, "invitation") if link else (i18n.current_language(), "form")
         try:
             invitation_id = link.invitation.id if link and link.invitation else None
             services.register(event, form.to_input(language), source=source, invitation_id=invitation_id)
