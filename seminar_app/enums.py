@@ -14,16 +14,23 @@ from sqlalchemy import Enum as SAEnum
 class LabelledEnum(StrEnum):
     @property
     def label(self) -> str:
-        return str(_LABELS.get(self, self.value))
+        return str(self.lazy_label)
 
     @property
     def lazy_label(self) -> object:
         """The label translated when shown, not when read: for form fields defined at import time."""
-        return _LABELS.get(self, self.value)
+        return _LABELS.get(_key(self), self.value)
 
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
-        return [(m.value, m.label) for m in cls]
+        """(value, label) pairs whose labels are translated when the form is rendered, so a list
+        built at import time still speaks the reader's language."""
+        return [(m.value, m.lazy_label) for m in cls]  # type: ignore[misc]
+
+
+def _key(member: LabelledEnum) -> tuple[type, str]:
+    # Members of two enums may share a value ("other"): a StrEnum member hashes as its value.
+    return (type(member), member.value)
 
 
 def db_enum(enum_cls: type[StrEnum], name: str) -> SAEnum:
@@ -160,70 +167,70 @@ class SuppressionReason(LabelledEnum):
     ERASED = "erased"
 
 
-_LABELS: dict[LabelledEnum, object] = {
-    RegistrationStatus.PENDING: _l("Awaiting approval"),
-    RegistrationStatus.CONFIRMED: _l("Confirmed"),
-    RegistrationStatus.WAITLISTED: _l("On the waiting list"),
-    RegistrationStatus.DECLINED: _l("Declined"),
-    RegistrationStatus.CANCELLED: _l("Cancelled"),
-    AttendanceMode.ONSITE: _l("On site"),
-    AttendanceMode.ONLINE: _l("Online"),
-    CheckInSource.MANUAL: _l("Ticked by the organiser"),
-    CheckInSource.QR: _l("QR code"),
-    CheckInSource.WALK_IN: _l("Walk-in"),
-    CheckInSource.IMPORT: _l("Imported from the video-conference report"),
-    QuestionKind.SCALE: _l("Scale from 1 to 5"),
-    QuestionKind.SINGLE: _l("Single choice"),
-    QuestionKind.MULTIPLE: _l("Multiple choice"),
-    QuestionKind.TEXT: _l("Text"),
-    ConsentPurpose.PRIVACY_NOTICE: _l("I have read the privacy notice"),
-    ConsentPurpose.PHOTOS: _l("Photos and recording of me may be taken and used to report on the event"),
-    ConsentPurpose.ATTENDEE_LIST: _l(
+_LABELS: dict[tuple[type, str], object] = {
+    _key(RegistrationStatus.PENDING): _l("Awaiting approval"),
+    _key(RegistrationStatus.CONFIRMED): _l("Confirmed"),
+    _key(RegistrationStatus.WAITLISTED): _l("On the waiting list"),
+    _key(RegistrationStatus.DECLINED): _l("Declined"),
+    _key(RegistrationStatus.CANCELLED): _l("Cancelled"),
+    _key(AttendanceMode.ONSITE): _l("On site"),
+    _key(AttendanceMode.ONLINE): _l("Online"),
+    _key(CheckInSource.MANUAL): _l("Ticked by the organiser"),
+    _key(CheckInSource.QR): _l("QR code"),
+    _key(CheckInSource.WALK_IN): _l("Walk-in"),
+    _key(CheckInSource.IMPORT): _l("Imported from the video-conference report"),
+    _key(QuestionKind.SCALE): _l("Scale from 1 to 5"),
+    _key(QuestionKind.SINGLE): _l("Single choice"),
+    _key(QuestionKind.MULTIPLE): _l("Multiple choice"),
+    _key(QuestionKind.TEXT): _l("Text"),
+    _key(ConsentPurpose.PRIVACY_NOTICE): _l("I have read the privacy notice"),
+    _key(ConsentPurpose.PHOTOS): _l("Photos and recording of me may be taken and used to report on the event"),
+    _key(ConsentPurpose.ATTENDEE_LIST): _l(
         "My name and organisation may appear on the attendee list shared with participants"
     ),
-    ConsentPurpose.NEWS: _l("Send me news about the project"),
-    OutboxStatus.QUEUED: _l("Queued"),
-    OutboxStatus.SENDING: _l("Sending"),
-    OutboxStatus.SENT: _l("Sent"),
-    OutboxStatus.FAILED: _l("Failed"),
-    Role.ADMIN: _l("Administrator"),
-    Role.MANAGER: _l("Project manager"),
-    Role.ORGANISER: _l("Partner organiser"),
-    EventKind.SEMINAR: _l("Seminar"),
-    EventKind.CONFERENCE: _l("Conference"),
-    EventKind.WORKSHOP: _l("Workshop"),
-    EventKind.TRAINING: _l("Training"),
-    EventKind.WEBINAR: _l("Webinar"),
-    EventKind.MEETING: _l("Meeting"),
-    EventFormat.IN_PERSON: _l("In person"),
-    EventFormat.ONLINE: _l("Online"),
-    EventFormat.HYBRID: _l("Hybrid"),
-    EventStatus.DRAFT: _l("Draft"),
-    EventStatus.PUBLISHED: _l("Published"),
-    EventStatus.POSTPONED: _l("Postponed"),
-    EventStatus.CANCELLED: _l("Cancelled"),
-    EventStatus.DELIVERED: _l("Delivered"),
-    AgendaItemKind.TALK: _l("Talk"),
-    AgendaItemKind.PANEL: _l("Panel"),
-    AgendaItemKind.DISCUSSION: _l("Discussion"),
-    AgendaItemKind.BREAK: _l("Break"),
-    AgendaItemKind.WELCOME: _l("Welcome"),
-    AgendaItemKind.OTHER: _l("Other"),
-    TargetAudience.RESEARCHERS: _l("Researchers"),
-    TargetAudience.LAW_ENFORCEMENT: _l("Law-enforcement officers"),
-    TargetAudience.PRISON_PROBATION: _l("Prison and probation staff"),
-    TargetAudience.NGO_COMMUNITY: _l("NGO and community members"),
-    TargetAudience.POLICY_MAKERS: _l("Policy makers"),
-    TargetAudience.STUDENTS: _l("University students"),
-    TargetAudience.OTHER: _l("Other practitioners"),
-    LegalBasis.CONSENT: _l("Consent"),
-    LegalBasis.LEGITIMATE_INTEREST: _l("Legitimate interest"),
-    LegalBasis.PUBLIC_TASK: _l("Public task"),
-    LegalBasis.CONTRACT: _l("Contract"),
-    InvitationStatus.INVITED: _l("Invited, no answer yet"),
-    InvitationStatus.REGISTERED: _l("Registered"),
-    InvitationStatus.DECLINED: _l("Cannot come"),
-    InvitationStatus.UNSUBSCRIBED: _l("Unsubscribed"),
-    SuppressionReason.UNSUBSCRIBED: _l("Unsubscribed"),
-    SuppressionReason.ERASED: _l("Data erased on request"),
+    _key(ConsentPurpose.NEWS): _l("Send me news about the project"),
+    _key(OutboxStatus.QUEUED): _l("Queued"),
+    _key(OutboxStatus.SENDING): _l("Sending"),
+    _key(OutboxStatus.SENT): _l("Sent"),
+    _key(OutboxStatus.FAILED): _l("Failed"),
+    _key(Role.ADMIN): _l("Administrator"),
+    _key(Role.MANAGER): _l("Project manager"),
+    _key(Role.ORGANISER): _l("Partner organiser"),
+    _key(EventKind.SEMINAR): _l("Seminar"),
+    _key(EventKind.CONFERENCE): _l("Conference"),
+    _key(EventKind.WORKSHOP): _l("Workshop"),
+    _key(EventKind.TRAINING): _l("Training"),
+    _key(EventKind.WEBINAR): _l("Webinar"),
+    _key(EventKind.MEETING): _l("Meeting"),
+    _key(EventFormat.IN_PERSON): _l("In person"),
+    _key(EventFormat.ONLINE): _l("Online"),
+    _key(EventFormat.HYBRID): _l("Hybrid"),
+    _key(EventStatus.DRAFT): _l("Draft"),
+    _key(EventStatus.PUBLISHED): _l("Published"),
+    _key(EventStatus.POSTPONED): _l("Postponed"),
+    _key(EventStatus.CANCELLED): _l("Cancelled"),
+    _key(EventStatus.DELIVERED): _l("Delivered"),
+    _key(AgendaItemKind.TALK): _l("Talk"),
+    _key(AgendaItemKind.PANEL): _l("Panel"),
+    _key(AgendaItemKind.DISCUSSION): _l("Discussion"),
+    _key(AgendaItemKind.BREAK): _l("Break"),
+    _key(AgendaItemKind.WELCOME): _l("Welcome"),
+    _key(AgendaItemKind.OTHER): _l("Other"),
+    _key(TargetAudience.RESEARCHERS): _l("Researchers"),
+    _key(TargetAudience.LAW_ENFORCEMENT): _l("Law-enforcement officers"),
+    _key(TargetAudience.PRISON_PROBATION): _l("Prison and probation staff"),
+    _key(TargetAudience.NGO_COMMUNITY): _l("NGO and community members"),
+    _key(TargetAudience.POLICY_MAKERS): _l("Policy makers"),
+    _key(TargetAudience.STUDENTS): _l("University students"),
+    _key(TargetAudience.OTHER): _l("Other practitioners"),
+    _key(LegalBasis.CONSENT): _l("Consent"),
+    _key(LegalBasis.LEGITIMATE_INTEREST): _l("Legitimate interest"),
+    _key(LegalBasis.PUBLIC_TASK): _l("Public task"),
+    _key(LegalBasis.CONTRACT): _l("Contract"),
+    _key(InvitationStatus.INVITED): _l("Invited, no answer yet"),
+    _key(InvitationStatus.REGISTERED): _l("Registered"),
+    _key(InvitationStatus.DECLINED): _l("Cannot come"),
+    _key(InvitationStatus.UNSUBSCRIBED): _l("Unsubscribed"),
+    _key(SuppressionReason.UNSUBSCRIBED): _l("Unsubscribed"),
+    _key(SuppressionReason.ERASED): _l("Data erased on request"),
 }

@@ -8,6 +8,7 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from flask_babel.speaklater import LazyString
 
 from seminar_app.errors import ValidationFailed
@@ -30,7 +31,7 @@ class FieldErrors:
 
     def limit(self, name: str, value: str, max_length: int) -> None:
         if len(value.strip()) > max_length:
-            self.add(name, _("Use at most %(count)d characters.", count=max_length))
+            self.add(name, ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", max_length))
         elif not storable(value):
             self.add(name, _("Remove the invisible control characters from this text."))
 

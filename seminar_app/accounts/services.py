@@ -6,6 +6,7 @@ import hmac
 from dataclasses import dataclass, field
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
@@ -124,9 +125,15 @@ def _check_user(
 
     if data.password or password_required:
         if len(data.password) < MIN_PASSWORD_LENGTH:
-            errors.add("password", _("Use at least %(count)d characters.", count=MIN_PASSWORD_LENGTH))
+            errors.add(
+                "password",
+                ngettext("Use at least %(num)d character.", "Use at least %(num)d characters.", MIN_PASSWORD_LENGTH),
+            )
         elif len(data.password) > MAX_PASSWORD_LENGTH:
-            errors.add("password", _("Use at most %(count)d characters.", count=MAX_PASSWORD_LENGTH))
+            errors.add(
+                "password",
+                ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_PASSWORD_LENGTH),
+            )
 
     if user is not None and user.role is Role.ADMIN and user.active and not _other_active_admins(user.id):
         if data.role is not Role.ADMIN:

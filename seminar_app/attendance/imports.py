@@ -20,6 +20,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field, replace
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminar_app import textsearch
 from seminar_app.errors import DomainError
@@ -202,7 +203,13 @@ def _read_rows(body: str, columns: _Columns, first_line: int) -> list[Participan
                 ) from None
             participants.append(Participant(name[:200], email[:254], seconds))
             if len(participants) > MAX_PARTICIPANTS:
-                raise ReportError(_("This report has more than %(count)d rows.", count=MAX_PARTICIPANTS))
+                raise ReportError(
+                    ngettext(
+                        "This report has more than %(num)d row.",
+                        "This report has more than %(num)d rows.",
+                        MAX_PARTICIPANTS,
+                    )
+                )
     except csv.Error as exc:
         raise ReportError(_("This file is not a well-formed CSV file (%(reason)s).", reason=str(exc))) from None
     return participants

@@ -19,6 +19,7 @@ import pycountry
 from babel import Locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 
 from seminar_app.contacts.models import normalise_email
 from seminar_app.errors import DomainError, ValidationFailed
@@ -154,7 +155,9 @@ def read_table(data: bytes) -> Table:
     if not table.rows:
         raise ContactFileError(_("The file has only a header row and no contacts."))
     if len(table.rows) > MAX_IMPORT_ROWS:
-        raise ContactFileError(_("The file has more than %(count)d rows.", count=MAX_IMPORT_ROWS))
+        raise ContactFileError(
+            ngettext("The file has more than %(num)d row.", "The file has more than %(num)d rows.", MAX_IMPORT_ROWS)
+        )
     if not any("@" in value for _line, row in table.rows for value in row):
         raise ContactFileError(_("This file has no column of e-mail addresses."))
     return table

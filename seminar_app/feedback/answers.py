@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 
 from seminar_app.enums import QuestionKind
 from seminar_app.errors import ValidationFailed
@@ -58,7 +59,7 @@ def _one_answer(question: Question, values: list[str], errors: FieldErrors) -> A
     if question.kind is QuestionKind.TEXT:
         text = values[0].strip()
         if len(text) > MAX_TEXT:
-            errors.add(key, _("Use at most %(count)d characters.", count=MAX_TEXT))
+            errors.add(key, ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", MAX_TEXT))
         elif not storable(text):
             errors.add(key, _("Remove the invisible control characters from this text."))
         else:

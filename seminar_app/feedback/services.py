@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 
 from flask import current_app
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import func, select, update
 
 from seminar_app.db_types import start_write_transaction, utcnow
@@ -189,12 +190,21 @@ def add_question(event: Event, data: QuestionInput) -> Question:
         if len(choices) < 2:
             errors.add("choices", _("Give at least two options, one per line."))
         elif len(choices) > MAX_OPTIONS:
-            errors.add("choices", _("Give at most %(count)d options.", count=MAX_OPTIONS))
+            errors.add(
+                "choices", ngettext("Give at most %(num)d option.", "Give at most %(num)d options.", MAX_OPTIONS)
+            )
         for option in choices:
             errors.limit("choices", option, 200)
     existing = db.session.scalars(select(Question.position).where(Question.event_id == event.id)).all()
     if len(existing) >= MAX_OWN_QUESTIONS:
-        errors.add("text", _("An event can have at most %(count)d questions of its own.", count=MAX_OWN_QUESTIONS))
+        errors.add(
+            "text",
+            ngettext(
+                "An event can have at most %(num)d question of its own.",
+                "An event can have at most %(num)d questions of its own.",
+                MAX_OWN_QUESTIONS,
+            ),
+        )
     errors.raise_if_any()
     question = Question(
         event_id=event.id,

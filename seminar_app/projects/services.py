@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
+from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from seminar_app import geo, i18n
@@ -66,7 +67,7 @@ def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
     if not slug:
         errors.add("slug", _("Give a web address (slug) for the project."))
     elif len(slug) > 80:
-        errors.add("slug", _("Use at most %(count)d characters.", count=80))
+        errors.add("slug", ngettext("Use at most %(num)d character.", "Use at most %(num)d characters.", 80))
     elif slugify(slug, max_length=80) != slug:
         errors.add("slug", _("Use only lower-case letters, digits and single hyphens."))
     else:

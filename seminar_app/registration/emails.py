@@ -1,8 +1,9 @@
 """The mails a registration causes, queued in the outbox in the caller's transaction.
 
 Each is written in the language the person registered in (the event's language if the
-interface lacks it), and carries the private link. Mail that gives, changes or removes a calendar entry carries an iTIP REQUEST or CANCEL (see
-calendar.invitations): confirmed people have an entry, nobody else does.
+interface lacks it), and carries the private link. Mail that gives, changes or removes a
+calendar entry carries an iTIP REQUEST or CANCEL (see calendar.invitations): confirmed
+people have an entry, nobody else does.
 """
 
 from __future__ import annotations

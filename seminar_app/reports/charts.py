@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import date
 
-from flask_babel import format_date, format_decimal
+from flask_babel import format_date, format_decimal, ngettext
 from flask_babel import gettext as _
 from markupsafe import Markup
 
@@ -109,7 +109,7 @@ def bar_chart(chart_id: str, title: str, labels: Sequence[str], series: Sequence
             parts.append(_text(value * scale + 4, y + BAR - 2, _number(value)))
             y += BAR + 2
         y += GAP
-    description = _("%(count)d rows.", count=len(labels)) + " " + _see_table()
+    description = ngettext("%(num)d row.", "%(num)d rows.", len(labels)) + " " + _see_table()
     return _open(chart_id, title, description, int(y) + 2) + Markup("").join(parts) + Markup("</svg>")
 
 
@@ -137,7 +137,7 @@ def column_chart(chart_id: str, title: str, labels: Sequence[str], series: Seque
             parts.append(_text(x + width / 2, top - 4, _number(totals[index]), anchor="middle"))
         if index % every == 0:
             parts.append(_text(x + width / 2, base + 16, label, "chart-label-small", anchor="middle"))
-    description = _("%(count)d columns.", count=len(labels)) + " " + _see_table()
+    description = ngettext("%(num)d column.", "%(num)d columns.", len(labels)) + " " + _see_table()
     return _open(chart_id, title, description, base + 24) + Markup("").join(parts) + Markup("</svg>")
 
 
@@ -160,7 +160,7 @@ def distribution_chart(
                 parts.append(_rect(f"v{value}", x, y, width, BAR + 4, tip))
             x += width
         y += BAR + 4 + GAP
-    description = _("%(count)d questions.", count=len(questions)) + " " + _see_table()
+    description = ngettext("%(num)d question.", "%(num)d questions.", len(questions)) + " " + _see_table()
     return _open(chart_id, title, description, int(y) + 2) + Markup("").join(parts) + Markup("</svg>")
 
 
