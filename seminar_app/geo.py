@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from functools import cache
 from zoneinfo import available_timezones
 
@@ -53,3 +54,12 @@ def country_choices() -> list[tuple[str, str]]:
 
 def language_choices() -> list[tuple[str, str]]:
     return i18n.sorted_by_name(((code, language_name(code)) for code in EVENT_LANGUAGES), lambda c: c[1])
+
+
+def sorted_countries(codes: Iterable[str]) -> list[str]:
+    """Country codes in the order of their names in the reader's language."""
+    return i18n.sorted_by_name(codes, country_name)
+
+
+def sorted_languages(codes: Iterable[str]) -> list[str]:
+    return i18n.sorted_by_name(codes, language_name)

@@ -16,8 +16,8 @@ from typing import TypeVar
 import icu
 from babel import Locale
 from babel.messages.pofile import read_po
-from flask import current_app, has_app_context, has_request_context, request, session
-from flask_babel import force_locale, get_locale
+from flask import Flask, current_app, has_app_context, has_request_context, request, session
+from flask_babel import force_locale, get_locale, refresh
 
 T = TypeVar("T")
 
@@ -38,6 +38,12 @@ LOCALES = {
 }
 
 CATALOGUES = Path(__file__).parent / "translations"
+
+
+def init_app(app: Flask) -> None:
+    # Flask-Babel keeps the locale on `g`; a request must choose its own even when it runs
+    # inside an application context that outlives it (the test client, CLI-driven requests).
+    app.before_request(refresh)
 
 
 def locale_id(code: str) -> str:
@@ -123,6 +129,9 @@ def select_locale() -> str:
 @contextmanager
 def force_language(code: str | None) -> Iterator[None]:
     """Render in a language by its code, with its regional locale (dates, countries, plurals)."""
+    if not has_app_context():  # like force_locale: nothing to switch outside an application
+        yield
+        return
     with force_locale(locale_id(language_or_default(code))):
         yield
 

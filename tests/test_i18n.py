@@ -10,7 +10,8 @@ from babel.messages.mofile import read_mo
 from babel.messages.pofile import read_po
 from flask import Flask
 
-from seminar_app.enums import EventFormat
+from seminar_app import i18n
+from seminar_app.enums import EventFormat, Role
 
 TRANSLATIONS = Path(__file__).resolve().parent.parent / "seminar_app" / "translations"
 
@@ -53,7 +54,7 @@ def test_accept_language_pt_gives_portuguese_text_and_month_names(client, make_e
     listing = client.get("/", headers=headers).get_data(as_text=True)
     page = client.get(f"/events/{event.slug}", headers=headers).get_data(as_text=True)
 
-    assert '<html lang="pt">' in listing
+    assert '<html lang="pt-PT">' in listing
     assert "Próximos" in listing and "Anteriores" in listing and "Eventos" in listing
     assert "Aviso de privacidade" in listing and "Declaração de acessibilidade" in listing
     assert "de maio de" in listing
@@ -82,8 +83,8 @@ def test_language_switch_persists_in_the_session(client):
         assert session["lang"] == "ro"
     # The choice wins over the browser's preference on later pages.
     page = client.get("/", headers={"Accept-Language": "pt"}).get_data(as_text=True)
-    assert '<html lang="ro">' in page
-    assert '<span aria-current="true" class="fw-bold" lang="ro">Română</span>' in page
+    assert '<html lang="ro-RO">' in page
+    assert '<span aria-current="true" class="fw-bold" lang="ro-RO">Română</span>' in page
 
 
 @pytest.mark.parametrize(
@@ -102,8 +103,80 @@ def test_bucharest_event_shows_its_local_time_and_zone_whatever_the_readers_lang
 
     page = client.get(f"/events/{event.slug}", headers={"Accept-Language": language}).get_data(as_text=True)
 
-    assert f'<html lang="{language}">' in page
+    assert f'<html lang="{i18n.language_tag(language)}">' in page
     assert f'datetime="{day_next_year(7, 7, 10).isoformat()}+03:00">' in page
     assert f", {start}</time>–<time" in page and f">{end}</time>" in page
     assert "Europe/Bucharest, UTC+03:00" in page
     assert month in page
+
+
+def test_choice_lists_speak_the_readers_language_and_keep_each_enums_own_label(client, login, make_user, make_event):
+    """The lists are built at import time; their labels must still be translated per request,
+    and the agenda's "Other" is not the audience "Other practitioners" (both are stored as "other")."""
+    event = make_event()
+    login(make_user(Role.ORGANISER, partners=[event.partner]))
+
+    english = client.get(f"/manage/events/{event.id}/agenda/new").get_data(as_text=True)
+    client.get("/lang/pt")
+    portuguese = client.get(f"/manage/events/{event.id}/agenda/new").get_data(as_text=True)
+    event_form = client.get(f"/manage/events/{event.id}").get_data(as_text=True)
+
+    assert '<option value="other">Other</option>' in english
+    assert "Other practitioners" not in english
+    assert '<option value="other">Outro</option>' in portuguese
+    assert '<option selected value="seminar">Seminário</option>' in event_form
+    assert ">Seminar<" not in event_form
+
+
+def test_country_names_are_those_of_portugal_and_sorted_as_a_portuguese_reader_expects(client, make_event):
+    event = make_event()
+
+    page = client.get(f"/events/{event.slug}/register", headers={"Accept-Language": "pt-PT"}).get_data(as_text=True)
+
+    for name in ("Roménia", "Polónia", "Estónia", "Irão", "Vietname"):
+        assert f">{name}</option>" in page, name
+    for brazilian in ("Romênia", "Polônia", "Estônia", "Irã<", "Vietnã"):
+        assert brazilian not in page, brazilian
+    assert page.index(">Argélia<") < page.index(">Argentina<")
+    assert page.index(">Áustria<") < page.index(">Bélgica<")
+    assert page.index(">Zâmbia<") > page.index(">Áustria<")
+
+
+def test_collation_follows_each_languages_alphabet() -> None:
+    names = ["Zambia", "Österreich", "Ozean", "Çad", "Cuba", "Ángela", "Ana"]
+
+    assert i18n.sorted_by_name(names, str, "fi") == ["Ana", "Ángela", "Çad", "Cuba", "Ozean", "Zambia", "Österreich"]
+    assert i18n.sorted_by_name(names, str, "tr") == ["Ana", "Ángela", "Cuba", "Çad", "Ozean", "Österreich", "Zambia"]
+    assert i18n.sorted_by_name(names, str, "de") == ["Ana", "Ángela", "Çad", "Cuba", "Österreich", "Ozean", "Zambia"]
+
+
+def test_the_switcher_offers_only_languages_whose_catalogue_is_complete(client, monkeypatch) -> None:
+    complete = i18n.catalogue_complete
+    monkeypatch.setattr(i18n, "catalogue_complete", lambda code: code != "it" and complete(code))
+
+    page = client.get("/", headers={"Accept-Language": "it-IT,it;q=0.9"}).get_data(as_text=True)
+
+    assert '<html lang="en-GB">' in page
+    assert "Italiano" not in page
+    assert 'lang="pt-PT" hreflang="pt-PT">Português</a>' in page
+    assert client.get("/lang/it").status_code == 404
+
+
+def test_an_incomplete_catalogue_is_recognised(tmp_path, monkeypatch) -> None:
+    catalogue = tmp_path / "el" / "LC_MESSAGES"
+    catalogue.mkdir(parents=True)
+    (catalogue / "messages.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Events"\nmsgstr "Εκδηλώσεις"\n\nmsgid "Register"\nmsgstr ""\n',
+        encoding="utf-8",
+    )
+    (catalogue / "messages.mo").write_bytes(b"")
+    monkeypatch.setattr(i18n, "CATALOGUES", tmp_path)
+
+    assert not i18n.catalogue_complete("el")
+    (catalogue / "messages.po").write_text(
+        'msgid ""\nmsgstr "Content-Type: text/plain; charset=UTF-8\\n"\n\n'
+        'msgid "Events"\nmsgstr "Εκδηλώσεις"\n\nmsgid "Register"\nmsgstr "Εγγραφή"\n',
+        encoding="utf-8",
+    )
+    assert i18n.catalogue_complete("el")

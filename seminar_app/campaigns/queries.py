@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
+from seminar_app import geo
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.contacts.models import Contact, Suppression
 from seminar_app.enums import InvitationStatus, OutboxStatus
@@ -382,4 +383,4 @@ def contact_values(partner: Partner) -> tuple[list[str], list[str]]:
             countries.add(country)
         if language:
             languages.add(language)
-    return sorted(countries), sorted(languages)
+    return geo.sorted_countries(countries), geo.sorted_languages(languages)

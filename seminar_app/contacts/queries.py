@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from sqlalchemy import Select, distinct, func, select
 from sqlalchemy.orm import selectinload
 
+from seminar_app import geo
 from seminar_app.accounts.models import User
 from seminar_app.contacts.models import Contact, ContactList, Suppression, contact_list_member, email_hash
 from seminar_app.enums import Role, SuppressionReason
@@ -92,7 +93,7 @@ def filter_values(partner: Partner) -> tuple[list[str], list[str]]:
     languages = db.session.scalars(
         select(distinct(Contact.language)).where(Contact.partner_id == partner.id, Contact.language != "")
     )
-    return sorted(countries), sorted(languages)
+    return geo.sorted_countries(countries), geo.sorted_languages(languages)
 
 
 def partner_lists(partner: Partner) -> list[tuple[ContactList, int]]:

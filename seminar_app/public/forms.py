@@ -24,8 +24,10 @@ class EventFilterForm(FlaskForm):
     def setup(self, options: FilterOptions) -> EventFilterForm:
         any_choice = ("", _l("Any"))
         self.project.choices = [any_choice, *((p.slug, f"{p.acronym} – {p.name}") for p in options.projects)]
-        self.country.choices = [any_choice, *((c, geo.country_name(c)) for c in options.countries)]
-        self.language.choices = [any_choice, *((c, geo.language_name(c)) for c in options.languages)]
+        countries = geo.sorted_countries(options.countries)
+        languages = geo.sorted_languages(options.languages)
+        self.country.choices = [any_choice, *((c, geo.country_name(c)) for c in countries)]
+        self.language.choices = [any_choice, *((c, geo.language_name(c)) for c in languages)]
         self.format.choices = [any_choice, *EventFormat.choices()]
         return self
 

@@ -313,7 +313,7 @@ def filter_choices(project: Project, scope: ReportScope) -> FilterChoices:
     )
     return FilterChoices(
         partners=[p for p in project.partners if p.id in scope.partner_ids],
-        countries=sorted(((c, geo.country_name(c)) for c in countries), key=lambda c: c[1].casefold()),
+        countries=[(c, geo.country_name(c)) for c in geo.sorted_countries(countries)],
         results=list(project.results),
         kinds=list(EventKind),
     )
