@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Flask, has_request_context, request
 
-from seminar_app import geo, i18n, timefmt
+from seminar_app import geo, i18n, sentences, timefmt
 from seminar_app.db_types import utcnow
 from seminar_app.markup import render_markdown
 from seminar_app.registration.emails import external_url
@@ -22,6 +22,12 @@ def init_app(app: Flask) -> None:
     )
     # Absolute addresses come from PUBLIC_BASE_URL, never from the request's Host header.
     app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow, external_url=external_url)
+    app.jinja_env.globals.update(
+        registration_state=sentences.registration_state,
+        attend_instead=sentences.attend_instead,
+        no_seat_free=sentences.no_seat_free,
+        invitation_intro=sentences.invitation_intro,
+    )
 
     @app.context_processor
     def inject_common() -> dict[str, object]:

@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
 from sqlalchemy.exc import IntegrityError
 
+from seminar_app import sentences
 from seminar_app.accounts.models import User
 from seminar_app.attendance import queries
 from seminar_app.attendance.imports import Participant
@@ -70,11 +71,9 @@ def _ensure_checkable(registration: Registration, day: date) -> None:
         raise CheckInRefused(_("This registration has been erased."))
     if registration.status is not RegistrationStatus.CONFIRMED:
         raise CheckInRefused(
-            _(
-                "%(name)s cannot be checked in: the registration is %(status)s, not confirmed.",
-                name=registration.name,
-                status=registration.status.label.lower(),
-            )
+            _("%(name)s cannot be checked in: only confirmed registrations can be.", name=registration.name)
+            + " "
+            + sentences.registration_state(registration.status)
         )
 
 
