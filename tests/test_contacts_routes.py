@@ -274,3 +274,15 @@ def test_contact_search_finds_accented_names_in_any_case_with_or_without_accents
     assert "bo@example.org" in page and "angela@example.pt" not in page, "an edit updates what search finds"
     page = client.get(f"/partners/{partner.id}/contacts", query_string={"q": "%"}).get_data(as_text=True)
     assert "bo@example.org" not in page, "a % typed by the user is a character, not a wildcard"
+
+
+def test_contacts_are_listed_by_name_whatever_the_accents_and_case(client, organiser, partner) -> None:
+    for name in ("Zé Pinto", "bruno Costa", "Ângela Reis", "Álvaro Sá"):
+        email = name.split()[0].lower().encode("ascii", "ignore").decode() + "@example.org"
+        db.session.add(Contact(partner=partner, name=name, email=email, legal_basis=LegalBasis.CONSENT))
+    db.session.commit()
+
+    page = client.get(f"/partners/{partner.id}/contacts").get_data(as_text=True)
+
+    positions = [page.index(name) for name in ("Álvaro Sá", "Ângela Reis", "bruno Costa", "Zé Pinto")]
+    assert positions == sorted(positions)

@@ -42,7 +42,8 @@ def contacts_query(partner: Partner, filters: ContactFilters) -> Select[tuple[Co
     ):
         if value:
             query = query.where(column == value)
-    return query.order_by(func.lower(Contact.name), Contact.email)
+    # Folded (no case, no accents), so "Ângela" sorts with the A's on every database.
+    return query.order_by(Contact.search_text, Contact.email)
 
 
 def suppression_reasons(project_id: int, contacts: list[Contact]) -> dict[int, SuppressionReason]:
