@@ -251,7 +251,7 @@ def test_decline_page_names_who_is_told_then_declines_with_the_reason(as_organis
     page = as_organiser.get(url(event, f"/{pending.id}/decline")).get_data(as_text=True)
     assert "Decline the registration of Pending Person?" in page
     assert "Pending Person, at person1@probation.example." in page
-    assert "Waiting Person, first on the waiting list (on site), who gets the free seat" in page
+    assert "Waiting Person, first on the waiting list (On site), who gets the free seat" in page
     assert mails("declined") == []
 
     response = as_organiser.post(
@@ -299,7 +299,7 @@ def test_cancel_confirms_first_then_promotes_the_next_person(as_organiser, event
 
     page = as_organiser.get(url(event, f"/{first.id}/cancel")).get_data(as_text=True)
     assert "Cancel the registration of First Person?" in page
-    assert "Waiting Person, first on the waiting list (on site)" in page
+    assert "Waiting Person, first on the waiting list (On site)" in page
     assert mails("cancelled") == []
 
     response = as_organiser.post(url(event, f"/{first.id}/cancel"), follow_redirects=True)

@@ -291,7 +291,7 @@ def test_the_pdf_summary_names_the_project_the_grant_the_filter_and_the_key_figu
 
     assert response.status_code == 200 and response.mimetype == "application/pdf"
     assert world.project.name in first and world.project.grant_number in first
-    assert "January 1, 2025 – December 31, 2025" in first
+    assert "1 January 2025 – 31 December 2025" in first
     kpis = re.search(r"Events (\d+)\s+Registered (\d+)\s+Attended (\d+)", first)
     assert kpis and kpis.groups() == ("5", str(want["registered"]), str(want["attended"]))
     assert f"Attendees from outside the consortium {want['external']}" in first

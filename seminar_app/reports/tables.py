@@ -293,15 +293,15 @@ def reach(row: EventReportRow) -> tuple[int, str]:
     """An activity's reach: the people who attended once attendance is recorded (or the
     event was delivered), before that the people registered; with which of the two it is."""
     if row.attended or row.status is EventStatus.DELIVERED:
-        return row.attended, _("attended")
-    return row.registered, _("registered")
+        return row.attended, _("People who attended")
+    return row.registered, _("People who registered")
 
 
 def _activities(report: Report) -> Table:
     columns = [
         (_("Type"), 14), (_("Title"), 48), (_("Partner"), 12), (_("Date"), 11), (_("Place"), 36),
         (_("Format"), 12), (_("Target audiences"), 40), (_("Results presented"), 16), (_("Status"), 18),
-        (_("Reach"), 9), (_("Reach counts people who"), 14),
+        (_("Reach"), 9), (_("Reach counts"), 14),
     ]  # fmt: skip
 
     def rows() -> Iterator[Sequence[Cell]]:
