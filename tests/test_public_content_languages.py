@@ -147,3 +147,10 @@ def test_agenda_times_stay_in_order_in_every_language(client, event, make_agenda
     page = client.get(f"/events/{event.slug}", headers=ENGLISH).get_data(as_text=True)
     assert page.index("Welcome") < page.index("Encerramento")
     assert '<strong lang="pt-PT">Encerramento</strong>' in page
+
+
+def test_the_project_page_lists_events_in_the_readers_language(client, event) -> None:
+    page = client.get(f"/projects/{event.project.slug}", headers=ENGLISH).get_data(as_text=True)
+    assert ">National seminar</a>" in page and "Seminário nacional" not in page
+    page = client.get(f"/projects/{event.project.slug}", headers={"Accept-Language": "pt-PT"}).get_data(as_text=True)
+    assert ">Seminário nacional</a>" in page
