@@ -10,7 +10,7 @@ from flask_login import current_user, login_required
 
 from seminar_app.accounts.permissions import managed_event_or_404
 from seminar_app.errors import DomainError
-from seminar_app.events import bp
+from seminar_app.events import bp, translation_queries
 from seminar_app.events import translation_services as services
 from seminar_app.events.forms import ConfirmForm
 from seminar_app.events.models import Event
@@ -33,7 +33,7 @@ def _render_form(event: Event, language: str, form: TranslationForm, code: int =
         language=language,
         form=form,
         translation=services.translation_for(event, language),
-        readers=services.count_readers_with_entries(event, language),
+        readers=translation_queries.count_readers_with_entries(event, language),
         active_tab="translations",
     ), code
 
@@ -56,7 +56,7 @@ def translations(event_id: int) -> ResponseValue:
     return render_template(
         "events/translations.html",
         event=event,
-        statuses=services.translation_statuses(event),
+        statuses=translation_queries.translation_statuses(event),
         active_tab="translations",
     )
 
@@ -79,7 +79,7 @@ def edit_translation(event_id: int, language: str) -> ResponseValue:
         except DomainError as exc:
             show_domain_error(form, exc)
             return _render_form(event, language, form, code=exc.status)
-        told = services.count_readers_with_entries(event, language) if event.ical_sequence != sequence else 0
+        told = translation_queries.count_readers_with_entries(event, language) if event.ical_sequence != sequence else 0
         _flash_saved(_("The %(language)s version is saved.", language=language_name(language)), told, language)
         return redirect(url_for("events.translations", event_id=event.id))
     return _render_form(event, language, form, code=422 if form.errors else 200)
@@ -93,7 +93,7 @@ def delete_translation(event_id: int, language: str) -> ResponseValue:
     if services.translation_for(event, language) is None:
         abort(404)
     form = ConfirmForm()
-    readers = services.count_readers_with_entries(event, language)
+    readers = translation_queries.count_readers_with_entries(event, language)
     if form.validate_on_submit():
         sequence = event.ical_sequence
         try:
