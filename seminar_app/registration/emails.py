@@ -1,8 +1,10 @@
 """The mails a registration causes, queued in the outbox in the caller's transaction.
 
 Each is written in the language the person registered in (the event's language if the
-interface lacks it), and carries the private link. Mail that gives, changes or removes a calendar entry carries an iTIP REQUEST or CANCEL (see
-calendar.invitations): confirmed people have an entry, nobody else does.
+interface lacks it), shows the event's texts in that language where they are translated
+(`invitations.event_as_seen`), and carries the private link. Mail that gives, changes or
+removes a calendar entry carries an iTIP REQUEST or CANCEL (see calendar.invitations):
+confirmed people have an entry, nobody else does.
 """
 
 from __future__ import annotations
@@ -55,7 +57,7 @@ def _queue(
     """Queue one mail. With `calendar_method` it carries the registrant's entry at
     `sequence` (the event's current one by default). `erased`: the person's data is
     being erased, so the mail has no private link and is scrubbed once sent."""
-    event = registration.event
+    event = invitations.event_as_seen(registration)
     link = "" if erased else private_link(registration)
     event_url = external_url("public.event_detail", slug=event.slug)
     context = {
