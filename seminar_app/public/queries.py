@@ -19,6 +19,7 @@ from seminar_app.agenda.models import AgendaItem
 from seminar_app.converters import DB_INT_MAX
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat
+from seminar_app.events.content import content_loading, offered_in_clause
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, Project
@@ -82,7 +83,7 @@ def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tupl
     if filters.country:
         query = query.where(Event.country == filters.country.upper())
     if filters.language:
-        query = query.where(Event.language == filters.language)
+        query = query.where(offered_in_clause(filters.language))
     if filters.format:
         query = query.where(Event.format == filters.format)
     return query
@@ -96,7 +97,8 @@ def list_public_events(
     *,
     now: datetime | None = None,
 ) -> EventPage:
-    """One page of public events with partner and project loaded (two SQL statements).
+    """One page of public events with partner, project and translations loaded (three SQL
+    statements). The language filter keeps events written in or translated into it.
 
     "upcoming" is every event not yet ended, soonest first; "past" every ended
     event, most recent first. A page past the end is empty, not an error, and so is a page
@@ -110,7 +112,7 @@ def list_public_events(
     else:
         query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    items = list(db.session.scalars(query.options(*content_loading()).limit(per_page).offset((page - 1) * per_page)))
     return EventPage(items=items, total=total, page=page, per_page=per_page)
 
 
@@ -126,8 +128,9 @@ def public_filter_options() -> FilterOptions:
 
 def get_public_event(key: int | str) -> Event | None:
     """The public event with this id (int) or slug (str), with partner, project, agenda,
-    speakers and results loaded; `None` for drafts and unknown keys."""
+    speakers, results and translations loaded; `None` for drafts and unknown keys."""
     query = _public_events().options(
+        *content_loading(agenda=True),
         selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
         selectinload(Event.speakers),
         selectinload(Event.results),
