@@ -62,7 +62,8 @@ def test_other_feeds_show_each_event_in_its_main_language_or_in_lang(client, tra
     partner_feed = f"/feeds/partners/{translated.partner_id}.ics"
 
     main = _vevents(client.get(partner_feed).data)
-    in_pt = _vevents(client.get(f"{partner_feed}?lang=pt").data)
+    response = client.get(f"{partner_feed}?lang=pt")
+    in_pt = _vevents(response.data)
 
     assert {str(v["SUMMARY"]) for v in main.values()} == {TITLE_EN, "Only in English"}
     assert {str(v["SUMMARY"]) for v in in_pt.values()} == {TITLE_PT, "Only in English"}
@@ -71,6 +72,7 @@ def test_other_feeds_show_each_event_in_its_main_language_or_in_lang(client, tra
         assert vevent["SEQUENCE"] == main[uid]["SEQUENCE"]
     untranslated_entry = next(v for v in in_pt.values() if str(v["SUMMARY"]) == "Only in English")
     assert untranslated_entry["SUMMARY"].params["LANGUAGE"] == "en-GB", "says it is English, not Portuguese"
+    assert set(response.headers["Content-Language"].split(", ")) == {"pt-PT", "en-GB"}
 
 
 def test_the_event_download_is_in_lang_with_its_agenda_and_the_same_uid(client, translated) -> None:
@@ -91,6 +93,7 @@ def test_the_event_download_is_in_lang_with_its_agenda_and_the_same_uid(client, 
     assert vevent["DESCRIPTION"].params["LANGUAGE"] == "pt-PT"
     assert vevent["LOCATION"].params["LANGUAGE"] == "pt-PT"
     assert str(icalendar.Calendar.from_ical(response.data)["X-WR-CALNAME"]) == TITLE_PT
+    assert response.headers["Content-Language"] == "pt-PT"
 
 
 def test_a_language_without_translation_gets_the_main_language(client, translated, monkeypatch) -> None:

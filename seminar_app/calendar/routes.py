@@ -28,7 +28,7 @@ from werkzeug.wrappers import Response
 from seminar_app import i18n
 from seminar_app.calendar import bp
 from seminar_app.calendar.ics import Shown, calendar_links, publish_calendar
-from seminar_app.calendar.invitations import has_entry, personal_download, uid_space
+from seminar_app.calendar.invitations import event_as_seen, has_entry, personal_download, uid_space
 from seminar_app.enums import EventKind
 from seminar_app.events.content import LocalizedEvent, content_loading, localized, offered_in_clause
 from seminar_app.events.models import PUBLIC_STATUSES, Event
@@ -121,7 +121,7 @@ def _speaking(language: str | None) -> Iterator[None]:
         yield
 
 
-def _last_modified(events: list[Event], owners: Iterable[Partner | Project]) -> datetime | None:
+def _last_modified(events: list[LocalizedEvent], owners: Iterable[Partner | Project]) -> datetime | None:
     """The latest change to anything a calendar shows: its events (agenda and translations
     included), their partners and projects, and the partner or project the feed is named after."""
     changed = [e.updated_at for e in events] + [o.updated_at for o in owners]
@@ -131,10 +131,18 @@ def _last_modified(events: list[Event], owners: Iterable[Partner | Project]) -> 
 
 
 def _calendar_response(
-    body: bytes, events: list[Event], *, filename: str | None = None, owners: Iterable[Partner | Project] = ()
+    body: bytes,
+    events: list[LocalizedEvent],
+    *,
+    filename: str | None = None,
+    owners: Iterable[Partner | Project] = (),
 ) -> Response:
-    """text/calendar with an ETag of the content (DTSTAMP aside) and Last-Modified, 304 when unchanged."""
+    """text/calendar with an ETag of the content (DTSTAMP aside) and Last-Modified, 304 when
+    unchanged; Content-Language names the languages the events' texts are in."""
     response = Response(body, content_type="text/calendar; charset=utf-8")
+    languages = dict.fromkeys(event.content_language for event in events)
+    if languages:
+        response.headers["Content-Language"] = ", ".join(i18n.language_tag(code) for code in languages)
     response.set_etag(hashlib.sha256(_DTSTAMP_LINE.sub(b"", body)).hexdigest())
     last_modified = _last_modified(events, owners)
     if last_modified is not None:
@@ -153,7 +161,7 @@ def _feed(
     inside `_speaking(language)`."""
     shown = [localized(event, language) for event in events]
     body = publish_calendar(shown, calendar_name=name, url_for_event=_event_url, uids=uid_space())
-    return _calendar_response(body, events, owners=owners)
+    return _calendar_response(body, shown, owners=owners)
 
 
 @bp.route("/events/<slug>/calendar.ics")
@@ -166,7 +174,7 @@ def event_ics(slug: str) -> Response:
     shown = localized(event, _shown_language())
     with _speaking(shown.content_language):
         body = publish_calendar([shown], calendar_name=shown.title, url_for_event=_event_url, uids=uid_space())
-    return _calendar_response(body, [event], filename=f"{event.slug}.ics")
+    return _calendar_response(body, [shown], filename=f"{event.slug}.ics")
 
 
 @bp.route("/r/<token>/calendar.ics")
@@ -178,7 +186,7 @@ def personal_ics(token: str) -> Response:
     event = registration.event
     with i18n.force_language(mail_language(registration)):
         body = personal_download(registration, private_url=private_link(registration), event_url=_event_url(event))
-    response = _calendar_response(body, [event], filename=f"{event.slug}.ics")
+    response = _calendar_response(body, [event_as_seen(registration)], filename=f"{event.slug}.ics")
     response.headers["Cache-Control"] = "private, no-store"
     return response
 
