@@ -46,7 +46,7 @@ HOSTILE = (
 # The query parameters the app's pages and API read (lists, filters, pagination, redirects).
 QUERY_PARAMETERS = (
     "page", "per_page", "q", "list", "day", "status", "sort", "dir", "when", "country",
-    "language", "format", "kind", "partner", "project", "group", "code", "next", "invitation",
+    "language", "format", "kind", "partner", "project", "group", "code", "next", "invitation", "lang",
 )  # fmt: skip
 
 _PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
