@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from seminar_app.agenda.models import AgendaItemTranslation
 from seminar_app.enums import EventStatus
 from seminar_app.errors import Conflict, DomainError, ValidationFailed
+from seminar_app.events import translation_queries as tq
 from seminar_app.events import translation_services as ts
 from seminar_app.events.content import localized
 from seminar_app.events.models import EventTranslation
@@ -195,14 +196,14 @@ def test_deleting_a_translation_nobody_reads_sends_nothing(event) -> None:
     sequence = event.ical_sequence
     ts.delete_event_translation(event, "de")
     assert mails("event_changed") == [] and event.ical_sequence == sequence
-    assert ts.count_readers_with_entries(event, "de") == 0
-    assert ts.count_readers_with_entries(event, "pt") == 1
+    assert tq.count_readers_with_entries(event, "de") == 0
+    assert tq.count_readers_with_entries(event, "pt") == 1
 
 
 def test_drafts_send_no_update(make_event, make_partner) -> None:
     draft = make_event(make_partner(default_language="pt"), status=EventStatus.DRAFT)
     ts.save_event_translation(draft, "en", Input(title="Draft seminar"))
-    assert mails() == [] and ts.count_readers_with_entries(draft, "en") == 0
+    assert mails() == [] and tq.count_readers_with_entries(draft, "en") == 0
 
 
 def test_statuses_say_what_is_missing_per_language(event) -> None:
@@ -223,7 +224,7 @@ def test_statuses_say_what_is_missing_per_language(event) -> None:
             agenda={first.id: Text("Willkommen"), second.id: Text("Podium", "Debatte.")},
         ),
     )
-    statuses = {s.language: s for s in ts.translation_statuses(event)}
+    statuses = {s.language: s for s in tq.translation_statuses(event)}
     assert list(statuses)[:2] == ["en", "pt"] and len(statuses) == 10
     assert statuses["pt"].state == "main"
     assert statuses["de"].state == "complete"

@@ -14,10 +14,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from babel import Locale
+from flask import current_app, has_request_context, request, session
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
+from seminar_app import i18n
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.events.models import Event, EventTranslation
 
@@ -36,6 +39,32 @@ def pick_language(event: Event, wanted: Iterable[str | None]) -> str:
     """The first of `wanted` the event can be read in, else its main language."""
     available = set(available_languages(event))
     return next((code for code in wanted if code and code in available), event.language)
+
+
+def reader_languages() -> list[str]:
+    """The languages the current visitor reads, best first, for picking an event's version.
+
+    A visitor who chose the interface language with the switcher reads that one. Otherwise
+    their browser's languages count too, even those the interface does not speak yet: a
+    Finnish reader of an English interface still gets an event's Finnish version where one
+    exists. Outside a request: the interface language. Public page caching keys on this."""
+    current = i18n.current_language()
+    if not has_request_context() or session.get("lang") in i18n.offered_languages():
+        return [current]
+    shipped = current_app.config["LANGUAGES"]
+    wanted = [value.split("-")[0].split("_")[0].lower() for value, _quality in request.accept_languages]
+    return list(dict.fromkeys([*(code for code in wanted if code in shipped), current]))[:4]
+
+
+def language_autonym(code: str) -> str:
+    """A language's name in itself ("Deutsch"), for links to the version in that language."""
+    shipped: dict[str, str] = current_app.config["LANGUAGES"]
+    if code in shipped:
+        return shipped[code]
+    try:
+        return Locale.parse(code).get_display_name(code) or code
+    except (ValueError, TypeError):
+        return code
 
 
 def offered_in_clause(language: str) -> ColumnElement[bool]:

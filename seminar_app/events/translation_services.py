@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import func, select
+from sqlalchemy import Select, select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation
@@ -66,7 +66,7 @@ def translation_for(event: Event, language: str) -> EventTranslation | None:
     return next((t for t in event.translations if t.language == language), None)
 
 
-def _item_translation(item: AgendaItem, language: str) -> AgendaItemTranslation | None:
+def item_translation(item: AgendaItem, language: str) -> AgendaItemTranslation | None:
     return next((t for t in item.translations if t.language == language), None)
 
 
@@ -91,22 +91,14 @@ def _check_language(event: Event, language: str) -> None:
 # --- who reads a language, and telling them --------------------------------------------
 
 
-def _readers_query(event: Event, language: str):  # type: ignore[no-untyped-def]
+def readers_query(event: Event, language: str) -> Select[tuple[Registration]]:
+    """Confirmed registrants of `event` whose own language is `language`."""
     return select(Registration).where(
         Registration.event_id == event.id,
         Registration.status == RegistrationStatus.CONFIRMED,
         Registration.erased_at.is_(None),
         Registration.language == language,
     )
-
-
-def count_readers_with_entries(event: Event, language: str) -> int:
-    """How many people a change of the translation into `language` may send an update to:
-    confirmed registrants whose own language it is (0 unless the event is published or postponed)."""
-    if event.status not in invitations.LIVE_STATUSES:
-        return 0
-    query = _readers_query(event, language).with_only_columns(func.count()).order_by(None)
-    return db.session.scalar(query) or 0
 
 
 def calendar_text(event: Event, language: str) -> tuple[object, ...]:
@@ -124,7 +116,7 @@ def _tell_readers(event: Event, language: str, before: tuple[object, ...]) -> in
         return 0
     if calendar_text(event, language) == before:
         return 0
-    readers = list(db.session.scalars(_readers_query(event, language).order_by(Registration.id)))
+    readers = list(db.session.scalars(readers_query(event, language).order_by(Registration.id)))
     if readers:
         sequence = invitations.next_sequence(event)
         unchanged = invitations.snapshot(event)
@@ -211,9 +203,9 @@ def delete_event_translation(event: Event, language: str, *, actor: User | None 
     before = calendar_text(event, language)
     event.translations.remove(translation)
     for item in event.agenda_items:
-        item_translation = _item_translation(item, language)
-        if item_translation is not None:
-            item.translations.remove(item_translation)
+        text = item_translation(item, language)
+        if text is not None:
+            item.translations.remove(text)
     _tell_readers(event, language, before)
     db.session.commit()
 
@@ -222,7 +214,7 @@ def delete_event_translation(event: Event, language: str, *, actor: User | None 
 
 
 def _apply_item_text(item: AgendaItem, language: str, title: str, description: str) -> None:
-    existing = _item_translation(item, language)
+    existing = item_translation(item, language)
     if not title.strip() and not description.strip():
         if existing is not None:
             item.translations.remove(existing)
@@ -277,7 +269,7 @@ def save_agenda_item_translation(
     _apply_item_text(item, language, title, description)
     _tell_readers(own, language, before)
     db.session.commit()
-    translation = _item_translation(item, language)
+    translation = item_translation(item, language)
     assert translation is not None
     return translation
 
@@ -288,7 +280,7 @@ def delete_agenda_item_translation(
     """Remove an agenda item's texts in `language` (its readers see the main language's).
     Raises `DomainError` for an item of another event or when there is no such translation."""
     own = _check_item(item, language, event)
-    existing = _item_translation(item, language)
+    existing = item_translation(item, language)
     if existing is None:
         raise DomainError(
             _("This agenda item has no translation into %(language)s.", language=language_name(language)),
@@ -299,43 +291,3 @@ def delete_agenda_item_translation(
     item.translations.remove(existing)
     _tell_readers(own, language, before)
     db.session.commit()
-
-
-# --- what is missing ---------------------------------------------------------------------
-
-
-@dataclass
-class TranslationStatus:
-    """How far the event's texts are translated into one language, for the organiser."""
-
-    language: str
-    name: str
-    state: str  # "main", "complete", "partial" or "none"
-    missing_fields: list[str] = field(default_factory=list)
-    missing_items: list[AgendaItem] = field(default_factory=list)
-    translation: EventTranslation | None = None
-
-
-def translation_statuses(event: Event) -> list[TranslationStatus]:
-    """One line per shipped language: the main one, then the others in the product's order.
-    A field counts as missing where the main text has a value and the translation none."""
-    statuses = []
-    for code, name in shipped_languages().items():
-        if code == event.language:
-            statuses.append(TranslationStatus(code, name, "main"))
-            continue
-        translation = translation_for(event, code)
-        if translation is None:
-            statuses.append(TranslationStatus(code, name, "none"))
-            continue
-        missing_fields = [
-            f for f in EVENT_TEXT_FIELDS if getattr(event, f).strip() and not getattr(translation, f).strip()
-        ]
-        missing_items = []
-        for item in event.agenda_items:
-            text = _item_translation(item, code)
-            if text is None or (item.description.strip() and not text.description.strip()):
-                missing_items.append(item)
-        state = "partial" if missing_fields or missing_items else "complete"
-        statuses.append(TranslationStatus(code, name, state, missing_fields, missing_items, translation))
-    return statuses
