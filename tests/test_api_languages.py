@@ -28,6 +28,7 @@ def test_lang_returns_the_translation_and_says_so(client, translated) -> None:
     assert (body["title"], body["summary"], body["agenda"][0]["title"]) == (TITLE_PT, SUMMARY_PT, ITEM_PT)
     assert (body["language"], body["main_language"], body["available_languages"]) == ("pt", "en", ["en", "pt"])
     assert response.headers["Content-Language"] == "pt-PT"
+    assert body["url"].endswith(f"/events/{translated.slug}?lang=pt"), "the page in the language returned"
     assert body["start"] == client.get(f"/api/v1/events/{translated.id}").get_json()["start"], "same event"
 
 

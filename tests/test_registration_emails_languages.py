@@ -43,6 +43,8 @@ def test_a_confirmation_in_the_registrants_translated_language(translated) -> No
     entry = vevent(message)
     assert str(entry["SUMMARY"]) == TITLE_PT and entry["SUMMARY"].params["LANGUAGE"] == "pt-PT"
     assert ITEM_PT in str(entry["DESCRIPTION"]) and SUMMARY_PT in str(entry["DESCRIPTION"])
+    page = f"/events/{translated.slug}?lang=pt"
+    assert page in message.body_text and str(entry["URL"]).endswith(page), "the event page in Portuguese"
 
 
 def test_without_a_translation_in_their_language_the_main_language(translated) -> None:
@@ -58,6 +60,7 @@ def test_without_a_translation_in_their_language_the_main_language(translated) -
         assert f'<strong lang="en-GB">{TITLE_EN}</strong>' in message.body_html
         entry = vevent(message)
         assert str(entry["SUMMARY"]) == TITLE_EN and ITEM_EN in str(entry["DESCRIPTION"])
+        assert str(entry["URL"]).endswith(f"/events/{translated.slug}")
         assert entry["UID"] == vevent(in_pt)["UID"], "one entry per event, whatever the language"
 
 

@@ -23,7 +23,7 @@ from seminar_app.events.content import LocalizedEvent
 from seminar_app.events.models import PUBLIC_STATUSES
 from seminar_app.markup import render_markdown
 from seminar_app.public.queries import WHEN_VALUES
-from seminar_app.registration.emails import external_url
+from seminar_app.registration.emails import event_page_url
 
 # ISO 3166-1 alpha-2 codes, in upper case as the standard writes them or in lower case.
 _ALPHA_2 = sorted(country.alpha_2 for country in pycountry.countries)
@@ -123,7 +123,9 @@ class EventSchema(Schema):
     )
     registration_open = fields.Method("get_registration_open", required=True, metadata={"type": "boolean"})
     url = fields.Method(
-        "get_url", required=True, metadata={"type": "string", "format": "uri", "description": "Public event page."}
+        "get_url",
+        required=True,
+        metadata={"type": "string", "format": "uri", "description": "Public event page, in the language returned."},
     )
     project = fields.Nested(ProjectRefSchema, required=True)
     partner = fields.Nested(PartnerRefSchema, required=True)
@@ -147,7 +149,7 @@ class EventSchema(Schema):
         return event.registration_open()
 
     def get_url(self, event: LocalizedEvent) -> str:
-        return external_url("public.event_detail", slug=event.slug)
+        return event_page_url(event)
 
 
 class EventDetailSchema(EventSchema):

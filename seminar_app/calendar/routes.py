@@ -36,7 +36,7 @@ from seminar_app.extensions import db
 from seminar_app.geo import EVENT_LANGUAGES, country_name, is_country, language_name
 from seminar_app.projects.models import Partner, Project
 from seminar_app.public import queries
-from seminar_app.registration.emails import external_url, mail_language, private_link
+from seminar_app.registration.emails import event_page_url, mail_language, private_link
 from seminar_app.registration.services import find_by_token
 
 # A feed holds at most this many events, the latest first: calendars only need recent ones.
@@ -46,7 +46,7 @@ _TWO_LETTERS = re.compile(r"^[A-Za-z]{2}$")
 
 
 def _event_url(event: Shown) -> str:
-    return external_url("public.event_detail", slug=event.slug)
+    return event_page_url(event)
 
 
 def _country(code: str) -> str:
@@ -185,7 +185,8 @@ def personal_ics(token: str) -> Response:
         abort(404)
     event = registration.event
     with i18n.force_language(mail_language(registration)):
-        body = personal_download(registration, private_url=private_link(registration), event_url=_event_url(event))
+        event_url = _event_url(event_as_seen(registration))
+        body = personal_download(registration, private_url=private_link(registration), event_url=event_url)
     response = _calendar_response(body, [event_as_seen(registration)], filename=f"{event.slug}.ics")
     response.headers["Cache-Control"] = "private, no-store"
     return response

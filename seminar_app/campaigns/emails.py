@@ -22,11 +22,11 @@ from seminar_app.calendar.invitations import uid_space
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.campaigns.selection import Selection
 from seminar_app.campaigns.tokens import invitation_token
-from seminar_app.events.content import localized
+from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.services import queue_mail
-from seminar_app.registration.emails import external_url
+from seminar_app.registration.emails import event_page_url, external_url
 from seminar_app.timefmt import format_span, zone_label
 
 INVITATION = "invitation"
@@ -42,12 +42,12 @@ class RenderedMail:
     html: str
 
 
-def _links(event: Event, token: str) -> dict[str, str]:
+def _links(event: LocalizedEvent, token: str) -> dict[str, str]:
     return {
         "register_url": external_url("registration.register", slug=event.slug, invitation=token),
         "decline_url": external_url("campaigns.decline", token=token),
         "unsubscribe_url": external_url("campaigns.unsubscribe", token=token),
-        "event_url": external_url("public.event_detail", slug=event.slug),
+        "event_url": event_page_url(event),
     }
 
 
@@ -66,7 +66,7 @@ def render_invitation(
             "zone": zone_label(event.starts_at, event.timezone),
             "where": event_location(event) or _("Online"),
             "language": language,
-            **_links(event, token),
+            **_links(shown, token),
         }
         template = "invitation_reminder" if reminder else "invitation"
         subject = (
@@ -84,8 +84,8 @@ def render_invitation(
 def save_the_date(event: Event, language: str) -> str:
     """The event's public calendar entry (METHOD:PUBLISH, no attendee), described in `language`
     (its texts too where translated), with the same UID and SEQUENCE in every language."""
-    event_url = external_url("public.event_detail", slug=event.slug)
     shown = localized(event, language)
+    event_url = event_page_url(shown)
     with i18n.force_language(language):
         body = publish_calendar(
             [shown], calendar_name=shown.title, url_for_event=lambda _event: event_url, uids=uid_space()

@@ -13,7 +13,7 @@ from flask_babel import gettext as _
 from seminar_app import i18n
 from seminar_app.calendar.invitations import event_as_seen
 from seminar_app.mail.services import queue_mail
-from seminar_app.registration.emails import external_url, mail_language, private_link
+from seminar_app.registration.emails import event_page_url, mail_language, private_link
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
@@ -26,7 +26,7 @@ def _queue(registration: Registration, kind: str, subject: str, **context: objec
         event=event,
         when=format_span(event.starts_at, event.ends_at, event.timezone),
         zone=zone_label(event.starts_at, event.timezone),
-        event_url=external_url("public.event_detail", slug=event.slug),
+        event_url=event_page_url(event),
     )
     queue_mail(
         kind=kind,
