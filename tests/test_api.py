@@ -12,7 +12,7 @@ from seminar_app.public import queries
 EVENT_FIELDS = {
     "id", "slug", "title", "kind", "format", "language", "timezone", "start", "end", "status",
     "registration_open", "url", "project", "partner", "country", "city", "venue_name", "online_platform",
-    "summary", "target_audiences",
+    "summary", "target_audiences", "main_language", "available_languages",
 }  # fmt: skip
 DETAIL_FIELDS = EVENT_FIELDS | {"description_html", "agenda", "speakers", "results"}
 
@@ -214,7 +214,7 @@ def test_openapi_document_describes_paths_schemas_and_enums(openapi):
 
     list_op = openapi["paths"]["/api/v1/events"]["get"]
     params = {p["name"]: p for p in list_op["parameters"]}
-    assert {"project", "country", "language", "format", "when", "page", "per_page"} <= set(params)
+    assert {"project", "country", "language", "format", "when", "page", "per_page", "lang"} <= set(params)
     assert all(p["in"] == "query" for p in params.values())
     assert set(params["format"]["schema"]["enum"]) == {"in_person", "online", "hybrid"}
     assert set(params["when"]["schema"]["enum"]) == {"upcoming", "past"}

@@ -22,7 +22,9 @@ from seminar_app import create_app
 from seminar_app.projects.services import default_stakeholder_groups
 
 MAX_EXAMPLES = 300
-STAKEHOLDER_GROUPS = [group.code for group in default_stakeholder_groups()]
+# The default groups' labels are translated, so they are made in an application's context.
+with create_app({"SQLALCHEMY_DATABASE_URI": "sqlite://"}).app_context():
+    STAKEHOLDER_GROUPS = [group.code for group in default_stakeholder_groups()]
 
 
 def _served_document() -> dict:

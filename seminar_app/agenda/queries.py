@@ -25,6 +25,11 @@ def group_by_local_day(event: Event, items: Iterable[AgendaItem] | None = None) 
 
 
 def agenda_with_speakers(event: Event) -> list[AgendaItem]:
-    """The event's items with their speakers, in two queries whatever the agenda's length."""
-    query = select(AgendaItem).where(AgendaItem.event_id == event.id).options(selectinload(AgendaItem.speakers))
+    """The event's items with their speakers and translations, in three queries whatever the
+    agenda's length."""
+    query = (
+        select(AgendaItem)
+        .where(AgendaItem.event_id == event.id)
+        .options(selectinload(AgendaItem.speakers), selectinload(AgendaItem.translations))
+    )
     return list(db.session.scalars(query))

@@ -12,6 +12,7 @@ from seminar_app.api.schemas import (
     EventDetailSchema,
     EventListQuerySchema,
     EventListSchema,
+    EventQuerySchema,
     EventSchema,
     RegistrationAcceptedSchema,
     RegistrationRequestSchema,
@@ -22,6 +23,15 @@ OPENAPI_VERSION = "3.0.3"
 
 def _json(schema: str, description: str) -> dict[str, Any]:
     return {"description": description, "content": {"application/json": {"schema": schema}}}
+
+
+def _in_a_language(response: dict[str, Any]) -> dict[str, Any]:
+    """A response whose event texts are in a language named by Content-Language."""
+    header = {
+        "description": "BCP 47 tags of the languages the events' texts are in (e.g. pt-PT), comma-separated.",
+        "schema": {"type": "string"},
+    }
+    return {**response, "headers": {"Content-Language": header}}
 
 
 def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "/api/v1") -> dict[str, Any]:
@@ -55,9 +65,11 @@ def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "
             "get": {
                 "operationId": "listEvents",
                 "summary": "Public events, upcoming (soonest first) or past (most recent first).",
+                "description": "Each event's texts are in the language asked for (lang, else the "
+                "Accept-Language header) where the event is translated into it, else in its main language.",
                 "parameters": [{"in": "query", "schema": EventListQuerySchema}],
                 "responses": {
-                    "200": _json("EventList", "One page of events."),
+                    "200": _in_a_language(_json("EventList", "One page of events.")),
                     "400": "BadRequest",
                     "500": "ServerError",
                 },
@@ -70,8 +82,18 @@ def build_spec(*, default_page_size: int, max_page_size: int, base_path: str = "
             "get": {
                 "operationId": "getEvent",
                 "summary": "One public event with its agenda, speakers and results presented.",
-                "parameters": [{"in": "path", "name": "event_id", "required": True, "schema": {"type": "integer"}}],
-                "responses": {"200": _json("EventDetail", "The event."), "404": "NotFound", "500": "ServerError"},
+                "description": "The texts (agenda included) are in the language asked for (lang, else the "
+                "Accept-Language header) where the event is translated into it, else in its main language.",
+                "parameters": [
+                    {"in": "path", "name": "event_id", "required": True, "schema": {"type": "integer"}},
+                    {"in": "query", "schema": EventQuerySchema},
+                ],
+                "responses": {
+                    "200": _in_a_language(_json("EventDetail", "The event.")),
+                    "400": "BadRequest",
+                    "404": "NotFound",
+                    "500": "ServerError",
+                },
             }
         },
     )

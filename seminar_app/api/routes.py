@@ -1,5 +1,10 @@
 """JSON API v1: public events through the same queries as the public pages, and registration
-through the same service as the registration form."""
+through the same service as the registration form.
+
+An event's texts are returned in the language asked for by `?lang=`, else by the
+Accept-Language header (its first language, by quality, that the event is available in),
+else in the event's main language; Content-Language says which.
+"""
 
 from __future__ import annotations
 
@@ -16,9 +21,11 @@ from seminar_app.api.schemas import (
     EventDetailSchema,
     EventListQuerySchema,
     EventListSchema,
+    EventQuerySchema,
     RegistrationRequestSchema,
 )
 from seminar_app.errors import api_error
+from seminar_app.events.content import LocalizedEvent, localized, pick_language
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.public import queries
@@ -39,6 +46,34 @@ def invalid_parameter(exc: ValidationError) -> tuple[Response, int]:
     return api_error(400, "invalid_parameter", "A query parameter is not valid.", errors=exc.messages)
 
 
+def _wanted_languages(lang: str | None) -> list[str]:
+    """`lang` when given, else the Accept-Language header's languages, most wanted first
+    ("pt-PT" counts as "pt")."""
+    if lang:
+        return [lang]
+    wanted = []
+    for value, quality in request.accept_languages:
+        code = value.split("-")[0].split("_")[0].lower()
+        if quality > 0 and code != "*" and code not in wanted:
+            wanted.append(code)
+    return wanted
+
+
+def _in_language(events: list[Event], lang: str | None) -> list[LocalizedEvent]:
+    wanted = _wanted_languages(lang)
+    return [localized(event, pick_language(event, wanted)) for event in events]
+
+
+def _say_language(response: Response, shown: list[LocalizedEvent], lang: str | None) -> Response:
+    """Content-Language of the texts returned; without `lang` the answer depends on Accept-Language."""
+    codes = list(dict.fromkeys(event.content_language for event in shown)) or ([lang] if lang else [])
+    if codes:
+        response.headers["Content-Language"] = ", ".join(i18n.language_tag(code) for code in codes)
+    if not lang:
+        response.vary.add("Accept-Language")
+    return response
+
+
 @bp.get("/events")
 def list_events() -> Response:
     args = EventListQuerySchema().load(request.args)
@@ -54,16 +89,19 @@ def list_events() -> Response:
         page=args["page"],
         per_page=args.get("per_page") or current_app.config["API_PAGE_SIZE"],
     )
-    body = {"items": page.items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
-    return _cached(jsonify(EventListSchema().dump(body)))
+    items = _in_language(page.items, args.get("lang"))
+    body = {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
+    return _say_language(_cached(jsonify(EventListSchema().dump(body))), items, args.get("lang"))
 
 
 @bp.get("/events/<int:event_id>")
 def get_event(event_id: int) -> Response:
+    lang = EventQuerySchema().load(request.args).get("lang")
     event = queries.get_public_event(event_id)
     if event is None:
         abort(404, description="No public event with this id.")
-    return _cached(jsonify(EventDetailSchema().dump(event)))
+    shown = _in_language([event], lang)
+    return _say_language(_cached(jsonify(EventDetailSchema().dump(shown[0]))), shown, lang)
 
 
 @bp.get("/openapi.json")

@@ -2,6 +2,9 @@
 string, and the OpenAPI document is generated from them, so the two cannot drift apart.
 
 Times are ISO 8601 in the event's own zone, with its UTC offset (2027-05-04T10:00:00+01:00).
+
+Events are dumped as `events.content.localized` shows them: their texts (title, summary,
+description, agenda) in one language, named by `language`.
 """
 
 from __future__ import annotations
@@ -16,10 +19,11 @@ from config import Config
 from seminar_app import geo
 from seminar_app.converters import DB_INT_MAX
 from seminar_app.enums import AgendaItemKind, AttendanceMode, EventFormat, EventKind, TargetAudience
-from seminar_app.events.models import PUBLIC_STATUSES, Event
+from seminar_app.events.content import LocalizedEvent
+from seminar_app.events.models import PUBLIC_STATUSES
 from seminar_app.markup import render_markdown
 from seminar_app.public.queries import WHEN_VALUES
-from seminar_app.registration.emails import external_url
+from seminar_app.registration.emails import event_page_url
 
 # ISO 3166-1 alpha-2 codes, in upper case as the standard writes them or in lower case.
 _ALPHA_2 = sorted(country.alpha_2 for country in pycountry.countries)
@@ -90,7 +94,25 @@ class EventSchema(Schema):
     title = fields.String(required=True)
     kind = fields.Enum(EventKind, by_value=True, required=True, metadata={"type": "string"})
     format = fields.Enum(EventFormat, by_value=True, required=True, metadata={"type": "string"})
-    language = fields.String(required=True, metadata={"description": "ISO 639-1 code of the event's language."})
+    language = fields.String(
+        attribute="content_language",
+        required=True,
+        metadata={
+            "description": "ISO 639-1 code of the language the texts are returned in: the one asked for "
+            "(lang, else Accept-Language) when the event is available in it, else its main language. A "
+            "field its translation leaves empty is in the main language."
+        },
+    )
+    main_language = fields.String(
+        attribute="language",
+        required=True,
+        metadata={"description": "ISO 639-1 code of the language the event is written in."},
+    )
+    available_languages = fields.List(
+        fields.String(),
+        required=True,
+        metadata={"description": "ISO 639-1 codes of the languages the event can be read in, its main one first."},
+    )
     timezone = fields.String(required=True, metadata={"description": "IANA time zone the event is held in."})
     start = fields.DateTime(attribute="local_start", format="iso", required=True, metadata=_ZONED)
     end = fields.DateTime(attribute="local_end", format="iso", required=True, metadata=_ZONED)
@@ -101,7 +123,9 @@ class EventSchema(Schema):
     )
     registration_open = fields.Method("get_registration_open", required=True, metadata={"type": "boolean"})
     url = fields.Method(
-        "get_url", required=True, metadata={"type": "string", "format": "uri", "description": "Public event page."}
+        "get_url",
+        required=True,
+        metadata={"type": "string", "format": "uri", "description": "Public event page, in the language returned."},
     )
     project = fields.Nested(ProjectRefSchema, required=True)
     partner = fields.Nested(PartnerRefSchema, required=True)
@@ -121,11 +145,11 @@ class EventSchema(Schema):
         fields.String(validate=validate.OneOf([a.value for a in TargetAudience])), required=True
     )
 
-    def get_registration_open(self, event: Event) -> bool:
+    def get_registration_open(self, event: LocalizedEvent) -> bool:
         return event.registration_open()
 
-    def get_url(self, event: Event) -> str:
-        return external_url("public.event_detail", slug=event.slug)
+    def get_url(self, event: LocalizedEvent) -> str:
+        return event_page_url(event)
 
 
 class EventDetailSchema(EventSchema):
@@ -136,7 +160,7 @@ class EventDetailSchema(EventSchema):
     speakers = fields.List(fields.Nested(SpeakerSchema), required=True)
     results = fields.List(fields.Nested(ResultSchema), required=True)
 
-    def get_description_html(self, event: Event) -> str:
+    def get_description_html(self, event: LocalizedEvent) -> str:
         return str(render_markdown(event.description))
 
 
@@ -148,18 +172,33 @@ class EventListSchema(Schema):
     pages = fields.Integer(required=True)
 
 
-class EventListQuerySchema(Schema):
-    """The query string of GET /events; anything else in it is ignored."""
+_LANG = {
+    "description": "ISO 639-1 code of the language to return the events' texts in, where an event is "
+    "translated into it (else in its main language). Without it, the Accept-Language header decides."
+}
+
+
+class EventQuerySchema(Schema):
+    """The query string of GET /events/{event_id}; anything else in it is ignored."""
 
     class Meta:
         unknown = EXCLUDE
+
+    lang = fields.String(validate=validate.OneOf(geo.EVENT_LANGUAGES), metadata=_LANG)
+
+
+class EventListQuerySchema(EventQuerySchema):
+    """The query string of GET /events; anything else in it is ignored."""
 
     project = fields.String(metadata={"description": "Project slug; empty for every project."})
     country = fields.String(
         validate=validate.OneOf(["", *COUNTRY_CODES]),
         metadata={"description": "ISO 3166-1 alpha-2 code of the event's country; empty for every country."},
     )
-    language = fields.String(validate=validate.OneOf(geo.EVENT_LANGUAGES))
+    language = fields.String(
+        validate=validate.OneOf(geo.EVENT_LANGUAGES),
+        metadata={"description": "ISO 639-1 code: events written in this language or translated into it."},
+    )
     format = fields.Enum(EventFormat, by_value=True, metadata={"type": "string"})
     when = fields.String(validate=validate.OneOf(WHEN_VALUES), load_default="upcoming")
     page = fields.Integer(validate=validate.Range(min=1, max=DB_INT_MAX), load_default=1)

@@ -10,8 +10,9 @@ out for that reason, so that its total still matches the reports.
 
 Every page carries the project's funding block (EU emblem, funding statement,
 programme, grant number, disclaimer). Sheets are written in the event's language, the
-certificate in the attendee's. Text is set in the vendored DejaVu Sans, which covers the
-Latin, Greek and Cyrillic names of every partner country.
+certificate in the attendee's, with the event's title in it where the event is translated.
+Text is set in the vendored DejaVu Sans, which covers the Latin, Greek and Cyrillic names
+of every partner country.
 """
 
 from __future__ import annotations
@@ -31,6 +32,7 @@ from seminar_app.attendance.services import ensure_event_day
 from seminar_app.db_types import utcnow
 from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
+from seminar_app.events.content import localized
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.geo import country_name
@@ -289,13 +291,15 @@ def _where_attended(event: Event, modes: set[AttendanceMode]) -> str:
 
 
 def certificate_pdf(registration: Registration) -> bytes:
-    """The person's certificate of attendance, in their language. Raises `CertificateRefused`."""
+    """The person's certificate of attendance, in their language (the event's title too, where
+    the event is translated into it). Raises `CertificateRefused`."""
     attended = certificate_attendance(registration)
     event = registration.event
+    shown = localized(event, registration.language)
     project = event.project
     with i18n.force_language(document_language(registration.language, event.language)):
         title = _("Certificate of attendance")
-        pdf = Document(project, f"{title} – {registration.name} – {event.title}", landscape=False)
+        pdf = Document(project, f"{title} – {registration.name} – {shown.title}", landscape=False)
         days = [a.day for a in attended]
         pdf.ln(20)
         pdf.paragraph(title, size=24, style="B", align="C")
@@ -308,7 +312,7 @@ def certificate_pdf(registration: Registration) -> bytes:
         pdf.ln(4)
         pdf.paragraph(_("attended"), size=12, align="C")
         pdf.ln(2)
-        pdf.paragraph(event.title, size=16, style="B", align="C")
+        pdf.paragraph(shown.title, size=16, style="B", align="C")
         pdf.paragraph(event.kind.label, size=11, align="C")
         pdf.ln(4)
         pdf.paragraph(", ".join(_day(event, d) for d in days), size=12, align="C")

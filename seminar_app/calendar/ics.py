@@ -19,6 +19,11 @@ client replaces its entry instead of adding one.
 
 Any text that can be stored (line breaks, commas, semicolons, backslashes) is written
 as RFC 5545 TEXT by `_text`, and links as URIs by `_uri`.
+
+Event texts come in one language: each function takes the event as `localized` shows it
+(a bare `Event` is shown in its main language). SUMMARY and DESCRIPTION carry that
+language in their LANGUAGE parameter, LOCATION the language of the interface text in it
+(country names, "Online"); the UID and SEQUENCE are the event's whatever the language.
 """
 
 from __future__ import annotations
@@ -32,9 +37,14 @@ from flask_babel import gettext as _
 from icalendar import Alarm, Calendar, vCalAddress, vDuration, vText
 from icalendar import Event as VEvent
 
+from seminar_app import i18n
 from seminar_app.enums import EventStatus
+from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.geo import country_name
+
+# What the functions below take: an event as a reader sees it, or an event in its main language.
+Shown = Event | LocalizedEvent
 
 PRODID = "-//seminar_app//Seminar calendar//EN"
 
@@ -60,7 +70,12 @@ class UidSpace:
     legacy_through: int = 0
 
 
-def event_uid(event: Event, uids: UidSpace) -> str:
+def shown(event: Shown) -> LocalizedEvent:
+    """`event` as given, or in its main language when it is a bare `Event`."""
+    return event if isinstance(event, LocalizedEvent) else localized(event, None)
+
+
+def event_uid(event: Shown, uids: UidSpace) -> str:
     """The UID of an event in every calendar object written for it; it never changes."""
     if event.id <= uids.legacy_through:
         return f"event-{event.id}@{uids.domain}"
@@ -90,7 +105,7 @@ def _uri(value: str) -> str:
     return quote(value.strip(), safe=_URI_SAFE)
 
 
-def event_location(event: Event) -> str:
+def event_location(event: Shown) -> str:
     """Venue, address, city and country; or "Online (platform)"; both for hybrid events."""
     parts: list[str] = []
     if event.format.has_venue:
@@ -102,8 +117,9 @@ def event_location(event: Event) -> str:
     return " / ".join(p for p in parts if p)
 
 
-def agenda_outline(event: Event) -> list[str]:
+def agenda_outline(event: Shown) -> list[str]:
     """One line per agenda item, "HH:MM–HH:MM Title", in the event's zone (dated for multi-day events)."""
+    event = shown(event)
     tz = event.tz
     lines = []
     for item in event.agenda_items:
@@ -113,8 +129,9 @@ def agenda_outline(event: Event) -> list[str]:
     return lines
 
 
-def event_description(event: Event, event_url: str) -> str:
+def event_description(event: Shown, event_url: str) -> str:
     """Plain text: the summary, the agenda outline with its zone named, and the event page."""
+    event = shown(event)
     blocks: list[str] = []
     if event.summary:
         blocks.append(event.summary)
@@ -126,8 +143,12 @@ def event_description(event: Event, event_url: str) -> str:
     return "\n\n".join(blocks)
 
 
+def _language(code: str) -> dict[str, str]:
+    return {"LANGUAGE": i18n.language_tag(code)}
+
+
 def _vevent(
-    event: Event,
+    event: LocalizedEvent,
     *,
     event_url: str,
     uids: UidSpace,
@@ -142,11 +163,12 @@ def _vevent(
     vevent.add("dtstamp", dtstamp)
     vevent.add("dtstart", event.starts_at.astimezone(UTC))
     vevent.add("dtend", event.ends_at.astimezone(UTC))
-    vevent.add("summary", _text(event.title))
-    vevent.add("description", _text("\n\n".join([event_description(event, event_url), *extra_description])))
+    vevent.add("summary", _text(event.title), parameters=_language(event.lang_of("title")))
+    description = "\n\n".join([event_description(event, event_url), *extra_description])
+    vevent.add("description", _text(description), parameters=_language(event.content_language))
     location = event_location(event)
     if location:
-        vevent.add("location", _text(location))
+        vevent.add("location", _text(location), parameters=_language(i18n.current_language()))
     vevent.add("url", _uri(event_url))
     vevent.add("status", status or _ICS_STATUS.get(event.status, "CONFIRMED"))
     # RFC 5546 wants an ORGANIZER in PUBLISH too: the partner's public contact address.
@@ -201,7 +223,7 @@ REMINDER_BEFORE = timedelta(hours=1)
 
 
 def itip_calendar(
-    event: Event,
+    event: Shown,
     invitee: Invitee,
     *,
     method: str,
@@ -220,6 +242,7 @@ def itip_calendar(
     """
     if method not in ITIP_METHODS:
         raise ValueError(f"Unsupported iTIP method {method!r}")
+    event = shown(event)
     calendar = _new_calendar(method)
     extra = _private_lines(invitee) if method == "REQUEST" else []
     status = "CANCELLED" if method == "CANCEL" else None
@@ -248,7 +271,7 @@ def itip_calendar(
             vevent.add("conference", _uri(invitee.joining_url), parameters={"VALUE": "URI", "FEATURE": "VIDEO"})
         alarm = Alarm()
         alarm.add("action", "DISPLAY")
-        alarm.add("description", _text(event.title))
+        alarm.add("description", _text(event.title), parameters=_language(event.lang_of("title")))
         alarm.add("trigger", -REMINDER_BEFORE)
         vevent.add_component(alarm)
     calendar.add_component(vevent)
@@ -256,10 +279,10 @@ def itip_calendar(
 
 
 def publish_calendar(
-    events: Iterable[Event],
+    events: Iterable[Shown],
     *,
     calendar_name: str,
-    url_for_event: Callable[[Event], str],
+    url_for_event: Callable[[Shown], str],
     uids: UidSpace,
     refresh_minutes: int = 60,
     now: datetime | None = None,
@@ -277,7 +300,7 @@ def publish_calendar(
     calendar.add("x-wr-calname", _text(calendar_name))
     calendar.add("refresh-interval", refresh, parameters={"VALUE": "DURATION"})
     calendar.add("x-published-ttl", vDuration(refresh))
-    for event in events:
+    for event in map(shown, events):
         calendar.add_component(
             _vevent(event, event_url=url_for_event(event), uids=uids, dtstamp=dtstamp, sequence=event.ical_sequence)
         )
@@ -285,7 +308,7 @@ def publish_calendar(
 
 
 def personal_calendar(
-    event: Event, invitee: Invitee, *, event_url: str, uids: UidSpace, now: datetime | None = None
+    event: Shown, invitee: Invitee, *, event_url: str, uids: UidSpace, now: datetime | None = None
 ) -> bytes:
     """The registrant's own download: METHOD:PUBLISH with no ATTENDEE, but with their
     private link and (when they may have it) the joining link. Same UID as their invitation."""
@@ -293,7 +316,7 @@ def personal_calendar(
     extra = _private_lines(invitee)
     calendar.add_component(
         _vevent(
-            event,
+            shown(event),
             event_url=event_url,
             uids=uids,
             dtstamp=_stamp(now),
@@ -312,9 +335,10 @@ def _utc_iso(moment: datetime) -> str:
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def calendar_links(event: Event, *, event_url: str) -> dict[str, str]:
+def calendar_links(event: Shown, *, event_url: str) -> dict[str, str]:
     """ "Add to calendar" links for Google Calendar, Outlook.com and Office 365 (UTC times,
     without the joining link), keyed "google", "outlook_com" and "office_365"."""
+    event = shown(event)
     details = "\n\n".join(p for p in (event.summary, event_url) if p)
     location = event_location(event)
     google = {

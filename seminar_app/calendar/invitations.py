@@ -19,6 +19,7 @@ from sqlalchemy.orm.attributes import set_committed_value
 
 from seminar_app.calendar.ics import Invitee, UidSpace, event_location, itip_calendar, personal_calendar
 from seminar_app.enums import EventStatus, RegistrationStatus
+from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.installation import installation_id, legacy_uids_through
@@ -46,6 +47,12 @@ def uid_space() -> UidSpace:
     """This installation's UIDs: the public site's host name and the installation's id."""
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
     return UidSpace(domain, installation_id(), legacy_uids_through())
+
+
+def event_as_seen(registration: Registration) -> LocalizedEvent:
+    """The registration's event with its texts in the registrant's language where it is
+    translated, in its main language otherwise: what their mails and calendar entry show."""
+    return localized(registration.event, registration.language)
 
 
 def has_entry(registration: Registration) -> bool:
@@ -110,8 +117,10 @@ def describe_changes(before: dict[str, object], event: Event, registration: Regi
     after = snapshot(event)
     changed = {name for name in CALENDAR_FIELDS if before[name] != after[name]}
     lines = []
-    if "title" in changed:
-        lines.append(_("New title: %(title)s", title=event.title))
+    seen = event_as_seen(registration)
+    # A registrant reading a translated title does not see the main title change.
+    if "title" in changed and seen.lang_of("title") == event.language:
+        lines.append(_("New title: %(title)s", title=seen.title))
     if changed & {"starts_at", "ends_at"}:
         lines.append(
             _(
@@ -137,9 +146,10 @@ def invitee(registration: Registration, private_url: str) -> Invitee:
 
 
 def invitation(registration: Registration, *, method: str, sequence: int, private_url: str, event_url: str) -> str:
-    """The iTIP REQUEST or CANCEL for the registrant's entry, as text for the outbox."""
+    """The iTIP REQUEST or CANCEL for the registrant's entry, as text for the outbox, with the
+    event's texts in the registrant's language where translated."""
     return itip_calendar(
-        registration.event,
+        event_as_seen(registration),
         invitee(registration, private_url if method == "REQUEST" else ""),
         method=method,
         sequence=sequence,
@@ -149,7 +159,8 @@ def invitation(registration: Registration, *, method: str, sequence: int, privat
 
 
 def personal_download(registration: Registration, *, private_url: str, event_url: str) -> bytes:
-    """The registrant's "Add to calendar" file: same UID as the invitation, no ATTENDEE."""
+    """The registrant's "Add to calendar" file: same UID as the invitation, no ATTENDEE, in
+    the registrant's language like their invitation."""
     return personal_calendar(
-        registration.event, invitee(registration, private_url), event_url=event_url, uids=uid_space()
+        event_as_seen(registration), invitee(registration, private_url), event_url=event_url, uids=uid_space()
     )

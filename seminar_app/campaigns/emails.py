@@ -1,4 +1,6 @@
 """The invitation mail and its one reminder, in each invitee's language, queued in the outbox.
+The event's texts (and the save-the-date's) are in that language too where the event is
+translated into it, in its main language otherwise.
 
 Each mail carries the invitee's personal links (register, "I cannot come", unsubscribe)
 and the event page, nothing else: no tracking pixel, no redirecting links. The partner's
@@ -20,10 +22,11 @@ from seminar_app.calendar.invitations import uid_space
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.campaigns.selection import Selection
 from seminar_app.campaigns.tokens import invitation_token
+from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.services import queue_mail
-from seminar_app.registration.emails import external_url
+from seminar_app.registration.emails import event_page_url, external_url
 from seminar_app.timefmt import format_span, zone_label
 
 INVITATION = "invitation"
@@ -39,35 +42,37 @@ class RenderedMail:
     html: str
 
 
-def _links(event: Event, token: str) -> dict[str, str]:
+def _links(event: LocalizedEvent, token: str) -> dict[str, str]:
     return {
         "register_url": external_url("registration.register", slug=event.slug, invitation=token),
         "decline_url": external_url("campaigns.decline", token=token),
         "unsubscribe_url": external_url("campaigns.unsubscribe", token=token),
-        "event_url": external_url("public.event_detail", slug=event.slug),
+        "event_url": event_page_url(event),
     }
 
 
 def render_invitation(
     event: Event, *, name: str, personal_note: str, token: str, language: str, reminder: bool = False
 ) -> RenderedMail:
-    """The subject and bodies of an invitation (or its reminder) in `language`."""
+    """The subject and bodies of an invitation (or its reminder) in `language`, with the
+    event's texts in `language` where translated."""
+    shown = localized(event, language)
     with i18n.force_language(language):
         context = {
-            "event": event,
+            "event": shown,
             "name": name,
             "personal_note": personal_note,
             "when": format_span(event.starts_at, event.ends_at, event.timezone),
             "zone": zone_label(event.starts_at, event.timezone),
             "where": event_location(event) or _("Online"),
             "language": language,
-            **_links(event, token),
+            **_links(shown, token),
         }
         template = "invitation_reminder" if reminder else "invitation"
         subject = (
-            _("Reminder: you are invited to %(title)s", title=event.title)
+            _("Reminder: you are invited to %(title)s", title=shown.title)
             if reminder
-            else _("Invitation: %(title)s", title=event.title)
+            else _("Invitation: %(title)s", title=shown.title)
         )
         return RenderedMail(
             subject=subject,
@@ -77,11 +82,13 @@ def render_invitation(
 
 
 def save_the_date(event: Event, language: str) -> str:
-    """The event's public calendar entry (METHOD:PUBLISH, no attendee), described in `language`."""
-    event_url = external_url("public.event_detail", slug=event.slug)
+    """The event's public calendar entry (METHOD:PUBLISH, no attendee), described in `language`
+    (its texts too where translated), with the same UID and SEQUENCE in every language."""
+    shown = localized(event, language)
+    event_url = event_page_url(shown)
     with i18n.force_language(language):
         body = publish_calendar(
-            [event], calendar_name=event.title, url_for_event=lambda _event: event_url, uids=uid_space()
+            [shown], calendar_name=shown.title, url_for_event=lambda _event: event_url, uids=uid_space()
         )
     return body.decode("utf-8")
 

@@ -1,7 +1,8 @@
 """The mails the due-job runner sends, queued in the outbox in the runner's transaction.
 
-Each is written in the same language as the registration mails (the event's language
-when the interface has it, else the one the person registered in).
+Each is written in the same language as the registration mails (the one the person
+registered in, else the event's), with the event's texts in the person's language where
+they are translated.
 """
 
 from __future__ import annotations
@@ -10,21 +11,22 @@ from flask import render_template
 from flask_babel import gettext as _
 
 from seminar_app import i18n
+from seminar_app.calendar.invitations import event_as_seen
 from seminar_app.mail.services import queue_mail
-from seminar_app.registration.emails import external_url, mail_language, private_link
+from seminar_app.registration.emails import event_page_url, mail_language, private_link
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
 
 def _queue(registration: Registration, kind: str, subject: str, **context: object) -> None:
-    """Queue the mail rendered from templates/email/<kind>.txt|.html (call inside force_locale)."""
-    event = registration.event
+    """Queue the mail rendered from templates/email/<kind>.txt|.html (call inside force_language)."""
+    event = event_as_seen(registration)
     context.update(
         registration=registration,
         event=event,
         when=format_span(event.starts_at, event.ends_at, event.timezone),
         zone=zone_label(event.starts_at, event.timezone),
-        event_url=external_url("public.event_detail", slug=event.slug),
+        event_url=event_page_url(event),
     )
     queue_mail(
         kind=kind,

@@ -1,9 +1,10 @@
 """The mails a registration causes, queued in the outbox in the caller's transaction.
 
 Each is written in the language the person registered in (the event's language if the
-interface lacks it), and carries the private link. Mail that gives, changes or removes a
-calendar entry carries an iTIP REQUEST or CANCEL (see calendar.invitations): confirmed
-people have an entry, nobody else does.
+interface lacks it), shows the event's texts in that language where they are translated
+(`invitations.event_as_seen`), and carries the private link. Mail that gives, changes or
+removes a calendar entry carries an iTIP REQUEST or CANCEL (see calendar.invitations):
+confirmed people have an entry, nobody else does.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from flask_babel import gettext as _
 from seminar_app import i18n
 from seminar_app.calendar import invitations
 from seminar_app.enums import EventStatus, RegistrationStatus
+from seminar_app.events.content import LocalizedEvent
+from seminar_app.events.models import Event
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
@@ -30,6 +33,15 @@ def external_url(endpoint: str, **values: object) -> str:
     base = urlsplit(current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
     adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
     return adapter.build(endpoint, {k: v for k, v in values.items() if v is not None}, force_external=True)
+
+
+def event_page_url(event: Event | LocalizedEvent) -> str:
+    """The event's public page; with `?lang=` when its texts are shown in a translation, so
+    that the page opens in the language the mail or calendar entry is in."""
+    lang = None
+    if isinstance(event, LocalizedEvent) and event.content_language != event.language:
+        lang = event.content_language
+    return external_url("public.event_detail", slug=event.slug, lang=lang)
 
 
 def private_link(registration: Registration) -> str:
@@ -56,9 +68,9 @@ def _queue(
     """Queue one mail. With `calendar_method` it carries the registrant's entry at
     `sequence` (the event's current one by default). `erased`: the person's data is
     being erased, so the mail has no private link and is scrubbed once sent."""
-    event = registration.event
+    event = invitations.event_as_seen(registration)
     link = "" if erased else private_link(registration)
-    event_url = external_url("public.event_detail", slug=event.slug)
+    event_url = event_page_url(event)
     context = {
         "registration": registration,
         "event": event,
