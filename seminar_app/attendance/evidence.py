@@ -304,30 +304,32 @@ def certificate_pdf(registration: Registration) -> bytes:
         pdf.ln(20)
         pdf.paragraph(title, size=24, style="B", align="C")
         pdf.ln(10)
-        pdf.paragraph(_("This is to certify that"), size=12, align="C")
-        pdf.ln(4)
+        # The name stands out as on a diploma; the statement is one whole sentence that
+        # refers to it, so that it reads grammatically in every language.
         pdf.paragraph(registration.name, size=20, style="B", align="C")
         if registration.organisation:
             pdf.paragraph(registration.organisation, size=11, align="C")
-        pdf.ln(4)
-        pdf.paragraph(_("attended"), size=12, align="C")
-        pdf.ln(2)
-        pdf.paragraph(shown.title, size=16, style="B", align="C")
-        pdf.paragraph(event.kind.label, size=11, align="C")
-        pdf.ln(4)
-        pdf.paragraph(", ".join(_day(event, d) for d in days), size=12, align="C")
-        pdf.paragraph(_where_attended(event, {a.mode for a in attended}), size=11, align="C")
         pdf.ln(8)
         pdf.paragraph(
-            _("organised by %(partner)s", partner=f"{event.partner.name} ({country_name(event.partner.country)})"),
-            size=11,
+            _(
+                "This is to certify that the person named above attended “%(title)s”, organised by %(partner)s "
+                "as part of the project %(project)s.",
+                title=shown.title,
+                partner=f"{event.partner.name} ({country_name(event.partner.country)})",
+                project=f"{project.name} ({project.acronym})",
+            ),
+            size=12,
             align="C",
         )
+        pdf.ln(4)
+        pdf.paragraph(_("Type of event: %(kind)s", kind=event.kind.label), size=11, align="C")
         pdf.paragraph(
-            _("as part of the project %(project)s", project=f"{project.name} ({project.acronym})"),
+            ngettext("Date: %(dates)s", "Dates: %(dates)s", len(days), dates=", ".join(_day(event, d) for d in days)),
             size=11,
             align="C",
         )
+        place = _where_attended(event, {a.mode for a in attended})
+        pdf.paragraph(_("Place: %(place)s", place=place), size=11, align="C")
         if event.results:
             pdf.ln(6)
             pdf.paragraph(_("Project results presented:"), size=10, style="B", align="C")
