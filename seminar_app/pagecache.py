@@ -48,11 +48,11 @@ def _quietly(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def _public_models() -> tuple[type, ...]:
     from seminar_app.agenda.models import AgendaItem, Speaker
     from seminar_app.events.models import Event
-    from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+    from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, Project, ProjectResult
     from seminar_app.registration.models import Registration
 
     # Registrations change the seats left shown on event pages and cards.
-    return (Event, AgendaItem, Speaker, Partner, Project, ProjectResult, PrivacyNotice, Registration)
+    return (Event, AgendaItem, Speaker, Partner, Project, ProjectResult, PrivacyNotice, PrivacyNoticeText, Registration)
 
 
 def init_app(app: Flask) -> None:

@@ -242,7 +242,10 @@ class RegistrationRequestSchema(Schema):
     consent_news = fields.Boolean(load_default=False, metadata={"description": "News about the project."})
     language = fields.String(
         validate=validate.OneOf(list(Config.LANGUAGES)),
-        metadata={"description": "Language of the person's e-mails; defaults to the Accept-Language match."},
+        metadata={
+            "description": "Language of the person's e-mails, calendar entries, questionnaire and certificate; "
+            "defaults to the best Accept-Language match, else the event's language."
+        },
     )
 
 
