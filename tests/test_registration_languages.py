@@ -318,3 +318,22 @@ def test_another_partners_organiser_cannot_see_or_change_the_language(
     assert client.post(address, data={"language": "pt"}).status_code == 404
     db.session.refresh(mary)
     assert mary.language == "en"
+
+
+def test_the_calendar_invitation_and_its_update_follow_the_persons_current_language(event) -> None:
+    from seminar_app.calendar import invitations
+
+    mary = services.register(event, person(language="en")).registration
+    [confirmation] = mails("registration_confirmed")
+    assert "Your registration (see\\, change" in "".join(confirmation.calendar_ics.split("\r\n "))
+
+    services.change_language(mary, "pt")
+    before = invitations.snapshot(event)
+    event.venue_name = "Auditório Novo"
+    assert services.tell_attendees_of_change(event, before) == 1
+    db.session.commit()
+
+    [update] = mails("event_changed")
+    assert update.subject.startswith("Evento alterado – ")
+    unfolded = "".join(update.calendar_ics.split("\r\n "))
+    assert "A sua inscrição (consultar" in unfolded and "SEQUENCE:1" in unfolded
