@@ -337,3 +337,10 @@ def test_the_calendar_invitation_and_its_update_follow_the_persons_current_langu
     assert update.subject.startswith("Evento alterado – ")
     unfolded = "".join(update.calendar_ics.split("\r\n "))
     assert "A sua inscrição (consultar" in unfolded and "SEQUENCE:1" in unfolded
+
+
+def test_the_cancel_page_says_which_language_the_mail_will_be_in(client, login, organiser, event) -> None:
+    ines = services.register(event, person("ines@x.example", language="pt")).registration
+    login(organiser)
+    page = client.get(f"/manage/events/{event.id}/registrations/{ines.id}/cancel").get_data(as_text=True)
+    assert re.search(r"<dt[^>]*>Language</dt><dd[^>]*>Portuguese</dd>", page)
