@@ -304,3 +304,14 @@ def test_people_added_by_an_organiser_record_no_consent(notice, event, make_user
     data = RegistrationInput(name="Rui", email="rui@x.example", mode=AttendanceMode.ONSITE, language="pt")
     services.register(event, data, actor=make_user(Role.ORGANISER, partners=[event.partner]), source="organiser")
     assert db.session.scalar(select(func.count()).select_from(Consent)) == 0
+
+
+@pytest.mark.parametrize(("with_portuguese", "recorded"), [(True, "pt"), (False, "en")])
+def test_an_api_consent_names_the_text_a_reader_of_the_persons_language_gets(
+    client, notice, event, with_portuguese, recorded
+) -> None:
+    if with_portuguese:
+        project_services.add_privacy_notice_text(notice, "pt", PORTUGUESE)
+    body = {"name": "Rui", "email": "rui@x.example", "mode": "onsite", "privacy_acknowledged": True, "language": "pt"}
+    assert client.post(f"/api/v1/events/{event.id}/registrations", json=body).status_code == 202
+    assert {(version, language) for _purpose, version, language in consents()} == {(1, recorded)}

@@ -233,7 +233,10 @@ class RegistrationRequestSchema(Schema):
     privacy_acknowledged = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="The privacy notice must be acknowledged."),
-        metadata={"description": "The person has read the project's current privacy notice."},
+        metadata={
+            "description": "The person has read the project's current privacy notice, in their language where "
+            "it has a text in it (else in the language it was written in); the consent records version and language."
+        },
     )
     consent_photos = fields.Boolean(load_default=False, metadata={"description": "Photos and recording."})
     consent_attendee_list = fields.Boolean(
