@@ -102,6 +102,21 @@ def is_offered(code: str | None) -> bool:
     return bool(code) and code in offered_languages()
 
 
+def shipped_languages() -> dict[str, str]:
+    """Every configured language, complete or not, code → name in that language: what a
+    person's language or a translated text may be stored in."""
+    return dict(current_app.config["LANGUAGES"])
+
+
+def is_shipped(code: str | None) -> bool:
+    return bool(code) and code in current_app.config["LANGUAGES"]
+
+
+def shipped_language_choices() -> list[tuple[str, str]]:
+    """(code, name in that language) of every shipped language, in the reader's collation."""
+    return sorted_by_name(shipped_languages().items(), lambda item: item[1])
+
+
 def language_or_default(*wanted: str | None) -> str:
     """The first of `wanted` the interface speaks, else the default language."""
     offered = offered_languages()

@@ -49,7 +49,7 @@ def _quietly(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 def _public_models() -> tuple[type, ...]:
     from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
     from seminar_app.events.models import Event, EventTranslation
-    from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+    from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, Project, ProjectResult
     from seminar_app.registration.models import Registration
 
     # Registrations change the seats left shown on event pages and cards.
@@ -63,6 +63,7 @@ def _public_models() -> tuple[type, ...]:
         Project,
         ProjectResult,
         PrivacyNotice,
+        PrivacyNoticeText,
         Registration,
     )
 

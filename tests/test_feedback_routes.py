@@ -47,12 +47,12 @@ def good_answers(event) -> dict[str, object]:  # type: ignore[no-untyped-def]
 # --- the form -----------------------------------------------------------------------------
 
 
-def test_the_form_speaks_the_events_language_until_the_visitor_switches(client, event, token) -> None:
+def test_the_form_speaks_the_registrants_language_until_the_visitor_switches(client, event, token) -> None:
     page = client.get(f"/feedback/{token}", headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 200
-    assert '<html lang="pt">' in html and "Aviso de privacidade" in html
-    assert page.headers["Content-Language"] == "pt"
+    assert '<html lang="pt-PT">' in html and "Aviso de privacidade" in html
+    assert page.headers["Content-Language"] == "pt-PT"
     assert page.headers["Referrer-Policy"] == "no-referrer" and page.headers["Cache-Control"] == "no-store"
     for q in by_code(event).values():
         assert f'id="question-{q.id}"' in html
@@ -60,7 +60,7 @@ def test_the_form_speaks_the_events_language_until_the_visitor_switches(client, 
     switched = client.get(f"/lang/en?next=/feedback/{token}", follow_redirects=True)
     html = switched.get_data(as_text=True)
     assert switched.request.path == f"/feedback/{token}"
-    assert '<html lang="en">' in html and "Privacy notice" in html
+    assert '<html lang="en-GB">' in html and "Privacy notice" in html
     assert "Overall, how satisfied are you with the event?" in html
     assert "1 – Very poor" in html and "5 – Excellent" in html
     assert "Use the project&#39;s results in my work" in html
@@ -111,7 +111,7 @@ def test_an_out_of_range_rating_is_refused_with_a_message_and_nothing_is_saved(c
     page = client.post(f"/feedback/{token}", data=data, headers={"Accept-Language": "en"})
     html = page.get_data(as_text=True)
     assert page.status_code == 422
-    assert '<html lang="pt">' in html, "the form speaks the event's language, whatever the browser asks for"
+    assert '<html lang="pt-PT">' in html, "the form speaks the person's language, whatever the browser asks for"
     assert "Escolha um número de 1 a 5." in html
     assert 'id="error-summary"' in html
     assert "Very useful day." in html, "what was typed is kept"

@@ -34,6 +34,7 @@ def attendee(event: Event, n: int) -> Registration:
         name=f"Attendee {n:02d}",
         email=f"attendee{n}@probation.example",
         organisation="Probation Service",
+        language=event.language,  # registered on the event's page, in its language
     )
     db.session.add(registration)
     db.session.flush()

@@ -166,3 +166,33 @@ def test_contacts_that_existed_before_0010_are_found_by_folded_search(empty_data
         downgrade(revision="0006")
         assert "search_text" not in {c["name"] for c in inspect(db.engine).get_columns("contact")}
         db.engine.dispose()
+
+
+def test_notices_and_consents_from_before_0012_are_in_the_projects_default_language(
+    empty_database_url: str, make_project: Any, make_partner: Any, make_event: Any
+) -> None:
+    """Before 0012 a notice had one text, written in the project's language: 0012 says so
+    for the notice and for every consent given on it."""
+    from seminar_app.enums import AttendanceMode
+    from seminar_app.registration.services import RegistrationInput, register
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        event = make_event(make_partner(make_project(default_language="pt")))
+        data = RegistrationInput(
+            name="Ana", email="ana@x.example", mode=AttendanceMode.ONSITE, privacy_acknowledged=True
+        )
+        register(event, data)
+        db.session.remove()
+        downgrade(revision="0010")
+        assert "privacy_notice_text" not in inspect(db.engine).get_table_names()
+        assert "privacy_notice_language" not in {c["name"] for c in inspect(db.engine).get_columns("consent")}
+
+        upgrade()
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT language FROM privacy_notice")).scalars().all() == ["pt"]
+            consents = conn.execute(text("SELECT privacy_notice_version, privacy_notice_language FROM consent")).all()
+        assert consents and {tuple(row) for row in consents} == {(1, "pt")}
+        db.session.remove()
+        db.engine.dispose()

@@ -23,7 +23,7 @@ from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
-from seminar_app.projects.models import Partner, PrivacyNotice, ProjectResult
+from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, ProjectResult
 from seminar_app.registration.models import Registration
 
 SECRET_TITLE = "Confidential seminar of partner A"
@@ -105,6 +105,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "project_id": project.id,
         "partner_id": partner.id,
         "result_id": project.results[0].id,
+        "version": project.current_privacy_notice.version,
         "user_id": owner.id,
         "slug": event.slug,
         "code": "en",
@@ -126,6 +127,7 @@ def _snapshot() -> tuple[Any, ...]:
             Partner,
             User,
             PrivacyNotice,
+            PrivacyNoticeText,
             Registration,
             Contact,
             ContactList,

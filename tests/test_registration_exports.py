@@ -27,6 +27,7 @@ HEADER = [
     "Attends",
     "Status",
     "Partner staff",
+    "Language",
     "Registered at",
     "Consent: photos and recording",
     "Consent: name on attendee list",
@@ -144,6 +145,7 @@ def registrations(event, organiser):  # type: ignore[no-untyped-def]
             organisation_country="RO",
             mode=AttendanceMode.ONSITE,
             privacy_acknowledged=True,
+            language="ro",
         ),
     ).registration
     carla = services.register(
@@ -208,6 +210,7 @@ def test_csv_has_one_row_per_registration_with_everything_the_funder_needs(
     assert waiting["Organisation"] == "'@SUM(A1)"
     assert waiting["Status"] == "On the waiting list (number 1)"
     assert waiting["Country"] == "Romania"
+    assert waiting["Language"] == "Romanian", "the language the person is written to in"
 
     added = by_name["Carla Dias"]
     assert added["Consent: photos and recording"] == "Not asked"

@@ -130,7 +130,9 @@ def create_registration(event_id: int) -> tuple[Response, int]:
     except ValidationError as exc:
         errors = exc.messages if isinstance(exc.messages, dict) else {"_schema": exc.messages}
         return api_error(422, "validation_failed", "The data is not valid.", errors=errors)
-    data.setdefault("language", i18n.current_language())
+    # The person's language: the one the client names, else the best the request accepts
+    # among the shipped languages, else (no preference given) the event's.
+    data.setdefault("language", request.accept_languages.best_match(list(i18n.shipped_languages())) or "")
     registration_services.register(event, registration_services.RegistrationInput(**data), source="api")
     message = _("Check your inbox: we have sent you a message with your private link.")
     return jsonify({"status": "received", "message": message}), 202

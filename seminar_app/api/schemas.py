@@ -272,7 +272,10 @@ class RegistrationRequestSchema(Schema):
     privacy_acknowledged = fields.Boolean(
         required=True,
         validate=validate.Equal(True, error="The privacy notice must be acknowledged."),
-        metadata={"description": "The person has read the project's current privacy notice."},
+        metadata={
+            "description": "The person has read the project's current privacy notice, in their language where "
+            "it has a text in it (else in the language it was written in); the consent records version and language."
+        },
     )
     consent_photos = fields.Boolean(load_default=False, metadata={"description": "Photos and recording."})
     consent_attendee_list = fields.Boolean(
@@ -281,7 +284,10 @@ class RegistrationRequestSchema(Schema):
     consent_news = fields.Boolean(load_default=False, metadata={"description": "News about the project."})
     language = fields.String(
         validate=validate.OneOf(list(Config.LANGUAGES)),
-        metadata={"description": "Language of the person's e-mails; defaults to the Accept-Language match."},
+        metadata={
+            "description": "Language of the person's e-mails, calendar entries, questionnaire and certificate; "
+            "defaults to the best Accept-Language match, else the event's language."
+        },
     )
 
 

@@ -16,8 +16,8 @@ from seminar_app.attendance.services import WalkInInput
 from seminar_app.enums import AttendanceMode
 from seminar_app.events.forms import select_choices
 from seminar_app.events.models import Event
-from seminar_app.registration.forms import parse_mode, stakeholder_group_choices
-from seminar_app.registration.services import offered_modes
+from seminar_app.registration.forms import language_field, parse_mode, setup_language, stakeholder_group_choices
+from seminar_app.registration.services import event_language_for_people, offered_modes
 from seminar_app.timefmt import format_date
 
 
@@ -46,9 +46,11 @@ class WalkInForm(FlaskForm):
     stakeholder_group = SelectField(_l("Stakeholder group"))
     mode = SelectField(_l("Attends"))
     is_partner_staff = BooleanField(_l("Works for a partner organisation of this project"))
+    language = language_field()
     day = HiddenField(validators=[InputRequired()])
 
     def setup(self, event: Event) -> WalkInForm:
+        setup_language(self.language, event_language_for_people(event))
         self.organisation_country.choices = select_choices([("", _l("Choose a country")), *geo.country_choices()])
         self.stakeholder_group.choices = select_choices(
             [("", _l("Choose a group")), *stakeholder_group_choices(event.project)]
@@ -71,6 +73,7 @@ class WalkInForm(FlaskForm):
             stakeholder_group=self.stakeholder_group.data or "",
             mode=mode,
             is_partner_staff=bool(self.is_partner_staff.data),
+            language=self.language.data or "",
         )
 
 

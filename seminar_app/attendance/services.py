@@ -148,6 +148,8 @@ class WalkInInput:
     stakeholder_group: str = ""
     mode: AttendanceMode | None = None
     is_partner_staff: bool = False
+    # The person's language; empty: the event's (see registration.services.event_language_for_people).
+    language: str = ""
 
 
 # Stands in for a missing address while the registration rules are checked: a walk-in may
@@ -164,6 +166,7 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
     ensure_attendance_open(event)
     ensure_event_day(event, day)
     email = data.email.strip()
+    language = data.language.strip() or registration_services.event_language_for_people(event)
     checked_email, mode = registration_services._check(
         event,
         registration_services.RegistrationInput(
@@ -173,6 +176,7 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
             organisation_country=data.organisation_country,
             stakeholder_group=data.stakeholder_group,
             mode=data.mode,
+            language=language,
         ),
         by_organiser=True,
     )
@@ -206,7 +210,7 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
         organisation_country=data.organisation_country.upper(),
         stakeholder_group=data.stakeholder_group,
         is_partner_staff=data.is_partner_staff,
-        language=event.language,
+        language=language,
         source="walk_in",
     )
     registration_services._give_link(registration)

@@ -61,11 +61,11 @@ class InvitationLink:
     @property
     def language(self) -> str:
         """The registration's language: the one the visitor picked on the site, else the
-        one they were invited in (their mails then continue in it)."""
-        languages = i18n.offered_languages()
+        one they were invited in (their mails then continue in it, as soon as the interface
+        speaks it), else the page's."""
         chosen = session.get("lang")
-        if chosen in languages:
+        if chosen in i18n.offered_languages():
             return str(chosen)
-        if self.invitation is not None and self.invitation.language in languages:
+        if self.invitation is not None and i18n.is_shipped(self.invitation.language):
             return self.invitation.language
         return i18n.current_language()

@@ -1,8 +1,8 @@
 """The feedback form behind the link in the feedback request, and its thank-you page.
 
-The pages speak the event's language (when the interface has it) unless the visitor chose
-another one with the language switcher. The organisers' pages live in manage_routes,
-imported at the end of this module.
+The pages speak the language the person registered in (else the event's, when the
+interface has it) unless the visitor chose another one with the language switcher. The
+organisers' pages live in manage_routes, imported at the end of this module.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ from seminar_app.feedback.answers import GENERAL
 from seminar_app.feedback.forms import AnswerForm, answer_field, posted_answers
 from seminar_app.feedback.models import FeedbackInvitation
 from seminar_app.feedback.questions import choice_labels, question_text, questionnaire, scale_ends
+from seminar_app.registration.emails import mail_language
+from seminar_app.registration.models import Registration
 
 ResponseValue = Response | str | tuple[str, int]
 
@@ -59,9 +61,14 @@ def _by_token(token: str) -> tuple[FeedbackInvitation, Event]:
 
 
 @contextmanager
-def _event_language(event: Event) -> Iterator[None]:
-    if "lang" not in session and event.language in i18n.offered_languages():
-        with i18n.force_language(event.language):
+def _respondent_language(invitation: FeedbackInvitation, event: Event) -> Iterator[None]:
+    if "lang" in session:
+        yield
+        return
+    registration = db.session.get(Registration, invitation.registration_id) if invitation.registration_id else None
+    language = mail_language(registration) if registration is not None else event.language
+    if language in i18n.offered_languages():
+        with i18n.force_language(language):
             yield
     else:
         yield
@@ -77,7 +84,7 @@ def _page(template: str, code: int = 200, **context: Any) -> Response:
 @rate_limit
 def answer(token: str) -> ResponseValue:
     invitation, event = _by_token(token)
-    with _event_language(event):
+    with _respondent_language(invitation, event):
         if invitation.answered:
             return _page("feedback/answered.html", 409 if request.method == "POST" else 200, event=event)
         try:
@@ -128,7 +135,7 @@ def thanks(token: str) -> ResponseValue:
     invitation, event = _by_token(token)
     if not invitation.answered:
         return redirect(url_for(".answer", token=token))
-    with _event_language(event):
+    with _respondent_language(invitation, event):
         return _page("feedback/thanks.html", event=event)
 
 

@@ -10,7 +10,7 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from seminar_app import geo
+from seminar_app import geo, i18n
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput
 
 
@@ -49,6 +49,21 @@ class ProjectForm(FlaskForm):
 
 class PrivacyNoticeForm(FlaskForm):
     text = TextAreaField(_l("Text of the new version (Markdown)"), validators=[DataRequired()], render_kw={"rows": 14})
+
+
+class PrivacyNoticeTextForm(FlaskForm):
+    """The current version's text in one more language. Unknown languages reach the
+    service, which refuses them with a message naming the rule."""
+
+    language = SelectField(_l("Language"), validate_choice=False)
+    text = TextAreaField(_l("Text in this language (Markdown)"), render_kw={"rows": 10})
+
+    def setup(self, present: list[str]) -> PrivacyNoticeTextForm:
+        """Offer the shipped languages the version has no text in yet."""
+        self.language.choices = [("", "—")] + [
+            (code, name) for code, name in i18n.shipped_language_choices() if code not in present
+        ]
+        return self
 
 
 class ResultForm(FlaskForm):

@@ -55,7 +55,11 @@ class Project(db.Model):
 
 class PrivacyNotice(db.Model):
     """One version of a project's privacy notice; versions are never edited, only added,
-    so that every consent can name the exact text the person saw."""
+    so that every consent can name the exact text the person saw (version and language).
+
+    `text` is written in `language` (the project's default language when it was
+    published); `texts` are the same version in other languages, added one by one.
+    """
 
     __tablename__ = "privacy_notice"
     __table_args__ = (UniqueConstraint("project_id", "version"),)
@@ -64,9 +68,34 @@ class PrivacyNotice(db.Model):
     project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
     version: Mapped[int]
     text: Mapped[str] = mapped_column(Text)
+    language: Mapped[str] = mapped_column(String(8), default="en", server_default="en")
     published_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     project: Mapped[Project] = relationship(back_populates="privacy_notices")
+    texts: Mapped[list[PrivacyNoticeText]] = relationship(
+        back_populates="notice", order_by="PrivacyNoticeText.language", cascade="all, delete-orphan"
+    )
+
+    @property
+    def languages(self) -> list[str]:
+        """Every language this version can be read in, its own first."""
+        return [self.language, *(t.language for t in self.texts)]
+
+
+class PrivacyNoticeText(db.Model):
+    """One version of a privacy notice in one more language. Like the version itself it is
+    never edited once added: a correction is a new version."""
+
+    __tablename__ = "privacy_notice_text"
+    __table_args__ = (UniqueConstraint("notice_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    notice_id: Mapped[int] = mapped_column(ForeignKey("privacy_notice.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    text: Mapped[str] = mapped_column(Text)
+    added_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+    notice: Mapped[PrivacyNotice] = relationship(back_populates="texts")
 
 
 class StakeholderGroup(db.Model):

@@ -8,7 +8,34 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import selectinload
 
 from seminar_app.extensions import db
-from seminar_app.projects.models import Partner, Project, ProjectResult
+from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
+
+
+@dataclass(frozen=True)
+class ShownNotice:
+    """The text of a privacy notice version a reader gets, and the language it is in.
+    `wanted` is the reader's language; `text_language != wanted` means a fallback."""
+
+    notice: PrivacyNotice
+    text: str
+    text_language: str
+    wanted: str
+
+    @property
+    def is_fallback(self) -> bool:
+        return self.text_language != self.wanted
+
+
+def shown_privacy_notice(notice: PrivacyNotice, language: str) -> ShownNotice:
+    """The version's text in `language` if it has one, else its text in the language it was
+    written in. Every page that shows a notice and every consent that records one asks
+    this, so the consent names the language the person actually read."""
+    if language == notice.language:
+        return ShownNotice(notice, notice.text, notice.language, language)
+    for translation in notice.texts:
+        if translation.language == language:
+            return ShownNotice(notice, translation.text, language, language)
+    return ShownNotice(notice, notice.text, notice.language, language)
 
 
 @dataclass

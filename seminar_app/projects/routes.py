@@ -13,11 +13,22 @@ from seminar_app.accounts.permissions import admin_required
 from seminar_app.errors import DomainError
 from seminar_app.extensions import db
 from seminar_app.forms import show_domain_error
+from seminar_app.geo import language_name
 from seminar_app.projects import bp, queries, services
-from seminar_app.projects.forms import ConfirmForm, PartnerForm, PrivacyNoticeForm, ProjectForm, ResultForm
-from seminar_app.projects.models import Partner, Project, ProjectResult
+from seminar_app.projects.forms import (
+    ConfirmForm,
+    PartnerForm,
+    PrivacyNoticeForm,
+    PrivacyNoticeTextForm,
+    ProjectForm,
+    ResultForm,
+)
+from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
 
 ResponseValue = Response | str | tuple[str, int]
+
+# The public privacy pages and the registration form show a notice through this.
+bp.add_app_template_global(queries.shown_privacy_notice, "shown_privacy_notice")
 
 
 def _project_or_404(project_id: int) -> Project:
@@ -101,7 +112,48 @@ def privacy_notice(project_id: int) -> ResponseValue:
         else:
             flash(_("Version %(version)d of the privacy notice is now shown.", version=notice.version), "success")
             return redirect(url_for("projects.privacy_notice", project_id=project.id))
-    return render_template("projects/privacy_notice.html", project=project, form=form), _status(form)
+    return _privacy_page(project, form, _status(form))
+
+
+def _privacy_page(
+    project: Project, form: PrivacyNoticeForm, code: int, text_form: PrivacyNoticeTextForm | None = None
+) -> ResponseValue:
+    current = project.current_privacy_notice
+    if text_form is None:
+        text_form = PrivacyNoticeTextForm(formdata=None, prefix="translation")
+    text_form.setup(current.languages if current else [])
+    return render_template("projects/privacy_notice.html", project=project, form=form, text_form=text_form), code
+
+
+@bp.route("/projects/<int:project_id>/privacy/<int:version>/texts", methods=["POST"])
+@admin_required
+def add_privacy_notice_text(project_id: int, version: int) -> ResponseValue:
+    project = _project_or_404(project_id)
+    notice: PrivacyNotice | None = next((n for n in project.privacy_notices if n.version == version), None)
+    if notice is None:
+        abort(404)
+    text_form = PrivacyNoticeTextForm(prefix="translation")
+    if text_form.validate_on_submit():
+        try:
+            added = services.add_privacy_notice_text(
+                notice, text_form.language.data or "", text_form.text.data or "", actor=current_user
+            )
+        except DomainError as exc:
+            show_domain_error(text_form, exc)
+        else:
+            flash(
+                _(
+                    "Version %(version)d of the privacy notice is now shown in %(language)s too.",
+                    version=notice.version,
+                    language=language_name(added.language),
+                ),
+                "success",
+            )
+            return redirect(url_for("projects.privacy_notice", project_id=project.id))
+    else:
+        text_form.form_errors.append(_("Nothing was changed: the form had expired. Please try again."))
+    form = PrivacyNoticeForm(formdata=None, data={"text": project.current_privacy_notice.text})  # type: ignore[union-attr]
+    return _privacy_page(project, form, 422, text_form)
 
 
 @bp.route("/projects/<int:project_id>/results", methods=["GET", "POST"])

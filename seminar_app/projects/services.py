@@ -13,13 +13,21 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
 
 from seminar_app import geo, i18n
 from seminar_app.accounts.models import User
 from seminar_app.enums import TargetAudience
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
-from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult, StakeholderGroup
+from seminar_app.projects.models import (
+    Partner,
+    PrivacyNotice,
+    PrivacyNoticeText,
+    Project,
+    ProjectResult,
+    StakeholderGroup,
+)
 from seminar_app.validation import FieldErrors, is_email, slugify
 
 # --- projects --------------------------------------------------------------------------
@@ -135,10 +143,59 @@ def publish_privacy_notice(project: Project, text: str, *, actor: User | None = 
     if current is not None and current.text.strip() == text:
         raise ValidationFailed({"text": [_("This text is the same as the current version; change it first.")]})
     latest = db.session.scalar(select(func.max(PrivacyNotice.version)).where(PrivacyNotice.project_id == project.id))
-    notice = PrivacyNotice(project=project, version=(latest or 0) + 1, text=text)
+    notice = PrivacyNotice(
+        project=project, version=(latest or 0) + 1, text=text, language=project.default_language or "en"
+    )
     db.session.add(notice)
     db.session.commit()
     return notice
+
+
+def add_privacy_notice_text(
+    notice: PrivacyNotice, language: str, text: str, *, actor: User | None = None
+) -> PrivacyNoticeText:
+    """Add the text of the project's current notice version in one more shipped language.
+
+    A text, once added, is never edited (as the version's own text): a correction is a new
+    version. Raises `ValidationFailed` for a language the product does not ship, a language
+    the version already has, an empty text or one with control characters, and for a
+    version that is no longer the current one."""
+    text = text.strip()
+    language = (language or "").strip()
+    errors = FieldErrors()
+    current = notice.project.current_privacy_notice
+    if current is None or current.id != notice.id:
+        errors.add(
+            "text",
+            _(
+                "Version %(version)d is no longer the current privacy notice; add texts to the current version.",
+                version=notice.version,
+            ),
+        )
+    if not i18n.is_shipped(language):
+        errors.add("language", _("Choose one of the languages of the list."))
+    elif language in notice.languages:
+        errors.add("language", _already_in(notice, language))
+    errors.fit("text", text, PrivacyNoticeText.text, required=_l("Write the text of the privacy notice."))
+    errors.raise_if_any()
+    added = PrivacyNoticeText(notice=notice, language=language, text=text)
+    db.session.add(added)
+    try:
+        db.session.commit()
+    except IntegrityError:
+        # The same language was added a moment ago (a double click, another administrator).
+        db.session.rollback()
+        raise ValidationFailed({"language": [_already_in(notice, language)]}) from None
+    return added
+
+
+def _already_in(notice: PrivacyNotice, language: str) -> str:
+    return _(
+        "Version %(version)d already has its text in %(language)s. Published texts are never changed: "
+        "publish a new version to correct it.",
+        version=notice.version,
+        language=geo.language_name(language),
+    )
 
 
 # --- results ---------------------------------------------------------------------------

@@ -22,7 +22,7 @@ from seminar_app.enums import EventFormat
 from seminar_app.events.content import content_loading, offered_in_clause
 from seminar_app.events.models import PUBLIC_STATUSES, Event, EventTranslation
 from seminar_app.extensions import db
-from seminar_app.projects.models import Partner, Project
+from seminar_app.projects.models import Partner, PrivacyNotice, Project
 
 When = Literal["upcoming", "past"]
 WHEN_VALUES: tuple[When, ...] = ("upcoming", "past")
@@ -156,6 +156,7 @@ def get_public_project(slug: str) -> Project | None:
 
 
 def projects_with_privacy_notices() -> list[Project]:
-    """Every project, by acronym, with its privacy notice versions loaded."""
-    query = select(Project).options(selectinload(Project.privacy_notices)).order_by(Project.acronym)
+    """Every project, by acronym, with its privacy notice versions and their texts loaded."""
+    notices = selectinload(Project.privacy_notices)
+    query = select(Project).options(notices.selectinload(PrivacyNotice.texts)).order_by(Project.acronym)
     return list(db.session.scalars(query))

@@ -9,7 +9,7 @@ from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import InputRequired, Length, ValidationError
 
-from seminar_app import geo
+from seminar_app import geo, i18n
 from seminar_app.enums import AttendanceMode, ConsentPurpose, TargetAudience
 from seminar_app.events.models import Event
 from seminar_app.projects.models import Project
@@ -83,8 +83,10 @@ class RegistrationForm(_PersonFields):
     def is_robot(self) -> bool:
         return bool((self.website.data or "").strip())
 
-    def to_input(self, language: str) -> RegistrationInput:
-        return person_input(
+    def to_input(self, language: str, *, notice_language: str = "") -> RegistrationInput:
+        """`language` is the person's language; `notice_language` the one the form (and its
+        privacy notice) was shown in, when it differs."""
+        data = person_input(
             self,
             mode=parse_mode(self.mode.data),
             language=language,
@@ -93,6 +95,8 @@ class RegistrationForm(_PersonFields):
             consent_attendee_list=bool(self.consent_attendee_list.data),
             consent_news=bool(self.consent_news.data),
         )
+        data.notice_language = notice_language
+        return data
 
 
 class DetailsForm(_PersonFields):
@@ -118,6 +122,19 @@ class DetailsForm(_PersonFields):
 
 class ModeForm(FlaskForm):
     mode = HiddenField(validators=[InputRequired()])
+
+
+def language_field() -> SelectField:
+    """The person's language, among the shipped ones. An unknown code reaches the service,
+    which names the rule in its refusal."""
+    return SelectField(_l("Language of their e-mails"), validate_choice=False)
+
+
+def setup_language(field: SelectField, default: str) -> None:
+    """Offer the shipped languages by their own names; preselect `default` on a fresh form."""
+    field.choices = i18n.shipped_language_choices()
+    if not field.data:
+        field.data = default
 
 
 def person_input(form: FlaskForm, *, mode: AttendanceMode | None, language: str, **extra: bool) -> RegistrationInput:

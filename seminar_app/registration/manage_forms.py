@@ -12,8 +12,8 @@ from seminar_app import geo
 from seminar_app.enums import AttendanceMode
 from seminar_app.events.forms import select_choices
 from seminar_app.events.models import Event
-from seminar_app.registration.forms import person_input
-from seminar_app.registration.services import RegistrationInput, offered_modes
+from seminar_app.registration.forms import language_field, person_input, setup_language
+from seminar_app.registration.services import RegistrationInput, event_language_for_people, offered_modes
 
 
 class AddRegistrationForm(FlaskForm):
@@ -29,9 +29,11 @@ class AddRegistrationForm(FlaskForm):
     mode = SelectField(_l("Attends"))
     is_partner_staff = BooleanField(_l("Works for a partner organisation of this project"))
     access_needs = TextAreaField(_l("Access needs"), validators=[Length(max=2000)], render_kw={"rows": 2})
+    language = language_field()
 
     def setup(self, event: Event) -> AddRegistrationForm:
         """Fill the choices of the event's project; the mode is asked only for a hybrid event."""
+        setup_language(self.language, event_language_for_people(event))
         self.organisation_country.choices = select_choices([("", _l("Choose a country")), *geo.country_choices()])
         self.stakeholder_group.choices = select_choices(
             [("", _l("Choose a group")), *((g.code, g.label) for g in event.project.stakeholder_groups)]
@@ -49,13 +51,19 @@ class AddRegistrationForm(FlaskForm):
     def to_input(self, event: Event) -> RegistrationInput:
         mode_field = self._fields.get("mode")
         mode = AttendanceMode(mode_field.data) if mode_field is not None and mode_field.data else None
-        return person_input(self, mode=mode, language=event.language)
+        return person_input(self, mode=mode, language=self.language.data or event_language_for_people(event))
 
 
 class DeclineForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason, sent to the person (optional)"), validators=[Length(max=1000)], render_kw={"rows": 3}
     )
+
+
+class LanguageForm(FlaskForm):
+    """The registrant's language, changed by an organiser."""
+
+    language = language_field()
 
 
 class ConfirmActionForm(FlaskForm):

@@ -19,9 +19,11 @@ from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
 from seminar_app.forms import show_domain_error
+from seminar_app.geo import language_name
 from seminar_app.privacy.services import log_personal_data_access
 from seminar_app.registration import bp, exports, queries, services
-from seminar_app.registration.manage_forms import AddRegistrationForm, ConfirmActionForm, DeclineForm
+from seminar_app.registration.forms import setup_language
+from seminar_app.registration.manage_forms import AddRegistrationForm, ConfirmActionForm, DeclineForm, LanguageForm
 from seminar_app.registration.models import Registration
 
 ResponseValue = Response | str | tuple[str, int]
@@ -169,6 +171,38 @@ def manage_resend(event_id: int, registration_id: int) -> ResponseValue:
         services.resend_confirmation,
         _("The private link of %(name)s is sent again to %(email)s."),
     )
+
+
+@bp.route(f"{_BASE}/<int:registration_id>/language", methods=["GET", "POST"])
+@login_required
+def manage_language(event_id: int, registration_id: int) -> ResponseValue:
+    event = _event_with_personal_data(event_id)
+    registration = _registration_or_404(event, registration_id)
+    form = LanguageForm() if request.method == "POST" else LanguageForm(formdata=None)
+    setup_language(form.language, registration.language)
+    if form.validate_on_submit():
+        try:
+            services.change_language(registration, form.language.data or "", actor=current_user)
+        except DomainError as exc:
+            show_domain_error(form, exc)
+        else:
+            flash(
+                _(
+                    "%(name)s is now written to in %(language)s, from the next e-mail on.",
+                    name=registration.name,
+                    language=language_name(registration.language),
+                ),
+                "success",
+            )
+            return _to_list(event)
+    page = render_template(
+        "registration/manage_language.html",
+        event=event,
+        registration=registration,
+        form=form,
+        active_tab="registrations",
+    )
+    return page, 422 if form.errors else 200
 
 
 def _render_confirm(event: Event, registration: Registration, form, action: str, next_person, code: int = 200):  # type: ignore[no-untyped-def]

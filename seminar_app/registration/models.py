@@ -73,7 +73,7 @@ class Registration(db.Model):
 
 class Consent(db.Model):
     """One answer to one consent question, with when it was given and which privacy
-    notice version was on screen. Never updated: a change of mind adds a row."""
+    notice version was on screen, in which language. Never updated: a change of mind adds a row."""
 
     __tablename__ = "consent"
 
@@ -82,6 +82,7 @@ class Consent(db.Model):
     purpose: Mapped[ConsentPurpose] = mapped_column(db_enum(ConsentPurpose, "consent_purpose"))
     given: Mapped[bool]
     privacy_notice_version: Mapped[int | None]
+    privacy_notice_language: Mapped[str | None] = mapped_column(String(8))
     recorded_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
 
     registration: Mapped[Registration] = relationship(back_populates="consents")

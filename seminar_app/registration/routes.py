@@ -103,7 +103,8 @@ def register(slug: str) -> ResponseValue:
         language, source = (link.language, "invitation") if link else (i18n.current_language(), "form")
         try:
             invitation_id = link.invitation.id if link and link.invitation else None
-            services.register(event, form.to_input(language), source=source, invitation_id=invitation_id)
+            data = form.to_input(language, notice_language=i18n.current_language())
+            services.register(event, data, source=source, invitation_id=invitation_id)
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
@@ -203,7 +204,7 @@ def change_consents(token: str) -> ResponseValue:
     registration = _by_token(token)
     form = ConsentsForm()
     if form.validate_on_submit():
-        services.change_consents(registration, form.answers())
+        services.change_consents(registration, form.answers(), notice_language=i18n.current_language())
         flash(_("Your permissions are saved."), "success")
         return redirect(url_for(".private_page", token=token))
     return _render_private(registration, token, code=422)

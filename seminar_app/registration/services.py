@@ -22,15 +22,17 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminar_app import geo
+from seminar_app import geo, i18n
 from seminar_app.accounts.models import User
 from seminar_app.calendar import invitations
 from seminar_app.campaigns import responses as invitation_responses
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import AttendanceMode, ConsentPurpose, EventFormat, EventStatus, RegistrationStatus
-from seminar_app.errors import DomainError, InvalidTransition
+from seminar_app.errors import DomainError, InvalidTransition, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
+from seminar_app.projects.models import PrivacyNotice
+from seminar_app.projects.queries import shown_privacy_notice
 from seminar_app.registration import emails
 from seminar_app.registration.models import Consent, Registration
 from seminar_app.validation import FieldErrors, is_email
@@ -65,7 +67,12 @@ class RegistrationInput:
     consent_photos: bool = False
     consent_attendee_list: bool = False
     consent_news: bool = False
-    language: str = "en"
+    # The language the person registered in: their mails, calendar entries, questionnaire
+    # and certificate follow it. One of the shipped languages (Config.LANGUAGES); empty:
+    # the event's (`event_language_for_people`), never a silent English.
+    language: str = ""
+    # The language the form (and so the privacy notice) was shown in, if not `language`.
+    notice_language: str = ""
 
 
 @dataclass
@@ -246,11 +253,38 @@ def _check(event: Event, data: RegistrationInput, *, by_organiser: bool) -> tupl
         errors.add("mode", _("This event cannot be attended %(mode)s.", mode=mode.label.lower()))
     if not by_organiser and not data.privacy_acknowledged:
         errors.add("privacy_acknowledged", _("Please confirm that you have read the privacy notice."))
+    if data.language and not i18n.is_shipped(data.language):
+        errors.add("language", unknown_language_message(data.language))
     errors.raise_if_any()
     return email, mode  # type: ignore[return-value]
 
 
-def _record_consents(registration: Registration, data: RegistrationInput, version: int | None) -> None:
+def event_language_for_people(event: Event) -> str:
+    """The language to write to someone added to `event` without saying theirs: the event's,
+    else its project's, when the platform ships it."""
+    return next(
+        (code for code in (event.language, event.project.default_language) if i18n.is_shipped(code)),
+        i18n.DEFAULT_LANGUAGE,
+    )
+
+
+def unknown_language_message(code: str) -> str:
+    return _(
+        "“%(code)s” is not one of the languages of this platform; choose one of: %(languages)s.",
+        code=code,
+        languages=", ".join(i18n.shipped_languages()),
+    )
+
+
+def _notice_shown(notice: PrivacyNotice | None, language: str) -> tuple[int | None, str | None]:
+    """The version and the language of the privacy notice text a reader of `language` saw."""
+    if notice is None:
+        return None, None
+    return notice.version, shown_privacy_notice(notice, language).text_language
+
+
+def _record_consents(registration: Registration, data: RegistrationInput, notice: PrivacyNotice | None) -> None:
+    version, language = _notice_shown(notice, data.notice_language or registration.language)
     answers = {
         ConsentPurpose.PRIVACY_NOTICE: data.privacy_acknowledged,
         ConsentPurpose.PHOTOS: data.consent_photos,
@@ -258,7 +292,11 @@ def _record_consents(registration: Registration, data: RegistrationInput, versio
         ConsentPurpose.NEWS: data.consent_news,
     }
     for purpose, given in answers.items():
-        registration.consents.append(Consent(purpose=purpose, given=bool(given), privacy_notice_version=version))
+        registration.consents.append(
+            Consent(
+                purpose=purpose, given=bool(given), privacy_notice_version=version, privacy_notice_language=language
+            )
+        )
 
 
 def _existing(event: Event, email: str) -> Registration | None:
@@ -303,6 +341,7 @@ def register(
         return RegistrationOutcome(existing, created=False)
 
     notice = event.project.current_privacy_notice
+    language = data.language or event_language_for_people(event)
     registered_at = now if explicit_time else utcnow()  # under the lock: times follow the order of arrival
     registration = Registration(
         event=event,
@@ -317,7 +356,7 @@ def register(
         stakeholder_group=data.stakeholder_group,
         is_partner_staff=data.is_partner_staff,
         access_needs=data.access_needs.strip(),
-        language=data.language,
+        language=language,
         source=source,
         created_at=registered_at,
     )
@@ -325,7 +364,7 @@ def register(
         _seat(registration, now=registered_at)
     _give_link(registration)
     if not by_organiser:
-        _record_consents(registration, data, notice.version if notice else None)
+        _record_consents(registration, data, notice)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -410,6 +449,20 @@ def update_details(registration: Registration, data: DetailsInput, *, actor: Use
     registration.stakeholder_group = data.stakeholder_group
     registration.is_partner_staff = data.is_partner_staff
     registration.access_needs = data.access_needs.strip()
+    db.session.commit()
+    return registration
+
+
+def change_language(registration: Registration, language: str, *, actor: User | None = None) -> Registration:
+    """Set the language the person is written to in: the next mail, calendar update,
+    reminder, feedback request, questionnaire and certificate use it. Sends nothing by
+    itself. Raises `ValidationFailed` (field "language") for a code the platform does not
+    ship, `InvalidTransition` for an erased registration."""
+    _ensure_changeable(registration)
+    language = (language or "").strip()
+    if not i18n.is_shipped(language):
+        raise ValidationFailed({"language": [unknown_language_message(language)]})
+    registration.language = language
     db.session.commit()
     return registration
 
@@ -542,15 +595,26 @@ def resend_confirmation(registration: Registration, *, actor: User | None = None
     db.session.commit()
 
 
-def change_consents(registration: Registration, answers: dict[ConsentPurpose, bool]) -> list[Consent]:
+def change_consents(
+    registration: Registration, answers: dict[ConsentPurpose, bool], *, notice_language: str = ""
+) -> list[Consent]:
     """Record changed answers to the optional consents (a withdrawal is a new row with
-    `given=False`, stamped with the current privacy-notice version). Returns the new rows."""
+    `given=False`, stamped with the current privacy-notice version and the language of its
+    text a reader of `notice_language`, else of the registration's language, sees). Returns
+    the new rows."""
     _ensure_changeable(registration)
-    notice = registration.event.project.current_privacy_notice
+    version, language = _notice_shown(
+        registration.event.project.current_privacy_notice, notice_language or registration.language
+    )
     added = []
     for purpose in OPTIONAL_CONSENTS:
         if purpose in answers and answers[purpose] != registration.consent_given(purpose):
-            consent = Consent(purpose=purpose, given=answers[purpose], privacy_notice_version=notice and notice.version)
+            consent = Consent(
+                purpose=purpose,
+                given=answers[purpose],
+                privacy_notice_version=version,
+                privacy_notice_language=language,
+            )
             registration.consents.append(consent)
             added.append(consent)
     db.session.commit()
@@ -587,6 +651,7 @@ def personal_data(registration: Registration) -> dict[str, object]:
                 "purpose": c.purpose.value,
                 "given": c.given,
                 "privacy_notice_version": c.privacy_notice_version,
+                "privacy_notice_language": c.privacy_notice_language,
                 "recorded_at": c.recorded_at.isoformat(),
             }
             for c in registration.consents
