@@ -7,6 +7,7 @@ from flask import Flask, has_request_context, request
 from seminar_app import geo, i18n, timefmt
 from seminar_app.db_types import utcnow
 from seminar_app.markup import render_markdown
+from seminar_app.projects.eu_wording import FundedProject, FundingBlock, funding_block
 from seminar_app.registration.emails import external_url
 
 
@@ -21,7 +22,13 @@ def init_app(app: Flask) -> None:
         zone_label=timefmt.zone_label,
     )
     # Absolute addresses come from PUBLIC_BASE_URL, never from the request's Host header.
-    app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow, external_url=external_url)
+    app.jinja_env.globals.update(
+        format_span=timefmt.format_span,
+        now=utcnow,
+        external_url=external_url,
+        eu_funding=eu_funding,
+        language_tag=i18n.language_tag,
+    )
 
     @app.context_processor
     def inject_common() -> dict[str, object]:
@@ -33,3 +40,9 @@ def init_app(app: Flask) -> None:
             if has_request_context()
             else "/",
         }
+
+
+def eu_funding(project: FundedProject) -> FundingBlock:
+    """The project's funding statement and disclaimer in the language being rendered (the
+    page's, or the one a mail is forced into)."""
+    return funding_block(project, i18n.current_language())

@@ -25,6 +25,11 @@ class Project(db.Model):
     grant_number: Mapped[str] = mapped_column(String(80), default="")
     funding_statement: Mapped[str] = mapped_column(Text, default="")
     disclaimer: Mapped[str] = mapped_column(Text, default="")
+    # Which official statement goes next to the EU emblem: "co_funded" or "funded"
+    # (seminar_app.projects.eu_wording.FundingKind); the grant agreement says which.
+    funding_kind: Mapped[str] = mapped_column(String(16), default="co_funded", server_default="co_funded")
+    # Named in the official disclaimer ("EACEA", a national agency); empty: "the granting authority".
+    granting_authority: Mapped[str] = mapped_column(String(200), default="", server_default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     # Feedback results with fewer answers than this are shown as counts only (anonymity).
     feedback_min_answers: Mapped[int] = mapped_column(default=5, server_default="5")
