@@ -159,6 +159,7 @@ _BLUEPRINT_PREFIXES = {
 
 # Areas whose routes are split over several modules.
 _MORE_ROUTES = {
+    "events": ("translation_routes",),
     "registration": ("manage_routes",),
     "attendance": ("evidence_routes",),
     "contacts": ("import_routes",),

@@ -28,6 +28,7 @@ from redis.exceptions import RedisError
 from sqlalchemy import event as sa_event
 from sqlalchemy.orm import Session
 
+from seminar_app.events.content import reader_languages
 from seminar_app.extensions import cache
 
 GENERATION_KEY = "public-pages:generation"
@@ -46,13 +47,24 @@ def _quietly(operation: Callable[..., Any], *args: Any, **kwargs: Any) -> Any:
 
 
 def _public_models() -> tuple[type, ...]:
-    from seminar_app.agenda.models import AgendaItem, Speaker
-    from seminar_app.events.models import Event
+    from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
+    from seminar_app.events.models import Event, EventTranslation
     from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
     from seminar_app.registration.models import Registration
 
     # Registrations change the seats left shown on event pages and cards.
-    return (Event, AgendaItem, Speaker, Partner, Project, ProjectResult, PrivacyNotice, Registration)
+    return (
+        Event,
+        EventTranslation,
+        AgendaItem,
+        AgendaItemTranslation,
+        Speaker,
+        Partner,
+        Project,
+        ProjectResult,
+        PrivacyNotice,
+        Registration,
+    )
 
 
 def init_app(app: Flask) -> None:
@@ -106,7 +118,10 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
             generation = uuid.uuid4().hex
             _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
             generation = _quietly(cache.get, GENERATION_KEY) or generation
-        key = f"public-page:{generation}:{get_locale()}:{request.full_path}"
+        # The interface's language and the languages the visitor reads event content in (their
+        # browser's, see events.content.reader_languages) both decide what the page says.
+        readers = ",".join(reader_languages())
+        key = f"public-page:{generation}:{get_locale()}:{readers}:{request.full_path}"
         body = _quietly(cache.get, key)
         if body is not None:
             response = make_response(body)

@@ -6,6 +6,7 @@ from flask import Flask, has_request_context, request
 
 from seminar_app import geo, i18n, timefmt
 from seminar_app.db_types import utcnow
+from seminar_app.events.content import language_autonym
 from seminar_app.markup import render_markdown
 from seminar_app.projects.eu_wording import FundedProject, FundingBlock, funding_block
 from seminar_app.registration.emails import external_url
@@ -16,6 +17,7 @@ def init_app(app: Flask) -> None:
         markdown=render_markdown,
         country_name=geo.country_name,
         language_name=geo.language_name,
+        language_autonym=language_autonym,
         local_date=timefmt.format_date,
         local_time=timefmt.format_time,
         local_datetime=timefmt.format_datetime,
@@ -27,6 +29,7 @@ def init_app(app: Flask) -> None:
         now=utcnow,
         external_url=external_url,
         eu_funding=eu_funding,
+        # Also a global (not only in the context) so that imported macros can mark content's language.
         language_tag=i18n.language_tag,
     )
 

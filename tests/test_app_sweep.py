@@ -21,6 +21,7 @@ from seminar_app.agenda.models import AgendaItem
 from seminar_app.campaigns.models import Campaign
 from seminar_app.contacts.models import Contact, ContactList, LegalBasis
 from seminar_app.enums import AttendanceMode, RegistrationStatus, Role
+from seminar_app.events.models import EventTranslation
 from seminar_app.extensions import db
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.models import Registration
@@ -46,7 +47,7 @@ HOSTILE = (
 # The query parameters the app's pages and API read (lists, filters, pagination, redirects).
 QUERY_PARAMETERS = (
     "page", "per_page", "q", "list", "day", "status", "sort", "dir", "when", "country",
-    "language", "format", "kind", "partner", "project", "group", "code", "next", "invitation",
+    "language", "format", "kind", "partner", "project", "group", "code", "next", "invitation", "lang",
 )  # fmt: skip
 
 _PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
@@ -64,6 +65,7 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
     event = make_event(partner)
     speaker = make_speaker(event)
     item = make_agenda_item(event, speakers=[speaker])
+    event.translations.append(EventTranslation(language="de", title="Nationales Seminar"))
     registration = Registration(
         event=event,
         status=RegistrationStatus.CONFIRMED,
@@ -106,6 +108,7 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
             "slug": event.slug,
             "day": event.local_days[0].isoformat(),
             "code": "en",
+            "language": "de",
             "table": "events",
         },
     }

@@ -47,7 +47,16 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_removes_everything(
             differences = compare_metadata(context, db.metadata)
         assert differences == [], f"models and migrations disagree: {differences}"
         tables = set(inspect(db.engine).get_table_names())
-        assert {"project", "partner", "user_account", "event", "agenda_item", "speaker"} <= tables
+        assert {
+            "project",
+            "partner",
+            "user_account",
+            "event",
+            "agenda_item",
+            "speaker",
+            "event_translation",
+            "agenda_item_translation",
+        } <= tables
 
         downgrade(revision="base")
         remaining = set(inspect(db.engine).get_table_names()) - {"alembic_version"}

@@ -14,12 +14,12 @@ import pytest
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
-from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.campaigns.tokens import give_link
 from seminar_app.contacts.models import Contact, ContactList, Suppression, email_hash
 from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
-from seminar_app.events.models import Event
+from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
@@ -85,6 +85,8 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         name=contact.name,
     )
     give_link(invitation)
+    event.translations.append(EventTranslation(language="de", title="Secret translated title"))
+    item.translations.append(AgendaItemTranslation(language="de", title="Secret translated item"))
     db.session.add_all([contact_list, campaign, invitation])
     db.session.commit()
     invitation.contact_id = contact.id
@@ -106,6 +108,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "user_id": owner.id,
         "slug": event.slug,
         "code": "en",
+        "language": "de",  # a language partner A's event is translated into
         "day": event.local_days[0].isoformat(),
         "token": "an-unknown-private-link-token",
         "table": "events",  # a report table (the dashboard's CSV downloads)
@@ -129,6 +132,8 @@ def _snapshot() -> tuple[Any, ...]:
             Campaign,
             Invitation,
             Suppression,
+            EventTranslation,
+            AgendaItemTranslation,
         )
     )
     event = db.session.scalars(select(Event)).first()
@@ -186,6 +191,8 @@ def test_outsiders_never_see_or_change_another_partners_data(
                 "Owner of partner A",
                 "Secret Attendee",
                 "secret.attendee@partner-a.example",
+                "Secret translated title",
+                "Secret translated item",
             ):
                 assert secret not in page, f"{method} {url} showed {secret!r} to {outsider}"
 

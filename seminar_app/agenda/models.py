@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import Column, ForeignKey, String, Table, Text
+from sqlalchemy import Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime
@@ -53,6 +53,9 @@ class AgendaItem(db.Model):
     speakers: Mapped[list[Speaker]] = relationship(
         secondary=agenda_item_speaker, back_populates="agenda_items", order_by="Speaker.name"
     )
+    translations: Mapped[list[AgendaItemTranslation]] = relationship(
+        back_populates="item", order_by="AgendaItemTranslation.language", cascade="all, delete-orphan"
+    )
 
     @property
     def local_start(self) -> datetime:
@@ -61,3 +64,18 @@ class AgendaItem(db.Model):
     @property
     def local_end(self) -> datetime:
         return self.ends_at.astimezone(self.event.tz)
+
+
+class AgendaItemTranslation(db.Model):
+    """An agenda item's title and description in one more language of its event."""
+
+    __tablename__ = "agenda_item_translation"
+    __table_args__ = (UniqueConstraint("item_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    item_id: Mapped[int] = mapped_column(ForeignKey("agenda_item.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    description: Mapped[str] = mapped_column(Text, default="")
+
+    item: Mapped[AgendaItem] = relationship(back_populates="translations")

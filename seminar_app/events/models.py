@@ -4,7 +4,7 @@ from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
-from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text
+from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime, utcnow
@@ -89,6 +89,11 @@ class Event(db.Model):
     speakers: Mapped[list[Speaker]] = relationship(
         back_populates="event", order_by="Speaker.name", cascade="all, delete-orphan"
     )
+    # The event's texts in languages other than its main one (`language`); see events.content
+    # for the one place that picks a reader's version.
+    translations: Mapped[list[EventTranslation]] = relationship(
+        back_populates="event", order_by="EventTranslation.language", cascade="all, delete-orphan"
+    )
 
     @property
     def project(self) -> Project:
@@ -139,3 +144,24 @@ class Event(db.Model):
 
     def __repr__(self) -> str:
         return f"<Event {self.slug} {self.status}>"
+
+
+class EventTranslation(db.Model):
+    """The event's texts in one more language. Empty fields fall back to the main language's."""
+
+    __tablename__ = "event_translation"
+    __table_args__ = (UniqueConstraint("event_id", "language"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    event_id: Mapped[int] = mapped_column(ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    language: Mapped[str] = mapped_column(String(8))
+    title: Mapped[str] = mapped_column(String(200))
+    summary: Mapped[str] = mapped_column(String(500), default="")
+    description: Mapped[str] = mapped_column(Text, default="")
+    objective: Mapped[str] = mapped_column(String(500), default="")
+    updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+
+    event: Mapped[Event] = relationship(back_populates="translations")
+
+    def __repr__(self) -> str:
+        return f"<EventTranslation {self.event_id} {self.language}>"

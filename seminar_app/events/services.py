@@ -17,12 +17,12 @@ from sqlalchemy import select
 
 from seminar_app import geo
 from seminar_app.accounts.models import User
-from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
 from seminar_app.calendar import invitations
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat, EventKind, EventStatus, TargetAudience
 from seminar_app.errors import DomainError, InvalidTransition, ValidationFailed
-from seminar_app.events.models import Event
+from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, ProjectResult
 from seminar_app.registration.services import capacity_changed, tell_attendees_of_change, tell_attendees_of_status
@@ -112,6 +112,13 @@ def _free_slug(base: str) -> str:
     return slug
 
 
+def _has_translation(event_id: int, language: str) -> bool:
+    query = select(EventTranslation.id).where(
+        EventTranslation.event_id == event_id, EventTranslation.language == language
+    )
+    return db.session.scalar(query) is not None
+
+
 def _is_web_url(value: str) -> bool:
     parsed = urlparse(value)
     return parsed.scheme in {"http", "https"} and bool(parsed.netloc)
@@ -161,6 +168,15 @@ def _check(data: EventInput, partner: Partner, *, event_id: int | None = None) -
         errors.raise_if_any()
     if data.language not in geo.EVENT_LANGUAGES:
         errors.add("language", _("Choose the language the event is held in."))
+    elif event_id is not None and _has_translation(event_id, data.language):
+        errors.add(
+            "language",
+            _(
+                "The event has a translation into %(language)s: delete it on the Translations tab "
+                "before making that language the main one.",
+                language=geo.language_name(data.language),
+            ),
+        )
 
     starts_at = _instant(errors, data.starts_local, data.timezone, "starts_local")
     ends_at = _instant(errors, data.ends_local, data.timezone, "ends_local")
@@ -343,8 +359,18 @@ def _copy_of(event: Event, shift: timedelta) -> Event:
             description=item.description,
             kind=item.kind,
             speakers=[speakers[s.id] for s in item.speakers],
+            translations=[
+                AgendaItemTranslation(language=t.language, title=t.title, description=t.description)
+                for t in item.translations
+            ],
         )
         for item in event.agenda_items
+    ]
+    copy.translations = [
+        EventTranslation(
+            language=t.language, title=t.title, summary=t.summary, description=t.description, objective=t.objective
+        )
+        for t in event.translations
     ]
     return copy
 

@@ -19,7 +19,8 @@ from seminar_app.agenda.models import AgendaItem
 from seminar_app.converters import DB_INT_MAX
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat
-from seminar_app.events.models import PUBLIC_STATUSES, Event
+from seminar_app.events.content import content_loading, offered_in_clause
+from seminar_app.events.models import PUBLIC_STATUSES, Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, Project
 
@@ -82,7 +83,8 @@ def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tupl
     if filters.country:
         query = query.where(Event.country == filters.country.upper())
     if filters.language:
-        query = query.where(Event.language == filters.language)
+        # Events held in the language, and those with a translation into it.
+        query = query.where(offered_in_clause(filters.language))
     if filters.format:
         query = query.where(Event.format == filters.format)
     return query
@@ -96,7 +98,8 @@ def list_public_events(
     *,
     now: datetime | None = None,
 ) -> EventPage:
-    """One page of public events with partner and project loaded (two SQL statements).
+    """One page of public events with partner, project and translations loaded (three SQL
+    statements).
 
     "upcoming" is every event not yet ended, soonest first; "past" every ended
     event, most recent first. A page past the end is empty, not an error, and so is a page
@@ -110,25 +113,31 @@ def list_public_events(
     else:
         query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
     total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
-    items = list(db.session.scalars(query.limit(per_page).offset((page - 1) * per_page)))
+    query = query.options(*content_loading()).limit(per_page).offset((page - 1) * per_page)
+    items = list(db.session.scalars(query))
     return EventPage(items=items, total=total, page=page, per_page=per_page)
 
 
 def public_filter_options() -> FilterOptions:
-    """Projects, countries and languages that have at least one public event."""
+    """Projects, countries and languages that have at least one public event (held in the
+    language or translated into it)."""
     public = Event.status.in_(PUBLIC_STATUSES)
     project_ids = select(Partner.project_id).join(Event, Event.partner_id == Partner.id).where(public)
     projects = db.session.scalars(select(Project).where(Project.id.in_(project_ids)).order_by(Project.acronym))
     countries = db.session.scalars(select(Event.country).where(public).distinct())
-    languages = db.session.scalars(select(Event.language).where(public).distinct())
-    return FilterOptions(projects=list(projects), countries=sorted(countries), languages=sorted(languages))
+    held = select(Event.language).where(public)
+    translated = select(EventTranslation.language).join(Event, Event.id == EventTranslation.event_id).where(public)
+    languages = db.session.scalars(held.union(translated))
+    return FilterOptions(projects=list(projects), countries=sorted(countries), languages=sorted(set(languages)))
 
 
 def get_public_event(key: int | str) -> Event | None:
     """The public event with this id (int) or slug (str), with partner, project, agenda,
-    speakers and results loaded; `None` for drafts and unknown keys."""
+    speakers, results and translations loaded; `None` for drafts and unknown keys."""
     query = _public_events().options(
         selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
+        selectinload(Event.agenda_items).selectinload(AgendaItem.translations),
+        selectinload(Event.translations),
         selectinload(Event.speakers),
         selectinload(Event.results),
     )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, redirect, render_template, request, session, url_for
@@ -10,9 +11,24 @@ from werkzeug.wrappers import Response
 from seminar_app import i18n
 from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.converters import query_int
+from seminar_app.events.content import LocalizedEvent, localized, pick_language, reader_languages
+from seminar_app.events.models import Event
 from seminar_app.pagecache import cached_public_page
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
+
+
+def _for_reader(page: queries.EventPage) -> queries.EventPage:
+    """The page's events in the visitor's language where translated (no query: translations
+    are loaded with the list)."""
+    wanted = reader_languages()
+    return replace(page, items=[localized(e, pick_language(e, wanted)) for e in page.items])
+
+
+def _shown_event(event: Event) -> LocalizedEvent:
+    """The event in the language asked for with ?lang= if it has it, else the visitor's."""
+    asked = request.args.get("lang", "")
+    return localized(event, pick_language(event, [asked, *reader_languages()]))
 
 
 @bp.route("/")
@@ -28,7 +44,7 @@ def index() -> str:
         page=query_int(request.args.get("page"), 1),
         per_page=current_app.config["PUBLIC_PAGE_SIZE"],
     )
-    return render_template("public/index.html", form=form, when=when, page=page)
+    return render_template("public/index.html", form=form, when=when, page=_for_reader(page))
 
 
 @bp.route("/events/<slug>")
@@ -37,7 +53,10 @@ def event_detail(slug: str) -> str:
     event = queries.get_public_event(slug)
     if event is None:
         abort(404)
-    return render_template("public/event_detail.html", event=event, agenda=group_by_local_day(event))
+    shown = _shown_event(event)
+    return render_template(
+        "public/event_detail.html", event=shown, agenda=group_by_local_day(event, shown.agenda_items)
+    )
 
 
 @bp.route("/projects/<slug>")
@@ -51,8 +70,8 @@ def project_detail(slug: str) -> str:
     return render_template(
         "public/project_detail.html",
         project=project,
-        upcoming=queries.list_public_events(filters, when="upcoming", per_page=size),
-        past=queries.list_public_events(filters, when="past", per_page=size),
+        upcoming=_for_reader(queries.list_public_events(filters, when="upcoming", per_page=size)),
+        past=_for_reader(queries.list_public_events(filters, when="past", per_page=size)),
     )
 
 
