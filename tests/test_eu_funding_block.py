@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 
 import pytest
+from flask_babel import refresh
 from pypdf import PdfReader
 from sqlalchemy import select
 
@@ -205,3 +206,17 @@ def test_a_too_long_granting_authority_is_refused_with_a_message(admin, project)
     assert "200 characters" in response.get_data(as_text=True)
     db.session.expire_all()
     assert db.session.get(Project, project.id).granting_authority == "EACEA"
+
+
+def test_in_portuguese_the_form_offers_the_official_portuguese_statements(admin, project):
+    refresh()  # the fixtures ran in this test's app context, which keeps the locale they used
+    page = admin.get(f"/admin/projects/{project.id}/edit", headers={"Accept-Language": "pt-PT"}).get_data(as_text=True)
+
+    assert "Cofinanciado pela União Europeia</label>" in page and "Financiado pela União Europeia</label>" in page
+
+
+def test_the_project_page_says_which_statement_applies_and_who_grants(admin, project):
+    page = admin.get(f"/admin/projects/{project.id}").get_data(as_text=True)
+
+    assert 'lang="en-GB">With the support of the Erasmus+ programme</dd>' in page
+    assert "<dd class=\"col-sm-9\">EACEA</dd>" in page

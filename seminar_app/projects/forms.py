@@ -10,7 +10,8 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
-from seminar_app import geo
+from seminar_app import geo, i18n
+from seminar_app.projects import eu_wording
 from seminar_app.projects.eu_wording import FundingKind
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput
 
@@ -25,14 +26,8 @@ class ProjectForm(FlaskForm):
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80)])
     funding_programme = StringField(_l("Funding programme"), validators=[Length(max=200)])
     grant_number = StringField(_l("Grant agreement number"), validators=[Length(max=80)])
-    funding_kind = RadioField(
-        _l("EU funding statement"),
-        choices=[
-            (FundingKind.CO_FUNDED.value, _l("Co-funded by the European Union")),
-            (FundingKind.FUNDED.value, _l("Funded by the European Union")),
-        ],
-        default=FundingKind.CO_FUNDED.value,
-    )
+    # Its choices are the official statements themselves, in the interface's language.
+    funding_kind = RadioField(_l("EU funding statement"), default=FundingKind.CO_FUNDED.value)
     granting_authority = StringField(_l("Granting authority"), validators=[Length(max=200)])
     funding_statement = TextAreaField(_l("Own funding statement"), render_kw={"rows": 2})
     disclaimer = TextAreaField(_l("Own disclaimer"), render_kw={"rows": 4})
@@ -42,6 +37,8 @@ class ProjectForm(FlaskForm):
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_language.choices = geo.language_choices()
+        language = i18n.current_language()
+        self.funding_kind.choices = [(kind.value, eu_wording.statement(kind, language)) for kind in FundingKind]
 
     def to_input(self) -> ProjectInput:
         return ProjectInput(
