@@ -81,7 +81,7 @@ def test_without_own_wording_the_english_page_shows_the_official_english(client,
 
 def test_the_emblem_stands_beside_the_statement_with_a_translated_alt_text(client, event):
     block = funding_section(page_in(client, event, "pt-PT"))
-    row = block[block.index('<div class="d-flex') :]
+    row = block[block.index('<div class="funding-emblem') :]
     row = row[: row.index("</div>")]
 
     assert "/static/img/eu-emblem.svg" in row and PT_STATEMENT in row, "emblem and statement in one row"
