@@ -219,4 +219,4 @@ def test_the_project_page_says_which_statement_applies_and_who_grants(admin, pro
     page = admin.get(f"/admin/projects/{project.id}").get_data(as_text=True)
 
     assert 'lang="en-GB">With the support of the Erasmus+ programme</dd>' in page
-    assert "<dd class=\"col-sm-9\">EACEA</dd>" in page
+    assert '<dd class="col-sm-9">EACEA</dd>' in page
