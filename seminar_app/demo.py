@@ -3,6 +3,14 @@
 Loading is idempotent: projects are keyed by slug, results by code, partners by short
 name, events by slug and users by e-mail; whatever exists already is left alone. Event
 dates are relative to today, so upcoming events stay upcoming.
+
+Languages: each partner writes its seminars in its country's language (title, summary,
+description, objective, agenda), and its contact list, contacts and organiser are of that
+country; the Lisbon and Bologna seminars also have an English version (international
+guests). Project data shared by all partners (result titles, programme, stakeholder groups,
+privacy notice) is in the consortium's working language, English: the standard stakeholder
+groups are shown in the reader's language through the catalogue, and the funding block in
+the Commission's official wording per language (the project keeps no wording of its own).
 """
 
 from __future__ import annotations
