@@ -3,10 +3,19 @@
 Loading is idempotent: projects are keyed by slug, results by code, partners by short
 name, events by slug and users by e-mail; whatever exists already is left alone. Event
 dates are relative to today, so upcoming events stay upcoming.
+
+Languages: each partner writes its seminars in its country's language (title, summary,
+description, objective, agenda), and its contact list, contacts and organiser are of that
+country; the Lisbon and Bologna seminars also have an English version (international
+guests). Project data shared by all partners (result titles, programme, stakeholder groups,
+privacy notice) is in the consortium's working language, English: the standard stakeholder
+groups are shown in the reader's language through the catalogue, and the funding block in
+the Commission's official wording per language (the project keeps no wording of its own).
 """
 
 from __future__ import annotations
 
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
@@ -21,7 +30,14 @@ from seminar_app.enums import AgendaItemKind as K
 from seminar_app.enums import EventFormat, EventKind, EventStatus, LegalBasis, Role
 from seminar_app.events.models import Event
 from seminar_app.events.services import EventInput, change_status, create_event
+from seminar_app.events.translation_services import (
+    AgendaTextInput,
+    EventTranslationInput,
+    save_event_translation,
+    translation_for,
+)
 from seminar_app.extensions import db
+from seminar_app.projects.eu_wording import FundingKind
 from seminar_app.projects.models import Partner, Project, ProjectResult
 from seminar_app.projects.services import (
     PartnerInput,
@@ -42,12 +58,11 @@ PROJECT = ProjectInput(
     slug="prism",
     funding_programme="Erasmus+ KA220-ADU – Cooperation partnerships in adult education",
     grant_number="2023-1-PT01-KA220-ADU-000154321",
-    funding_statement="Co-funded by the European Union",
-    disclaimer=(
-        "Funded by the European Union. Views and opinions expressed are however those of the author(s) only and "
-        "do not necessarily reflect those of the European Union or the European Education and Culture Executive "
-        "Agency (EACEA). Neither the European Union nor EACEA can be held responsible for them."
-    ),
+    # No own wording: every page, mail and PDF shows the Commission's official statement and
+    # disclaimer in its reader's language. A KA220 grant numbered PT01 is managed by the
+    # Portuguese national agency, which the disclaimer names.
+    funding_kind=FundingKind.CO_FUNDED,
+    granting_authority="Agência Nacional Erasmus+ Educação e Formação",
     default_language="en",
 )
 
@@ -87,17 +102,21 @@ PARTNERS = [
                  "seminaari@siltamo.example", "Tampere", "fi"),
 ]  # fmt: skip
 
-ORGANISER_EMAILS = {
-    "AURORA": "organiser.pt@demo.example",
-    "PONTE": "organiser.it@demo.example",
-    "ORIZONT": "organiser.ro@demo.example",
-    "KOPRU": "organiser.tr@demo.example",
-    "SILTAMO": "organiser.fi@demo.example",
+# Each partner's demo organiser: log-in and name (a person of that organisation, as on its agenda).
+ORGANISERS = {
+    "AURORA": ("organiser.pt@demo.example", "Marta Fonseca"),
+    "PONTE": ("organiser.it@demo.example", "Giulia Ferraresi"),
+    "ORIZONT": ("organiser.ro@demo.example", "Andreea Mureșan"),
+    "KOPRU": ("organiser.tr@demo.example", "Elif Yıldırım"),
+    "SILTAMO": ("organiser.fi@demo.example", "Anna Virtanen"),
 }
 
 
 @dataclass
 class DemoEvent:
+    """A seminar written by its partner, in the partner's language: a national seminar
+    speaks to its country (DOMAIN.md)."""
+
     partner: str
     slug: str
     title: str
@@ -105,9 +124,12 @@ class DemoEvent:
     days_ahead: int
     status: EventStatus
     summary: str
+    description: str
+    objective: str
     speakers: list[tuple[str, str]]
-    # (day of the event counted from 0, start "HH:MM", end "HH:MM", kind, title, indexes into `speakers`)
-    agenda: list[tuple[int, str, str, K, str, list[int]]]
+    # (day of the event counted from 0, start "HH:MM", end "HH:MM", kind, title, description,
+    # indexes into `speakers`)
+    agenda: list[tuple[int, str, str, K, str, str, list[int]]]
     results: list[str]
     audiences: list[str]
     kind: EventKind = EventKind.SEMINAR
@@ -125,34 +147,65 @@ EVENTS = [
     DemoEvent(
         "AURORA", "prism-seminario-nacional-lisboa", "Seminário nacional PRISM: mentoria e reinserção",
         EventFormat.HYBRID, -40, EventStatus.DELIVERED,
-        "Os resultados do projeto PRISM apresentados a técnicos de reinserção, guardas prisionais e ONG.",
+        "Apresentação dos resultados do projeto PRISM a técnicos de reinserção social, guardas prisionais e "
+        "organizações não governamentais.",
+        "O Instituto Aurora apresenta os primeiros resultados do projeto PRISM, financiado pelo programa "
+        "Erasmus+, aos profissionais que acompanham pessoas em cumprimento de pena e no regresso à comunidade.\n\n"
+        "Ao longo da manhã, são apresentados o relatório sobre o estado da arte da radicalização em contexto "
+        "prisional e o Modelo de Mentoria PRISM, seguidos de um painel com técnicos de reinserção e "
+        "investigadores.\n\n"
+        "A sessão decorre no auditório do Instituto e é transmitida em direto. A participação é gratuita, "
+        "mediante inscrição.",
+        "Dar a conhecer aos profissionais da reinserção social o relatório sobre o estado da arte (PR1) e o "
+        "Modelo de Mentoria PRISM (PR3) e recolher os seus contributos para a fase-piloto.",
         [("Helena Vasconcelos", "Instituto Aurora"), ("Rui Almeida", "Universidade Atlântica de Lisboa"),
          ("Marta Fonseca", "Instituto Aurora"), ("Carlos Teixeira", "Equipa de Reinserção de Setúbal")],
-        [(0, "09:30", "09:45", K.WELCOME, "Boas-vindas e apresentação do projeto", [0]),
-         (0, "09:45", "10:30", K.TALK, "Estado da arte: radicalização em contexto prisional", [1]),
-         (0, "10:30", "11:15", K.TALK, "O Modelo de Mentoria PRISM", [2]),
-         (0, "11:15", "11:30", K.BREAK, "Pausa para café", []),
-         (0, "11:30", "12:30", K.PANEL, "Painel: da prisão à comunidade", [1, 2, 3]),
-         (0, "12:30", "13:00", K.DISCUSSION, "Debate e conclusões", [0])],
+        [(0, "09:30", "09:45", K.WELCOME, "Boas-vindas e apresentação do projeto",
+          "Objetivos, parceria e calendário do projeto PRISM.", [0]),
+         (0, "09:45", "10:30", K.TALK, "Estado da arte: radicalização em contexto prisional",
+          "Principais conclusões do relatório sobre o estado da arte nos cinco países parceiros.", [1]),
+         (0, "10:30", "11:15", K.TALK, "O Modelo de Mentoria PRISM",
+          "Como funciona a mentoria durante a reclusão e após a libertação: perfis, etapas e supervisão.", [2]),
+         (0, "11:15", "11:30", K.BREAK, "Pausa para café", "", []),
+         (0, "11:30", "12:30", K.PANEL, "Painel: da prisão à comunidade",
+          "Técnicos de reinserção e investigadores debatem a articulação entre os serviços prisionais e a "
+          "comunidade.", [1, 2, 3]),
+         (0, "12:30", "13:00", K.DISCUSSION, "Debate e conclusões",
+          "Perguntas do público e próximos passos do projeto.", [0])],
         ["PR1", "PR3"], ["prison_probation", "ngo_community", "researchers"],
         venue=("Auditório do Instituto Aurora", "Rua de São Bento 120"), platform="Zoom",
-        outcome="62 participantes (38 presenciais, 24 online); forte interesse no programa de mentoria.",
+        outcome="62 participantes (38 presenciais e 24 online); forte interesse no programa de mentoria.",
     ),
     DemoEvent(
         "PONTE", "prism-seminario-nazionale-bologna",
         "Seminario nazionale PRISM: valutazione del rischio e cooperazione multi-agenzia",
         EventFormat.IN_PERSON, -20, EventStatus.DELIVERED,
-        "Due giornate per operatori penitenziari, forze dell'ordine e servizi sociali.",
+        "Due giornate di lavoro per operatori penitenziari, forze dell'ordine e servizi sociali del territorio.",
+        "La Fondazione Ponte Nuovo presenta lo strumento PRISM di valutazione dei rischi e dei bisogni e la "
+        "guida alla cooperazione multi-agenzia, sviluppati nell'ambito del progetto Erasmus+ PRISM.\n\n"
+        "La prima giornata è dedicata allo strumento di valutazione e a una tavola rotonda tra carcere, "
+        "probation e servizi territoriali; la seconda a un laboratorio su casi di studio reali e anonimizzati.\n\n"
+        "La partecipazione è gratuita, previa iscrizione. I posti in sala sono limitati.",
+        "Far conoscere agli operatori lo strumento PRISM di valutazione dei rischi e dei bisogni (PR2) e la guida "
+        "alla cooperazione multi-agenzia (PR5) e raccogliere indicazioni per la loro applicazione in "
+        "Emilia-Romagna.",
         [("Giulia Ferraresi", "Fondazione Ponte Nuovo"), ("Prof. Marco Lanzoni", "Università di Emilia Centrale"),
          ("Isp. Davide Russo", "Polizia Locale di Bologna"),
          ("Elena Martelli", "Ufficio di Esecuzione Penale Esterna")],
-        [(0, "09:30", "10:00", K.WELCOME, "Apertura dei lavori", [0]),
-         (0, "10:00", "11:30", K.TALK, "Lo strumento PRISM di valutazione dei rischi e dei bisogni", [1]),
-         (0, "11:30", "12:00", K.BREAK, "Pausa caffè", []),
-         (0, "14:00", "17:00", K.PANEL, "Tavola rotonda: carcere, probation e territorio", [1, 2, 3]),
-         (1, "09:00", "10:30", K.TALK, "La guida PRISM alla cooperazione multi-agenzia", [3]),
-         (1, "10:30", "12:30", K.DISCUSSION, "Laboratorio: casi di studio", [0, 2]),
-         (1, "12:30", "13:00", K.OTHER, "Conclusioni e prossimi passi", [0])],
+        [(0, "09:30", "10:00", K.WELCOME, "Apertura dei lavori",
+          "Saluti istituzionali e presentazione del progetto PRISM.", [0]),
+         (0, "10:00", "11:30", K.TALK, "Lo strumento PRISM di valutazione dei rischi e dei bisogni",
+          "Struttura dello strumento, indicatori e prime sperimentazioni.", [1]),
+         (0, "11:30", "12:00", K.BREAK, "Pausa caffè", "", []),
+         (0, "14:00", "17:00", K.PANEL, "Tavola rotonda: carcere, probation e territorio",
+          "Istituti penitenziari, UEPE, polizia locale e servizi sociali mettono a confronto le proprie "
+          "esperienze.", [1, 2, 3]),
+         (1, "09:00", "10:30", K.TALK, "La guida PRISM alla cooperazione multi-agenzia",
+          "Ruoli, protocolli per lo scambio di informazioni e buone pratiche.", [3]),
+         (1, "10:30", "12:30", K.DISCUSSION, "Laboratorio: casi di studio",
+          "Lavoro in piccoli gruppi su casi reali anonimizzati.", [0, 2]),
+         (1, "12:30", "13:00", K.OTHER, "Conclusioni e prossimi passi",
+          "Sintesi delle due giornate e indicazioni per la fase pilota.", [0])],
         ["PR2", "PR5"], ["prison_probation", "law_enforcement", "policy_makers"],
         venue=("Sala Convegni Ponte Nuovo", "Via dell'Indipendenza 44"),
         outcome="48 partecipanti nelle due giornate; richiesta di una formazione regionale.",
@@ -160,69 +213,181 @@ EVENTS = [
     DemoEvent(
         "ORIZONT", "prism-seminar-national-cluj", "Seminar național PRISM: prevenirea radicalizării în comunitate",
         EventFormat.ONLINE, 14, EventStatus.PUBLISHED,
-        "Seminar online pentru profesioniști din penitenciare, probațiune și ONG-uri.",
+        "Seminar online pentru specialiști din penitenciare, din serviciile de probațiune și din ONG-uri.",
+        "Asociația Orizont Comun vă invită la seminarul național online al proiectului Erasmus+ PRISM, dedicat "
+        "prevenirii radicalizării în penitenciare și în comunitate.\n\n"
+        "Vor fi prezentate raportul privind stadiul actual al cercetării, instrumentul PRISM de evaluare a "
+        "riscurilor și nevoilor și Modelul de mentorat PRISM, urmate de o sesiune de întrebări și discuții.\n\n"
+        "Participarea este gratuită, pe bază de înscriere. Linkul de acces se transmite prin e-mail persoanelor "
+        "înscrise.",
+        "Prezentarea raportului privind stadiul actual al cercetării (PR1), a instrumentului de evaluare a "
+        "riscurilor și nevoilor (PR2) și a Modelului de mentorat PRISM (PR3) specialiștilor din sistemul "
+        "penitenciar, din probațiune și din ONG-uri.",
         [("Andreea Mureșan", "Asociația Orizont Comun"), ("Dr. Ioan Pop", "Universitatea de Vest a Transilvaniei"),
          ("Cristina Dobre", "Serviciul de Probațiune Cluj")],
-        [(0, "10:00", "10:15", K.WELCOME, "Cuvânt de bun venit", [0]),
-         (0, "10:15", "11:00", K.TALK, "Raportul privind stadiul actual al cercetării", [1]),
-         (0, "11:00", "11:45", K.TALK, "Evaluarea riscurilor și nevoilor în probațiune", [2]),
-         (0, "11:45", "12:30", K.DISCUSSION, "Întrebări și discuții", [0, 1, 2])],
+        [(0, "10:00", "10:15", K.WELCOME, "Cuvânt de bun venit",
+          "Prezentarea proiectului PRISM și a partenerilor.", [0]),
+         (0, "10:15", "11:00", K.TALK, "Raportul privind stadiul actual al cercetării",
+          "Principalele concluzii privind radicalizarea în mediul penitenciar în cele cinci țări partenere.", [1]),
+         (0, "11:00", "11:45", K.TALK, "Evaluarea riscurilor și nevoilor în probațiune",
+          "Cum poate fi folosit instrumentul PRISM în activitatea consilierilor de probațiune.", [2]),
+         (0, "11:45", "12:30", K.DISCUSSION, "Întrebări și discuții",
+          "Răspunsuri la întrebările participanților.", [0, 1, 2])],
         ["PR1", "PR2", "PR3"], ["prison_probation", "ngo_community", "students"], platform="Zoom",
     ),
     DemoEvent(
         "KOPRU", "prism-ulusal-seminer-ankara", "PRISM Ulusal Semineri: mentorluk ve eğitim programı",
         EventFormat.HYBRID, 30, EventStatus.PUBLISHED,
-        "Cezaevi ve denetimli serbestlik personeli için PRISM mentorluk modeli ve eğitim programı.",
+        "Ceza infaz kurumu ve denetimli serbestlik personeli için PRISM mentorluk modeli ve eğitim programı.",
+        "Köprü Toplum ve Adalet Araştırmaları Derneği, Erasmus+ PRISM projesi kapsamında geliştirilen mentorluk "
+        "modelini ve eğitim programını ceza infaz kurumu ve denetimli serbestlik personeline tanıtıyor.\n\n"
+        "Seminerde mentorluk modelinin aşamaları, eğitim programının modülleri ve sahadan deneyimler "
+        "paylaşılacaktır. Seminere salondan ya da çevrim içi olarak katılabilirsiniz.\n\n"
+        "Katılım ücretsizdir; kayıt yaptırmanız gerekmektedir.",
+        "PRISM Mentorluk Modeli ve Programını (PR3) ve PRISM Eğitim Programını (PR4) uygulayıcılara tanıtmak ve "
+        "pilot uygulama için görüşlerini almak.",
         [("Dr. Elif Yıldırım", "Köprü Derneği"), ("Murat Kaya", "Ankara Denetimli Serbestlik Müdürlüğü"),
          ("Doç. Dr. Zeynep Arslan", "Orta Anadolu Üniversitesi")],
-        [(0, "10:00", "10:20", K.WELCOME, "Açılış konuşması", [0]),
-         (0, "10:20", "11:10", K.TALK, "PRISM Mentorluk Modeli ve Programı", [2]),
-         (0, "11:10", "11:30", K.BREAK, "Kahve arası", []),
-         (0, "11:30", "12:30", K.TALK, "PRISM Eğitim Programı: modüller ve uygulama", [0]),
-         (0, "13:30", "14:30", K.PANEL, "Panel: sahadan deneyimler", [0, 1, 2]),
-         (0, "14:30", "15:00", K.DISCUSSION, "Soru-cevap ve kapanış", [0])],
+        [(0, "10:00", "10:20", K.WELCOME, "Açılış konuşması", "PRISM projesinin ve ortaklarının tanıtımı.", [0]),
+         (0, "10:20", "11:10", K.TALK, "PRISM Mentorluk Modeli ve Programı",
+          "Mentorluğun ceza infaz kurumunda ve tahliye sonrasında işleyişi: roller, aşamalar ve süpervizyon.", [2]),
+         (0, "11:10", "11:30", K.BREAK, "Kahve arası", "", []),
+         (0, "11:30", "12:30", K.TALK, "PRISM Eğitim Programı: modüller ve uygulama",
+          "Eğitim programının modülleri, yöntemleri ve uygulama takvimi.", [0]),
+         (0, "13:30", "14:30", K.PANEL, "Panel: sahadan deneyimler",
+          "Denetimli serbestlik uzmanları ve akademisyenler deneyimlerini paylaşıyor.", [0, 1, 2]),
+         (0, "14:30", "15:00", K.DISCUSSION, "Soru-cevap ve kapanış",
+          "Katılımcıların soruları ve sonraki adımlar.", [0])],
         ["PR3", "PR4"], ["prison_probation", "researchers", "ngo_community"],
         venue=("Köprü Konferans Salonu", "Kızılay Mahallesi, Atatürk Bulvarı 101"), platform="Microsoft Teams",
     ),
     DemoEvent(
-        "SILTAMO", "prism-kansallinen-seminaari-tampere", "PRISM-kansallinen seminaari: moniammatillinen yhteistyö",
+        "SILTAMO", "prism-kansallinen-seminaari-tampere",
+        "PRISM-hankkeen kansallinen seminaari: moniammatillinen yhteistyö",
         EventFormat.IN_PERSON, 45, EventStatus.PUBLISHED,
-        "Seminaari vankeinhoidon, poliisin ja kuntien ammattilaisille.",
+        "Seminaari Rikosseuraamuslaitoksen, poliisin ja kuntien ammattilaisille.",
+        "Siltamo esittelee Erasmus+-rahoitteisen PRISM-hankkeen koulutusohjelman ja moniammatillisen yhteistyön "
+        "oppaan. Seminaari on tarkoitettu vankeinhoidon, yhdyskuntaseuraamusten, poliisin ja kuntien "
+        "sosiaalipalvelujen ammattilaisille.\n\n"
+        "Ohjelmassa on asiantuntijapuheenvuoro koulutusohjelmasta ja paneelikeskustelu siitä, miten opasta "
+        "voidaan hyödyntää paikallisessa yhteistyössä.\n\n"
+        "Seminaari on maksuton, mutta siihen on ilmoittauduttava etukäteen.",
+        "Esitellä PRISM-koulutusohjelma (PR4) ja moniammatillisen yhteistyön opas (PR5) Pirkanmaan "
+        "ammattilaisille ja kerätä heidän näkemyksiään pilotointia varten.",
         [("Anna Virtanen", "Siltamo"), ("Dos. Mikko Laine", "Pirkanmaan yliopisto"),
          ("Sari Heikkinen", "Tampereen kaupungin sosiaalipalvelut")],
-        [(0, "12:00", "12:15", K.WELCOME, "Tervetuloa", [0]),
-         (0, "12:15", "13:00", K.TALK, "PRISM-koulutusohjelma ammattilaisille", [1]),
-         (0, "13:00", "13:20", K.BREAK, "Kahvitauko", []),
-         (0, "13:20", "14:45", K.PANEL, "Paneeli: moniammatillinen yhteistyöopas käytännössä", [0, 1, 2]),
-         (0, "14:45", "16:00", K.DISCUSSION, "Keskustelu ja yhteenveto", [0])],
+        [(0, "12:00", "12:15", K.WELCOME, "Tervetuloa", "Seminaarin avaus ja PRISM-hankkeen esittely.", [0]),
+         (0, "12:15", "13:00", K.TALK, "PRISM-koulutusohjelma ammattilaisille",
+          "Koulutusohjelman rakenne, sisällöt ja toteutustavat.", [1]),
+         (0, "13:00", "13:20", K.BREAK, "Kahvitauko", "", []),
+         (0, "13:20", "14:45", K.PANEL, "Paneeli: moniammatillisen yhteistyön opas käytännössä",
+          "Rikosseuraamusalan, poliisin ja kunnan edustajat keskustelevat oppaan käytöstä.", [0, 1, 2]),
+         (0, "14:45", "16:00", K.DISCUSSION, "Keskustelu ja yhteenveto",
+          "Osallistujien kysymykset ja seminaarin yhteenveto.", [0])],
         ["PR4", "PR5"], ["law_enforcement", "prison_probation", "policy_makers"],
         venue=("Siltamon seminaarisali", "Hämeenkatu 25"),
     ),
     DemoEvent(
-        "AURORA", "prism-workshop-formacao-mentores", "Workshop PRISM: formação de mentores",
+        "AURORA", "prism-workshop-formacao-mentores", "Oficina PRISM: formação de mentores",
         EventFormat.IN_PERSON, 75, EventStatus.DRAFT,
-        "Workshop prático do programa de formação PRISM para futuros mentores.",
+        "Sessão prática do programa de formação PRISM destinada a futuros mentores.",
+        "Sessão prática destinada a técnicos e voluntários que vão exercer funções de mentor no projeto-piloto "
+        "PRISM.\n\n"
+        "A partir do primeiro módulo do programa de formação, os participantes trabalham o papel do mentor, a "
+        "relação de mentoria e os seus limites, com exercícios em pequenos grupos.\n\n"
+        "As vagas são limitadas.",
+        "Preparar os futuros mentores para o projeto-piloto com o primeiro módulo do programa de formação PRISM "
+        "(PR4).",
         [("Marta Fonseca", "Instituto Aurora"), ("Sofia Nogueira", "Associação Caminhos Novos")],
-        [(0, "14:00", "14:15", K.WELCOME, "Boas-vindas", [0]),
-         (0, "14:15", "15:30", K.TALK, "Módulo 1: o papel do mentor", [0]),
-         (0, "15:30", "15:45", K.BREAK, "Pausa", []),
-         (0, "15:45", "17:30", K.DISCUSSION, "Exercícios práticos e debate", [0, 1])],
+        [(0, "14:00", "14:15", K.WELCOME, "Boas-vindas", "Apresentação dos participantes e dos objetivos da sessão.",
+          [0]),
+         (0, "14:15", "15:30", K.TALK, "Módulo 1: o papel do mentor",
+          "O que se espera de um mentor, a relação de mentoria e os seus limites.", [0]),
+         (0, "15:30", "15:45", K.BREAK, "Pausa", "", []),
+         (0, "15:45", "17:30", K.DISCUSSION, "Exercícios práticos e debate",
+          "Simulação de sessões de mentoria em pequenos grupos e partilha de experiências.", [0, 1])],
         ["PR4"], ["prison_probation", "ngo_community"], kind=EventKind.WORKSHOP,
         venue=("Centro Comunitário de Marvila", "Rua Direita de Marvila 48"),
     ),
     DemoEvent(
         "SILTAMO", "prism-verkkoseminaari-riskiarviointi", "PRISM-verkkoseminaari: riskien ja tarpeiden arviointi",
         EventFormat.ONLINE, 21, EventStatus.POSTPONED,
-        "Verkkoseminaari PRISM-riskinarviointityökalusta.",
+        "Verkkoseminaari PRISM-hankkeen riskien ja tarpeiden arviointityökalusta.",
+        "Verkkoseminaarissa esitellään PRISM-hankkeessa kehitetty riskien ja tarpeiden arviointityökalu sekä "
+        "kokemuksia sen kokeilusta Rikosseuraamuslaitoksen arviointikeskuksessa.\n\n"
+        "Seminaari järjestetään Teamsissa. Osallistumislinkki lähetetään ilmoittautuneille sähköpostitse.",
+        "Esitellä PRISM-hankkeen riskien ja tarpeiden arviointityökalu (PR2) rikosseuraamusalan ja tutkimuksen "
+        "ammattilaisille.",
         [("Anna Virtanen", "Siltamo"), ("Juha Mäkelä", "Rikosseuraamuslaitoksen arviointikeskus")],
-        [(0, "09:00", "09:10", K.WELCOME, "Avaus", [0]),
-         (0, "09:10", "09:50", K.TALK, "Riskien ja tarpeiden arviointi PRISM-mallissa", [1]),
-         (0, "09:50", "10:20", K.DISCUSSION, "Kysymykset ja keskustelu", [0, 1]),
-         (0, "10:20", "10:30", K.OTHER, "Yhteenveto ja palaute", [0])],
+        [(0, "09:00", "09:10", K.WELCOME, "Avaus", "Verkkoseminaarin avaus ja käytännön asiat.", [0]),
+         (0, "09:10", "09:50", K.TALK, "Riskien ja tarpeiden arviointi PRISM-mallissa",
+          "Työkalun rakenne ja kokemuksia sen käytöstä.", [1]),
+         (0, "09:50", "10:20", K.DISCUSSION, "Kysymykset ja keskustelu", "Osallistujien kysymykset.", [0, 1]),
+         (0, "10:20", "10:30", K.OTHER, "Yhteenveto ja palaute", "Yhteenveto ja ohjeet palautekyselyyn.", [0])],
         ["PR2"], ["prison_probation", "researchers"], kind=EventKind.WEBINAR, platform="Teams",
-        status_note="Siirretty myöhemmäksi puhujan esteen vuoksi; uusi päivä ilmoitetaan pian.",
+        status_note="Siirretty myöhemmäksi puhujan esteen vuoksi; uusi päivämäärä ilmoitetaan pian.",
     ),
 ]  # fmt: skip
+
+
+# English versions of two seminars with international guests, as their organisers wrote
+# them (see events.translation_services): (title, summary, description, objective, and
+# each agenda item's title and description in the agenda's order).
+ENGLISH: dict[str, tuple[str, str, str, str, list[tuple[str, str]]]] = {
+    "prism-seminario-nacional-lisboa": (
+        "PRISM national seminar: mentoring and reintegration",
+        "The results of the PRISM project presented to reintegration officers, prison officers and "
+        "non-governmental organisations.",
+        "Instituto Aurora presents the first results of PRISM, an Erasmus+ project, to the professionals who work "
+        "with people serving sentences and returning to the community.\n\n"
+        "During the morning, the state-of-the-art report on radicalisation in prison settings and the PRISM "
+        "Mentoring Model are presented, followed by a panel of reintegration officers and researchers.\n\n"
+        "The session takes place in the Institute's auditorium and is streamed live. Attendance is free, with "
+        "registration.",
+        "To present the State of the Art report (PR1) and the PRISM Mentoring Model (PR3) to reintegration "
+        "professionals and gather their input for the pilot phase.",
+        [
+            ("Welcome and introduction to the project", "Aims, partners and timeline of the PRISM project."),
+            (
+                "State of the art: radicalisation in prison settings",
+                "Main findings of the state-of-the-art report in the five partner countries.",
+            ),
+            (
+                "The PRISM Mentoring Model",
+                "How mentoring works during imprisonment and after release: profiles, stages and supervision.",
+            ),
+            ("Coffee break", ""),
+            (
+                "Panel: from prison to the community",
+                "Reintegration officers and researchers discuss how prison services and the community work together.",
+            ),
+            ("Discussion and conclusions", "Questions from the audience and the project's next steps."),
+        ],
+    ),
+    "prism-seminario-nazionale-bologna": (
+        "PRISM national seminar: risk assessment and multi-agency cooperation",
+        "Two working days for prison staff, law enforcement and local social services.",
+        "Fondazione Ponte Nuovo presents the PRISM risk and needs assessment tool and the multi-agency cooperation "
+        "guide, developed in the Erasmus+ project PRISM.\n\n"
+        "The first day is devoted to the assessment tool and a round table on prison, probation and local "
+        "services; the second to a workshop on real, anonymised case studies.\n\n"
+        "Attendance is free, with registration. Seats are limited.",
+        "To introduce practitioners to the PRISM risk and needs assessment tool (PR2) and the multi-agency "
+        "cooperation guide (PR5), and gather advice on applying them in Emilia-Romagna.",
+        [
+            ("Opening", "Welcome from the hosts and introduction to the PRISM project."),
+            ("The PRISM risk and needs assessment tool", "Structure of the tool, indicators and first trials."),
+            ("Coffee break", ""),
+            (
+                "Round table: prison, probation and the community",
+                "Prisons, the probation office, local police and social services compare their experience.",
+            ),
+            ("The PRISM guide to multi-agency cooperation", "Roles, information-sharing protocols and good practice."),
+            ("Workshop: case studies", "Small-group work on real, anonymised cases."),
+            ("Conclusions and next steps", "Summary of the two days and advice for the pilot phase."),
+        ],
+    ),
+}
 
 
 @dataclass
@@ -280,7 +445,7 @@ def _create_event(spec: DemoEvent, partner: Partner, results: dict[str, ProjectR
             language=partner.default_language,
             format=spec.format,
             summary=spec.summary,
-            description=f"{spec.summary}\n\n{', '.join(results[c].label for c in spec.results)}.",
+            description=spec.description,
             venue_name=spec.venue[0],
             address=spec.venue[1],
             city=partner.city if spec.format.has_venue else "",
@@ -290,16 +455,16 @@ def _create_event(spec: DemoEvent, partner: Partner, results: dict[str, ProjectR
             capacity_onsite=60 if spec.format.has_venue else None,
             capacity_online=150 if online else None,
             target_audiences=spec.audiences,
-            objective=f"Present {', '.join(spec.results)} to practitioners in {partner.city}.",
+            objective=spec.objective,
             outcome=spec.outcome,
             result_ids=[results[c].id for c in spec.results],
         ),
     )
     speakers = [add_speaker(event, SpeakerInput(name, affiliation)) for name, affiliation in spec.speakers]
-    for day, start, end, kind, title, who in spec.agenda:
+    for day, start, end, kind, title, description, who in spec.agenda:
         on = first_day + timedelta(days=day)
         item = AgendaItemInput(
-            title, _local(on, start), _local(on, end), kind, speaker_ids=[speakers[i].id for i in who]
+            title, _local(on, start), _local(on, end), kind, description, speaker_ids=[speakers[i].id for i in who]
         )
         add_agenda_item(event, item)
     if spec.status is not EventStatus.DRAFT:
@@ -348,19 +513,91 @@ def _ensure_events(project: Project, partners: dict[str, Partner], summary: Demo
             if event.registration_open():
                 _register_demo_attendees(event)
                 summary.count("registrations", len(DEMO_ATTENDEES))
+    _ensure_english_translations(summary)
 
 
-DEMO_CONTACTS = [
-    ("Ana Ribeiro", "Direção-Geral de Reinserção", "prison_probation"),
-    ("Bruno Lopes", "Polícia de Segurança Pública", "law_enforcement"),
-    ("Carla Mendes", "Associação Nova Vida", "ngo_community"),
-    ("Diogo Faria", "Universidade de Coimbra", "researchers"),
-    ("Eva Santos", "Ministério da Justiça", "policy_makers"),
-    ("Filipe Moura", "Estabelecimento Prisional de Lisboa", "prison_probation"),
-    ("Gabriela Nunes", "Cáritas Diocesana", "ngo_community"),
-    ("Hugo Teixeira", "Escola Superior de Educação", "students"),
-]
-CONTACT_LANGUAGES = {"PT": "pt", "IT": "it", "RO": "ro"}
+def _ensure_english_translations(summary: DemoSummary) -> None:
+    events = db.session.scalars(select(Event).where(Event.slug.in_(list(ENGLISH))))
+    for event in events:
+        if translation_for(event, "en") is not None:
+            continue
+        title, event_summary, description, objective, agenda = ENGLISH[event.slug]
+        items = sorted(event.agenda_items, key=lambda item: (item.starts_at, item.id))
+        texts = {item.id: AgendaTextInput(*text) for item, text in zip(items, agenda, strict=True)}
+        data = EventTranslationInput(title, event_summary, description, objective, agenda=texts)
+        save_event_translation(event, "en", data, new=True)
+        summary.count("translations")
+
+
+# Each partner's national stakeholders, in its country, with the list's name and the
+# contacts' source written in the partner's language (only that partner's organisers see them).
+DEMO_CONTACTS: dict[str, list[tuple[str, str, str]]] = {
+    "PT": [
+        ("Ana Ribeiro", "Direção-Geral de Reinserção e Serviços Prisionais", "prison_probation"),
+        ("Bruno Lopes", "Polícia de Segurança Pública", "law_enforcement"),
+        ("Carla Mendes", "Associação Nova Vida", "ngo_community"),
+        ("Diogo Faria", "Universidade de Coimbra", "researchers"),
+        ("Eva Santos", "Ministério da Justiça", "policy_makers"),
+        ("Filipe Moura", "Estabelecimento Prisional de Lisboa", "prison_probation"),
+        ("Gabriela Nunes", "Cáritas Diocesana de Lisboa", "ngo_community"),
+        ("Hugo Teixeira", "Escola Superior de Educação de Lisboa", "students"),
+    ],
+    "IT": [
+        ("Francesca Rinaldi", "Provveditorato Regionale dell'Amministrazione Penitenziaria", "prison_probation"),
+        ("Matteo Conti", "Questura di Bologna", "law_enforcement"),
+        ("Chiara Gallo", "Associazione Liberi Dentro", "ngo_community"),
+        ("Alessandro Greco", "Università di Bologna", "researchers"),
+        ("Valentina Marino", "Regione Emilia-Romagna", "policy_makers"),
+        ("Stefano Ricci", "Casa Circondariale di Bologna", "prison_probation"),
+        ("Elisa Fontana", "Caritas Diocesana di Bologna", "ngo_community"),
+        ("Lorenzo Moretti", "Università di Ferrara", "students"),
+    ],
+    "RO": [
+        ("Ioana Stan", "Administrația Națională a Penitenciarelor", "prison_probation"),
+        ("Mihai Popa", "Inspectoratul de Poliție Județean Cluj", "law_enforcement"),
+        ("Roxana Ilie", "Fundația Pas cu Pas", "ngo_community"),
+        ("Andrei Moldovan", "Universitatea Babeș-Bolyai", "researchers"),
+        ("Elena Dumitru", "Ministerul Justiției", "policy_makers"),
+        ("Vlad Nistor", "Penitenciarul Gherla", "prison_probation"),
+        ("Simona Rus", "Asociația Alternative Sociale", "ngo_community"),
+        ("Bianca Toma", "Universitatea Babeș-Bolyai", "students"),
+    ],
+    "TR": [
+        ("Ayşe Demir", "Ankara Denetimli Serbestlik Müdürlüğü", "prison_probation"),
+        ("Emre Şahin", "Ankara Emniyet Müdürlüğü", "law_enforcement"),
+        ("Zeynep Koç", "Toplum Gönüllüleri Vakfı", "ngo_community"),
+        ("Can Aydın", "Hacettepe Üniversitesi", "researchers"),
+        ("Fatma Öztürk", "Adalet Bakanlığı", "policy_makers"),
+        ("Burak Çelik", "Sincan Ceza İnfaz Kurumları", "prison_probation"),
+        ("Selin Arslan", "İnsan Hakları Derneği", "ngo_community"),
+        ("Deniz Kurt", "Ankara Üniversitesi", "students"),
+    ],
+    "FI": [
+        ("Mikko Korhonen", "Rikosseuraamuslaitos", "prison_probation"),
+        ("Laura Nieminen", "Sisä-Suomen poliisilaitos", "law_enforcement"),
+        ("Jussi Mäkinen", "Kriminaalihuollon tukisäätiö", "ngo_community"),
+        ("Henna Laaksonen", "Tampereen yliopisto", "researchers"),
+        ("Pekka Salonen", "Oikeusministeriö", "policy_makers"),
+        ("Sanna Lehtonen", "Hämeenlinnan vankila", "prison_probation"),
+        ("Tiina Koskinen", "Vapausry", "ngo_community"),
+        ("Ville Heinonen", "Tampereen ammattikorkeakoulu", "students"),
+    ],
+}
+# (the list's name, the contacts' source), in each partner's language.
+CONTACT_LIST_TEXTS = {
+    "pt": ("Partes interessadas nacionais", "Dados de demonstração"),
+    "it": ("Portatori di interesse nazionali", "Dati dimostrativi"),
+    "ro": ("Părți interesate naționale", "Date demonstrative"),
+    "tr": ("Ulusal paydaşlar", "Tanıtım verileri"),
+    "fi": ("Kansalliset sidosryhmät", "Esittelyaineisto"),
+}
+
+
+def _address(name: str, domain: str) -> str:
+    """An ASCII e-mail address from a person's name: "Ayşe Demir" -> ayse.demir@domain."""
+    decomposed = unicodedata.normalize("NFKD", name.lower().replace("ı", "i"))
+    local = "".join(c for c in decomposed if c.isascii() and (c.isalnum() or c == " ")).replace(" ", ".")
+    return f"{local}@{domain}"
 
 
 def _ensure_contacts(partners: dict[str, Partner], summary: DemoSummary) -> None:
@@ -369,21 +606,22 @@ def _ensure_contacts(partners: dict[str, Partner], summary: DemoSummary) -> None
         if db.session.scalar(select(ContactList.id).where(ContactList.partner_id == partner.id)) is not None:
             continue
         domain = f"{partner.short_name.lower()}-stakeholders.example"
+        list_name, source = CONTACT_LIST_TEXTS.get(partner.default_language, ("National stakeholders", "Demo data"))
         contacts = [
             Contact(
                 partner=partner,
-                email=name.lower().replace(" ", ".") + f"@{domain}",
+                email=_address(name, domain),
                 name=name,
                 organisation=organisation,
                 country=partner.country,
                 stakeholder_group=group,
-                language=CONTACT_LANGUAGES.get(partner.country, "en"),
-                source="Demo data",
+                language=partner.default_language,
+                source=source,
                 legal_basis=LegalBasis.LEGITIMATE_INTEREST,
             )
-            for name, organisation, group in DEMO_CONTACTS
+            for name, organisation, group in DEMO_CONTACTS.get(partner.country, DEMO_CONTACTS["PT"])
         ]
-        db.session.add(ContactList(partner=partner, name="National stakeholders", contacts=contacts))
+        db.session.add(ContactList(partner=partner, name=list_name, contacts=contacts))
         summary.count("contacts", len(contacts))
     db.session.commit()
 
@@ -403,9 +641,9 @@ def load_demo_data() -> DemoSummary:
     partners = _ensure_partners(project, summary)
     _ensure_events(project, partners, summary)
     _ensure_contacts(partners, summary)
-    _ensure_user(summary, "admin@demo.example", "Demo Administrator", Role.ADMIN)
-    _ensure_user(summary, "manager@demo.example", "Demo Project Manager", Role.MANAGER, project_ids=[project.id])
-    for short_name, email in ORGANISER_EMAILS.items():
-        partner = partners[short_name]
-        _ensure_user(summary, email, f"Demo organiser {partner.short_name}", Role.ORGANISER, partner_ids=[partner.id])
+    _ensure_user(summary, "admin@demo.example", "Tiago Marques", Role.ADMIN)
+    # The coordinator's project manager (the coordinator is the Portuguese partner).
+    _ensure_user(summary, "manager@demo.example", "Helena Vasconcelos", Role.MANAGER, project_ids=[project.id])
+    for short_name, (email, name) in ORGANISERS.items():
+        _ensure_user(summary, email, name, Role.ORGANISER, partner_ids=[partners[short_name].id])
     return summary

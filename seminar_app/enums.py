@@ -21,6 +21,13 @@ class LabelledEnum(StrEnum):
         """The label translated when shown, not when read: for form fields defined at import time."""
         return _LABELS.get(_key(self), self.value)
 
+    @property
+    def source_label(self) -> str:
+        """The English label (the catalogue's source text), whatever the language being spoken."""
+        label = _LABELS.get(self, self.value)
+        args = getattr(label, "_args", None)
+        return str(args[0]) if args else str(label)
+
     @classmethod
     def choices(cls) -> list[tuple[str, str]]:
         """(value, label) pairs whose labels are translated when the form is rendered, so a list

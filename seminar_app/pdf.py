@@ -1,7 +1,8 @@
 """The page layout every PDF of the product shares: A4 pages set in the vendored DejaVu Sans
 (which covers the Latin, Greek and Cyrillic names of every partner country), with the
-project's funding block (EU emblem, funding statement, programme, grant number,
-disclaimer) and "Page n of N" at the foot of each page.
+project's funding block (EU emblem with the funding statement beside it, programme, grant
+number, disclaimer; the official wording in the document's language, see
+`seminar_app.projects.eu_wording`) and "Page n of N" at the foot of each page.
 
 Used by the evidence documents (`seminar_app.attendance.evidence`), the agenda PDF and
 the dissemination report (`seminar_app.reports.pdf_report`).
@@ -19,6 +20,7 @@ from flask_babel import gettext as _
 from fpdf import FPDF, FontFace, XPos, YPos
 
 from seminar_app import i18n
+from seminar_app.projects.eu_wording import funding_block
 from seminar_app.projects.models import Project
 
 FONT = "DejaVu"
@@ -50,7 +52,7 @@ class Document(FPDF):
         static = Path(current_app.static_folder or "static")
         self.add_font(FONT, "", str(static / "fonts" / "DejaVuSans.ttf"))
         self.add_font(FONT, "B", str(static / "fonts" / "DejaVuSans-Bold.ttf"))
-        self.emblem = str(static / "img" / "eu-emblem-placeholder.svg")
+        self.emblem = str(static / "img" / "eu-emblem.svg")
         self.emblem_text = _("European Union emblem")
         self.set_title(title)
         self.set_creator("seminar_app")
@@ -60,18 +62,12 @@ class Document(FPDF):
             _("Programme:") + f" {project.funding_programme}." if project.funding_programme else "",
             _("Grant agreement number:") + f" {project.grant_number}." if project.grant_number else "",
         ]
+        funding = funding_block(project, i18n.current_language())
+        # The statement first, beside the emblem (the Commission's rule), then the facts and the disclaimer.
         self.funding = [
-            ("B", project.funding_statement or _("Co-funded by the European Union.")),
+            ("B", funding.statement),
             ("", f"{project.name} ({project.acronym}). " + " ".join(p for p in programme if p)),
-            (
-                "",
-                project.disclaimer
-                or _(
-                    "Funded by the European Union. Views and opinions expressed are however those of the author(s) "
-                    "only and do not necessarily reflect those of the European Union. Neither the European Union "
-                    "nor the granting authority can be held responsible for them."
-                ),
-            ),
+            ("", funding.disclaimer),
         ]
         self.page_label = _("Page %(page)s of %(pages)s", page="{page}", pages=self.str_alias_nb_pages)
         self.funding_width = self.epw - _EMBLEM_W - 4 - _PAGE_LABEL_W

@@ -8,6 +8,7 @@ from seminar_app import geo, i18n, sentences, timefmt
 from seminar_app.db_types import utcnow
 from seminar_app.events.content import language_autonym
 from seminar_app.markup import render_markdown
+from seminar_app.projects.eu_wording import FundedProject, FundingBlock, funding_block
 from seminar_app.registration.emails import external_url
 
 
@@ -23,15 +24,20 @@ def init_app(app: Flask) -> None:
         zone_label=timefmt.zone_label,
     )
     # Absolute addresses come from PUBLIC_BASE_URL, never from the request's Host header.
-    app.jinja_env.globals.update(format_span=timefmt.format_span, now=utcnow, external_url=external_url)
+    app.jinja_env.globals.update(
+        format_span=timefmt.format_span,
+        now=utcnow,
+        external_url=external_url,
+        eu_funding=eu_funding,
+        # Also a global (not only in the context) so that imported macros can mark content's language.
+        language_tag=i18n.language_tag,
+    )
     app.jinja_env.globals.update(
         registration_state=sentences.registration_state,
         attend_instead=sentences.attend_instead,
         no_seat_free=sentences.no_seat_free,
         invitation_intro=sentences.invitation_intro,
     )
-    # Also a global (not only in the context) so that imported macros can mark content's language.
-    app.jinja_env.globals.update(language_tag=i18n.language_tag)
 
     @app.context_processor
     def inject_common() -> dict[str, object]:
@@ -43,3 +49,9 @@ def init_app(app: Flask) -> None:
             if has_request_context()
             else "/",
         }
+
+
+def eu_funding(project: FundedProject) -> FundingBlock:
+    """The project's funding statement and disclaimer in the language being rendered (the
+    page's, or the one a mail is forced into)."""
+    return funding_block(project, i18n.current_language())

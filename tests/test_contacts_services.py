@@ -195,3 +195,17 @@ def test_erase_refuses_a_malformed_address(partner, actor) -> None:
     with pytest.raises(ValidationFailed) as caught:
         services.erase_address(partner.project, "not an address", actor=actor)
     assert "address" in caught.value.errors
+
+
+def test_a_file_may_name_a_group_as_the_organiser_reads_it_in_their_language(partner) -> None:
+    from seminar_app import i18n
+
+    data = (
+        "Nome,Email,Grupo\n"
+        "Ana,ana@example.org,Profissionais prisionais e de reinserção\n"
+        "Bo,bo@example.org,Researchers\n"
+    )
+    table = read_table(data.encode())
+    with i18n.force_language("pt"):
+        preview = import_services.preview_import(partner, table, guess_mapping(table.headers))
+    assert [c.stakeholder_group for c in preview.new] == ["prison_probation", "researchers"]

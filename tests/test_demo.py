@@ -1,11 +1,15 @@
+import re
+
 import pytest
+from flask_babel import refresh
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
+from seminar_app.contacts.models import ContactList
 from seminar_app.demo import DEMO_PASSWORD
 from seminar_app.enums import EventFormat, EventStatus, Role
-from seminar_app.events.models import Event
+from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
 
@@ -30,9 +34,10 @@ def events():
 def test_one_project_with_funding_texts_privacy_notice_and_five_results(demo):
     project = db.session.scalar(select(Project))
     assert counts()["Project"] == 1
-    assert project.funding_statement == "Co-funded by the European Union"
-    assert project.disclaimer.startswith("Funded by the European Union. Views and opinions expressed are however")
-    assert "EACEA" in project.disclaimer and project.grant_number
+    # No own wording: every reader gets the Commission's official wording in their language.
+    assert (project.funding_statement, project.disclaimer) == ("", "")
+    assert project.funding_kind == "co_funded" and project.grant_number
+    assert project.granting_authority == "Agência Nacional Erasmus+ Educação e Formação"
     assert [n.version for n in project.privacy_notices] == [1]
     assert [(r.code, r.title) for r in project.results] == [
         ("PR1", "State of the Art report"),
@@ -114,3 +119,97 @@ def test_portuguese_organiser_sees_only_their_partners_events(client, demo):
 def test_upcoming_events_stay_upcoming(demo):
     published = [e for e in events() if e.status is EventStatus.PUBLISHED]
     assert published and not any(e.is_past for e in published)
+
+
+# --- each partner's language -------------------------------------------------------------
+
+COUNTRY_LANGUAGE = {"PT": "pt", "IT": "it", "RO": "ro", "TR": "tr", "FI": "fi"}
+ENGLISH_WORDS = re.compile(r"\b(the|and|of|for|with|to|by|are|will|present|practitioners)\b", re.I)
+# Letters or words that only the partner's language has among the five, so that a seminar in
+# the wrong language (or in English) is noticed.
+MARKERS = {
+    "pt": re.compile(r"[ãõç]|\b(d[oa]s?|para|com)\b", re.I),
+    "it": re.compile(r"\b(dell[aoe']|degli|della|gli|per|nell[ao'])\b|à", re.I),
+    "ro": re.compile(r"[ăâîșț]"),
+    "tr": re.compile(r"[ğışİ]|\b(ve|için)\b"),
+    "fi": re.compile(r"\b(ja|on)\b|[äö]"),
+}
+
+
+def content_texts(event):  # type: ignore[no-untyped-def]
+    texts = [event.title, event.summary, event.description, event.objective]
+    for item in event.agenda_items:
+        texts += [item.title, item.description]
+    return [t for t in texts if t]
+
+
+def test_every_demo_partners_seminar_is_in_its_countrys_language(demo):
+    for event in events():
+        assert event.language == COUNTRY_LANGUAGE[event.partner.country], event.slug
+        assert event.language == event.partner.default_language
+        assert event.description and event.objective, event.slug
+        assert all(item.description or item.kind.value == "break" for item in event.agenda_items), event.slug
+        texts = content_texts(event)
+        english = [t for t in texts if ENGLISH_WORDS.search(t.replace("Erasmus+", ""))]
+        assert english == [], f"{event.slug} has English text"
+        assert MARKERS[event.language].search(" ".join(texts)), event.slug
+    assert {e.partner.country for e in events()} == set(COUNTRY_LANGUAGE)
+
+
+def test_two_seminars_have_a_complete_english_translation(demo):
+    translations = list(db.session.scalars(select(EventTranslation).where(EventTranslation.language == "en")))
+    assert len(translations) >= 2
+    for translation in translations:
+        event = translation.event
+        assert event.language != "en"
+        assert translation.title and translation.summary and translation.description and translation.objective
+        assert MARKERS[event.language].search(translation.title) is None or event.language == "fi"
+        for item in event.agenda_items:
+            english = [t for t in item.translations if t.language == "en"]
+            assert len(english) == 1 and english[0].title != item.title, item.title
+
+
+def test_the_english_translation_is_offered_on_the_portuguese_seminar(client, demo):
+    page = client.get("/events/prism-seminario-nacional-lisboa", headers={"Accept-Language": "en"})
+    text = page.get_data(as_text=True)
+    assert "PRISM national seminar: mentoring and reintegration" in text
+    assert "The PRISM Mentoring Model" in text
+
+
+def test_demo_people_and_lists_are_named_in_the_partners_language(demo):
+    organisers = {u.email: u.name for u in db.session.scalars(select(User).where(User.role == Role.ORGANISER))}
+    assert not any("Demo" in name for name in organisers.values())
+    assert organisers["organiser.tr@demo.example"] == "Elif Yıldırım"
+    lists = {cl.partner.country: cl for cl in db.session.scalars(select(ContactList))}
+    assert lists["PT"].name == "Partes interessadas nacionais"
+    assert lists["FI"].name == "Kansalliset sidosryhmät"
+    assert {c.language for c in lists["TR"].contacts} == {"tr"}
+    assert all(c.email.isascii() for cl in lists.values() for c in cl.contacts)
+    assert "Ayşe Demir" in {c.name for c in lists["TR"].contacts}
+
+
+def test_the_portuguese_organiser_sees_the_standard_stakeholder_groups_in_portuguese(client, demo):
+    """The groups are project data in English, shared by all partners; a standard group left
+    with its English label is shown through the catalogue in the reader's language."""
+    client.post("/login", data={"email": "organiser.pt@demo.example", "password": DEMO_PASSWORD})
+    with client.session_transaction() as session:
+        session["lang"] = "pt"
+    refresh()  # the demo loaded in this test's app context left its locale cached there
+    partner = db.session.scalar(select(Partner).where(Partner.short_name == "AURORA"))
+    page = client.get(f"/partners/{partner.id}/contacts").get_data(as_text=True)
+    assert "Profissionais prisionais e de reinserção" in page
+    assert "Prison and probation staff" not in page
+    assert "Partes interessadas nacionais" in page
+
+
+def test_a_renamed_stakeholder_group_is_shown_as_the_project_wrote_it(app, demo):
+    from seminar_app import i18n
+
+    project = db.session.scalar(select(Project))
+    group = next(g for g in project.stakeholder_groups if g.code == "students")
+    group.label = "Estudantes de Criminologia"
+    db.session.commit()
+    with i18n.force_language("pt"):
+        labels = {g.code: g.display_label for g in project.stakeholder_groups}
+    assert labels["students"] == "Estudantes de Criminologia"
+    assert labels["researchers"] == "Investigadores"

@@ -196,3 +196,31 @@ def test_notices_and_consents_from_before_0012_are_in_the_projects_default_langu
         assert consents and {tuple(row) for row in consents} == {(1, "pt")}
         db.session.remove()
         db.engine.dispose()
+
+
+def test_existing_projects_get_the_statement_their_own_wording_says(empty_database_url: str) -> None:
+    """Migration 0013: a project whose statement starts with "Funded" is funded, all others co-funded."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0010")
+        with db.engine.begin() as conn:
+            for slug, statement in (("a", "Funded by the European Union"), ("b", "Co-funded by the European Union"),
+                                    ("c", "")):  # fmt: skip
+                conn.execute(
+                    text(
+                        "INSERT INTO project (name, acronym, slug, funding_programme, grant_number,"
+                        " funding_statement, disclaimer, default_language, created_at, feedback_min_answers,"
+                        " updated_at) VALUES (:slug, :slug, :slug, '', '', :statement, '', 'en', CURRENT_TIMESTAMP,"
+                        " 5, CURRENT_TIMESTAMP)"
+                    ),
+                    {"slug": slug, "statement": statement},
+                )
+        upgrade()
+        with db.engine.connect() as conn:
+            kinds = dict(conn.execute(text("SELECT slug, funding_kind FROM project")).all())
+            authorities = set(conn.execute(text("SELECT granting_authority FROM project")).scalars())
+        assert kinds == {"a": "funded", "b": "co_funded", "c": "co_funded"}
+        assert authorities == {""}
+        downgrade(revision="0010")
+        assert "funding_kind" not in {c["name"] for c in inspect(db.engine).get_columns("project")}
+        db.engine.dispose()

@@ -261,8 +261,8 @@ def test_results_presented_and_funding_block(client, make_event, make_partner, m
 
     assert "PR2</strong> – Mentoring Model and Programme" in page
     assert "State of the Art report" not in page
-    assert 'alt="European Union emblem (placeholder)"' in page
-    assert "/static/img/eu-emblem-placeholder.svg" in page
+    assert 'alt="European Union emblem"' in page
+    assert "/static/img/eu-emblem.svg" in page
     assert "Co-funded by the European Union." in page
     assert "2024-1-PT01-KA220-ADU-000999999" in page
     assert "Views are the authors&#39; own." in page
@@ -359,7 +359,7 @@ def test_project_page(client, make_project, make_partner, make_event):
     assert "Universitatea din București, București" in page
     assert page.index("Upcoming national seminar") < page.index("Past national seminar")
     assert "Hidden draft" not in page
-    assert 'alt="European Union emblem (placeholder)"' in page
+    assert 'alt="European Union emblem"' in page
 
 
 def test_unknown_project_is_404(client):

@@ -23,7 +23,7 @@ from seminar_app.enums import InvitationStatus, OutboxStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
-from seminar_app.projects.models import Partner, StakeholderGroup
+from seminar_app.projects.models import Partner, StakeholderGroup, group_label
 
 # --- who is still to be written to --------------------------------------------------------
 
@@ -268,7 +268,7 @@ def _group_labels(project_ids: Collection[int]) -> dict[str, str]:
         .where(StakeholderGroup.project_id.in_(list(project_ids)))
         .order_by(StakeholderGroup.position)
     )
-    return dict(rows.all())
+    return {code: group_label(code, label) for code, label in rows.all()}
 
 
 def _conversion(condition: Any, project_ids: Collection[int]) -> ConversionReport:

@@ -25,7 +25,7 @@ def _legal_basis_choices() -> list[tuple[str, str]]:
 
 
 def _group_choices(partner: Partner) -> list[tuple[str, str]]:
-    return [(g.code, g.label) for g in partner.project.stakeholder_groups]
+    return [(g.code, g.display_label) for g in partner.project.stakeholder_groups]
 
 
 class ContactForm(FlaskForm):

@@ -125,7 +125,9 @@ def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None
     rejected rows.
     Raises `ValidationFailed` for a mapping `imports.check_mapping` refuses."""
     check_mapping(table, mapping)
-    groups = [(g.code, g.label) for g in partner.project.stakeholder_groups]
+    # A file may name a group as the project stores it or as the organiser reads it.
+    stored = partner.project.stakeholder_groups
+    groups = [(g.code, g.label) for g in stored] + [(g.code, g.display_label) for g in stored]
     read = read_contacts(table, mapping, groups)
     emails = [c.email for c in read.contacts]
     existing: dict[str, Contact] = {}

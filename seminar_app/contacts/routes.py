@@ -82,7 +82,7 @@ def partner_contacts(partner_id: int) -> ResponseValue:
         lists=lists,
         countries=countries,
         languages=languages,
-        groups={g.code: g.label for g in partner.project.stakeholder_groups},
+        groups={g.code: g.display_label for g in partner.project.stakeholder_groups},
         counts=queries.contact_counts(partner),
         suppressed=queries.suppression_reasons(partner.project_id, list(page.items)),
         add_form=AddToListForm().setup([lst for lst, _n in lists]),

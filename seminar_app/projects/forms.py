@@ -7,10 +7,12 @@ from typing import Any
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, IntegerField, SelectField, StringField, TextAreaField
+from wtforms import EmailField, IntegerField, RadioField, SelectField, StringField, TextAreaField
 from wtforms.validators import DataRequired, Email, Length, Optional
 
 from seminar_app import geo, i18n
+from seminar_app.projects import eu_wording
+from seminar_app.projects.eu_wording import FundingKind
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput
 
 
@@ -24,14 +26,19 @@ class ProjectForm(FlaskForm):
     slug = StringField(_l("Web address (slug)"), validators=[Optional(), Length(max=80)])
     funding_programme = StringField(_l("Funding programme"), validators=[Length(max=200)])
     grant_number = StringField(_l("Grant agreement number"), validators=[Length(max=80)])
-    funding_statement = TextAreaField(_l("Funding statement"), render_kw={"rows": 2})
-    disclaimer = TextAreaField(_l("Disclaimer"), render_kw={"rows": 4})
+    # Its choices are the official statements themselves, in the interface's language.
+    funding_kind = RadioField(_l("EU funding statement"), default=FundingKind.CO_FUNDED.value)
+    granting_authority = StringField(_l("Granting authority"), validators=[Length(max=200)])
+    funding_statement = TextAreaField(_l("Own funding statement"), render_kw={"rows": 2})
+    disclaimer = TextAreaField(_l("Own disclaimer"), render_kw={"rows": 4})
     default_language = SelectField(_l("Default language"))
     feedback_min_answers = IntegerField(_l("Answers needed before feedback results are shown"), default=5)
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.default_language.choices = geo.language_choices()
+        language = i18n.current_language()
+        self.funding_kind.choices = [(kind.value, eu_wording.statement(kind, language)) for kind in FundingKind]
 
     def to_input(self) -> ProjectInput:
         return ProjectInput(
@@ -42,6 +49,8 @@ class ProjectForm(FlaskForm):
             grant_number=_text(self.grant_number.data),
             funding_statement=_text(self.funding_statement.data),
             disclaimer=_text(self.disclaimer.data),
+            funding_kind=self.funding_kind.data or "",
+            granting_authority=_text(self.granting_authority.data),
             default_language=self.default_language.data or "",
             feedback_min_answers=self.feedback_min_answers.data if self.feedback_min_answers.data is not None else -1,
         )

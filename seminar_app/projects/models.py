@@ -14,6 +14,11 @@ if TYPE_CHECKING:
     from seminar_app.events.models import Event
 
 
+_AUDIENCE_CODES = frozenset(
+    ("researchers", "law_enforcement", "prison_probation", "ngo_community", "policy_makers", "students", "other")
+)
+
+
 class Project(db.Model):
     __tablename__ = "project"
 
@@ -25,6 +30,11 @@ class Project(db.Model):
     grant_number: Mapped[str] = mapped_column(String(80), default="")
     funding_statement: Mapped[str] = mapped_column(Text, default="")
     disclaimer: Mapped[str] = mapped_column(Text, default="")
+    # Which official statement goes next to the EU emblem: "co_funded" or "funded"
+    # (seminar_app.projects.eu_wording.FundingKind); the grant agreement says which.
+    funding_kind: Mapped[str] = mapped_column(String(16), default="co_funded", server_default="co_funded")
+    # Named in the official disclaimer ("EACEA", a national agency); empty: "the granting authority".
+    granting_authority: Mapped[str] = mapped_column(String(200), default="", server_default="")
     default_language: Mapped[str] = mapped_column(String(8), default="en")
     # Feedback results with fewer answers than this are shown as counts only (anonymity).
     feedback_min_answers: Mapped[int] = mapped_column(default=5, server_default="5")
@@ -111,6 +121,22 @@ class StakeholderGroup(db.Model):
     position: Mapped[int] = mapped_column(default=0)
 
     project: Mapped[Project] = relationship(back_populates="stakeholder_groups")
+
+    @property
+    def display_label(self) -> str:
+        """The label for the reader: a standard group whose label was left as created (English)
+        is shown in the reader's language through the catalogue; a label the project wrote
+        itself is its own data and shown as written."""
+        return group_label(self.code, self.label)
+
+
+def group_label(code: str, stored: str) -> str:
+    """`StakeholderGroup.display_label` for a code and stored label read without the model."""
+    from seminar_app.enums import TargetAudience
+
+    if code in _AUDIENCE_CODES and stored == TargetAudience(code).source_label:
+        return TargetAudience(code).label
+    return stored
 
 
 class ProjectResult(db.Model):

@@ -20,6 +20,7 @@ from seminar_app.accounts.models import User
 from seminar_app.enums import TargetAudience
 from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
+from seminar_app.projects.eu_wording import FundingKind
 from seminar_app.projects.models import (
     Partner,
     PrivacyNotice,
@@ -44,6 +45,8 @@ class ProjectInput:
     disclaimer: str = ""
     default_language: str = "en"
     feedback_min_answers: int = 5
+    funding_kind: str = FundingKind.CO_FUNDED
+    granting_authority: str = ""
 
     @classmethod
     def from_project(cls, project: Project) -> ProjectInput:
@@ -57,6 +60,8 @@ class ProjectInput:
             disclaimer=project.disclaimer,
             default_language=project.default_language,
             feedback_min_answers=project.feedback_min_answers,
+            funding_kind=project.funding_kind,
+            granting_authority=project.granting_authority,
         )
 
 
@@ -84,7 +89,11 @@ def _check_project(data: ProjectInput, *, project_id: int | None = None) -> str:
             query = query.where(Project.id != project_id)
         if db.session.scalar(query) is not None:
             errors.add("slug", _("The address “%(slug)s” is already used by another project.", slug=slug))
-    errors.fit_all(data, Project, "funding_programme", "grant_number", "funding_statement", "disclaimer")
+    errors.fit_all(
+        data, Project, "funding_programme", "grant_number", "funding_statement", "disclaimer", "granting_authority"
+    )
+    if data.funding_kind not in set(FundingKind):
+        errors.add("funding_kind", _("Choose whether the project is funded or co-funded by the European Union."))
     if data.default_language not in geo.EVENT_LANGUAGES:
         errors.add("default_language", _("Choose a language from the list."))
     if not 1 <= data.feedback_min_answers <= 1000:
@@ -101,6 +110,8 @@ def _apply_project(project: Project, data: ProjectInput, slug: str) -> None:
     project.grant_number = data.grant_number.strip()
     project.funding_statement = data.funding_statement.strip()
     project.disclaimer = data.disclaimer.strip()
+    project.funding_kind = FundingKind(data.funding_kind).value
+    project.granting_authority = data.granting_authority.strip()
     project.default_language = data.default_language
     project.feedback_min_answers = data.feedback_min_answers
 

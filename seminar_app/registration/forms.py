@@ -10,13 +10,11 @@ from wtforms import BooleanField, EmailField, HiddenField, RadioField, SelectFie
 from wtforms.validators import InputRequired, Length, ValidationError
 
 from seminar_app import geo, i18n
-from seminar_app.enums import AttendanceMode, ConsentPurpose, TargetAudience
+from seminar_app.enums import AttendanceMode, ConsentPurpose
 from seminar_app.events.models import Event
 from seminar_app.projects.models import Project
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import DetailsInput, RegistrationInput
-
-_AUDIENCES = {a.value for a in TargetAudience}
 
 
 def _no_control_characters(_form: FlaskForm, field: Any) -> None:
@@ -32,10 +30,9 @@ def _text(label: Any, max_length: int, *, required: bool = False) -> StringField
 
 
 def stakeholder_group_choices(project: Project) -> list[tuple[str, str]]:
-    """The project's groups; those named like a target audience get that audience's translated label."""
-    return [
-        (g.code, TargetAudience(g.code).label if g.code in _AUDIENCES else g.label) for g in project.stakeholder_groups
-    ]
+    """The project's groups with their labels for the reader (`StakeholderGroup.display_label`:
+    the standard groups in the reader's language unless the project renamed them)."""
+    return [(g.code, g.display_label) for g in project.stakeholder_groups]
 
 
 def parse_mode(value: str | None) -> AttendanceMode | None:

@@ -36,7 +36,7 @@ class AddRegistrationForm(FlaskForm):
         setup_language(self.language, event_language_for_people(event))
         self.organisation_country.choices = select_choices([("", _l("Choose a country")), *geo.country_choices()])
         self.stakeholder_group.choices = select_choices(
-            [("", _l("Choose a group")), *((g.code, g.label) for g in event.project.stakeholder_groups)]
+            [("", _l("Choose a group")), *((g.code, g.display_label) for g in event.project.stakeholder_groups)]
         )
         modes = offered_modes(event)
         if len(modes) > 1:

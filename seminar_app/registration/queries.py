@@ -122,7 +122,7 @@ def registration_rows(
         query = query.options(selectinload(Registration.consents))
     registrations = [r for r in db.session.scalars(query) if matches(search, r.name, r.email, r.organisation)]
     positions = _waitlist_positions(event)
-    groups = {g.code: g.label for g in event.project.stakeholder_groups}
+    groups = {g.code: g.display_label for g in event.project.stakeholder_groups}
     return [
         RegistrationRow(r, positions.get(r.id), groups.get(r.stakeholder_group, r.stakeholder_group))
         for r in registrations
