@@ -78,9 +78,10 @@ def test_register_follow_the_link_switch_mode_cancel_and_the_waiting_get_seats( 
     wanda = services.register(event, someone("Wanda", AttendanceMode.ONSITE)).registration
     assert services.waitlist_position(wanda) == 1
 
-    # The pages follow the visitor's language (English); mail is in the event's language (Portuguese).
+    # Ana registered on English pages: her mail is in English too (the event has no English version,
+    # so its title stays Portuguese). People registered without a page get the event's language.
     [confirmation] = received_by(smtp, "ana@probation.example", 1)
-    assert confirmation["Subject"] == "Inscrição confirmada – Seminário nacional sobre mentoria"
+    assert confirmation["Subject"] == "Registration confirmed – Seminário nacional sobre mentoria"
     page.goto(private_link_in(confirmation))
     expect(page.get_by_role("heading", level=1)).to_have_text("My registration")
     expect(page.locator(".registration-state")).to_have_text("Confirmed")
