@@ -24,7 +24,7 @@ class LabelledEnum(StrEnum):
     @property
     def source_label(self) -> str:
         """The English label (the catalogue's source text), whatever the language being spoken."""
-        label = _LABELS.get(self, self.value)
+        label = _LABELS.get(_key(self), self.value)
         args = getattr(label, "_args", None)
         return str(args[0]) if args else str(label)
 
