@@ -29,6 +29,7 @@ from seminar_app.extensions import cache, db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project, ProjectResult
 from seminar_app.projects.services import default_stakeholder_groups
 from seminar_app.timefmt import to_utc
+from tests import content_translations
 
 pytest_plugins = ["tests.calendar_checkers"]
 
@@ -383,3 +384,13 @@ def smtp(app: Flask) -> Iterator[SmtpServer]:
     finally:
         app.config.update(saved)
         server.down()
+
+
+@pytest.fixture
+def translated(make_event, make_agenda_item):  # type: ignore[no-untyped-def]
+    """An English event with a Portuguese translation of its texts and agenda."""
+    event = make_event(language="en", title=content_translations.TITLE_EN)
+    item = make_agenda_item(event, title=content_translations.ITEM_EN, duration=timedelta(minutes=45))
+    content_translations.translate(event)
+    content_translations.translate_item(item)
+    return event

@@ -3,21 +3,15 @@ event is available in, else its main language, with the language returned named.
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import pytest
 
-from tests.content_translations import ITEM_EN, ITEM_PT, SUMMARY_PT, TITLE_EN, TITLE_PT, translate, translate_item
-
-
-@pytest.fixture
-def translated(make_event, make_agenda_item):  # type: ignore[no-untyped-def]
-    """An English event with a Portuguese translation of its texts and agenda."""
-    event = make_event(language="en", title=TITLE_EN)
-    item = make_agenda_item(event, title=ITEM_EN, duration=timedelta(minutes=45))
-    translate(event)
-    translate_item(item)
-    return event
+from tests.content_translations import (
+    ITEM_EN,
+    ITEM_PT,
+    SUMMARY_PT,
+    TITLE_EN,
+    TITLE_PT,
+)
 
 
 def test_lang_returns_the_translation_and_says_so(client, translated) -> None:

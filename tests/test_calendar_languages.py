@@ -3,15 +3,13 @@ feed and shown in it, other calendars take `?lang=`, and the UID and SEQUENCE ne
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import icalendar
 import pytest
 
 from seminar_app.calendar.routes import add_to_calendar_links
 from seminar_app.events.content import localized
 from seminar_app.registration import services
-from tests.content_translations import ITEM_EN, ITEM_PT, TITLE_EN, TITLE_PT, translate, translate_item
+from tests.content_translations import ITEM_EN, ITEM_PT, TITLE_EN, TITLE_PT
 from tests.test_registration_services import person
 
 
@@ -22,16 +20,6 @@ def _vevents(body: bytes) -> dict[str, icalendar.Event]:
 
 def _summaries(body: bytes) -> set[str]:
     return {str(v["SUMMARY"]) for v in _vevents(body).values()}
-
-
-@pytest.fixture
-def translated(make_event, make_agenda_item):  # type: ignore[no-untyped-def]
-    """An English event with a Portuguese translation of its texts and agenda."""
-    event = make_event(language="en", title=TITLE_EN)
-    item = make_agenda_item(event, title=ITEM_EN, duration=timedelta(minutes=45))
-    translate(event)
-    translate_item(item)
-    return event
 
 
 def test_the_language_feed_holds_events_translated_into_it_shown_in_it(client, translated, make_event) -> None:

@@ -3,28 +3,21 @@ event is translated into it, in its main language otherwise."""
 
 from __future__ import annotations
 
-from datetime import timedelta
-
 import icalendar
-import pytest
 
 from seminar_app.campaigns.emails import render_invitation, save_the_date
 from seminar_app.extensions import db
 from seminar_app.jobs import emails as job_emails
 from seminar_app.registration import services
-from tests.content_translations import ITEM_EN, ITEM_PT, SUMMARY_PT, TITLE_EN, TITLE_PT, translate, translate_item
+from tests.content_translations import (
+    ITEM_EN,
+    ITEM_PT,
+    SUMMARY_PT,
+    TITLE_EN,
+    TITLE_PT,
+)
 from tests.test_calendar_invitations import edit, vevent
 from tests.test_registration_services import mails, person
-
-
-@pytest.fixture
-def translated(make_event, make_agenda_item):  # type: ignore[no-untyped-def]
-    """An English event with a Portuguese translation of its texts and agenda."""
-    event = make_event(language="en", title=TITLE_EN)
-    item = make_agenda_item(event, title=ITEM_EN, duration=timedelta(minutes=45))
-    translate(event)
-    translate_item(item)
-    return event
 
 
 def _mail_to(email: str, kind: str | None = None):  # type: ignore[no-untyped-def]
@@ -55,7 +48,7 @@ def test_without_a_translation_in_their_language_the_main_language(translated) -
     in_pt = _mail_to("person1@probation.example")
     for email in ("person2@probation.example", "person3@probation.example"):
         message = _mail_to(email)
-        assert message.subject == f"Registration confirmed – {TITLE_EN}"
+        assert message.subject.endswith(f" – {TITLE_EN}")
         assert TITLE_EN in message.body_text and TITLE_PT not in message.body_text
         assert f'<strong lang="en-GB">{TITLE_EN}</strong>' in message.body_html
         entry = vevent(message)
