@@ -62,7 +62,7 @@ def test_check_in_refuses_other_days_unconfirmed_people_and_cancelled_or_draft_e
     waiting = Registration(event=event, status=RegistrationStatus.WAITLISTED, mode=AttendanceMode.ONSITE, name="W")
     db.session.add(waiting)
     db.session.commit()
-    with pytest.raises(services.CheckInRefused, match="not confirmed"):
+    with pytest.raises(services.CheckInRefused, match="only confirmed registrations"):
         services.check_in(waiting, event.local_days[0])
 
     for status, reason in ((EventStatus.CANCELLED, "cancelled"), (EventStatus.DRAFT, "draft")):

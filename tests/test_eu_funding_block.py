@@ -15,6 +15,7 @@ from seminar_app.attendance import evidence
 from seminar_app.enums import AttendanceMode, Role
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.mail.sender import build_message
 from seminar_app.projects.models import Project
 from seminar_app.registration.services import RegistrationInput, register
 
@@ -109,7 +110,11 @@ def test_a_portuguese_confirmation_mail_has_the_portuguese_statement_and_disclai
     for body in (mail.body_text, mail.body_html):
         assert PT_STATEMENT in body and PT_DISCLAIMER_START in body
         assert OWN_STATEMENT not in body and OWN_DISCLAIMER not in body
-    assert "/static/img/eu-emblem.png" in mail.body_html
+    assert '<img src="cid:eu-emblem"' in mail.body_html, "the emblem travels with the mail"
+    sent = build_message(mail)
+    [emblem] = [part for part in sent.walk() if part.get_content_type() == "image/png"]
+    assert emblem["Content-ID"] == "<eu-emblem>" and emblem.get_content()[:8] == b"\x89PNG\r\n\x1a\n"
+    assert "eu-emblem.png" not in sent.get_body(preferencelist=("html",)).get_content(), "nothing fetched on opening"
     assert f'lang="pt-PT">{PT_STATEMENT}</td>' in mail.body_html
     assert "&#39;" not in mail.body_text and "&amp;" not in mail.body_text, "plain text is not HTML-escaped"
 

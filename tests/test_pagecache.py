@@ -96,5 +96,5 @@ def test_each_language_has_its_own_copy(client, make_event) -> None:
     english = client.get(f"/events/{event.slug}", headers={"Accept-Language": "en"}).get_data(as_text=True)
     refresh()  # the test's app context outlives the request; a server starts each request afresh
     portuguese = client.get(f"/events/{event.slug}", headers={"Accept-Language": "pt"}).get_data(as_text=True)
-    assert '<html lang="en">' in english
-    assert '<html lang="pt">' in portuguese
+    assert '<html lang="en-GB">' in english
+    assert '<html lang="pt-PT">' in portuguese

@@ -49,9 +49,9 @@ def test_registering_through_the_api_uses_the_same_rules_as_the_form(client, eve
     response = client.post(url(event.id), json=body(consent_news=True), headers={"Accept-Language": "it"})
 
     assert response.status_code == 202
-    assert response.get_json() == {
+    assert response.get_json() == {  # in the language the request asked for
         "status": "received",
-        "message": "Check your inbox: we have sent you a message with your private link.",
+        "message": "Controlli la sua casella di posta: le abbiamo inviato un messaggio con il suo link privato.",
     }
     [reg] = registrations()
     assert (reg.status, reg.mode, reg.source, reg.language) == (

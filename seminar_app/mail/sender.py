@@ -232,6 +232,10 @@ def _is_permanent(exc: Exception) -> bool:
 # --- backends --------------------------------------------------------------------------
 
 
+EMBLEM_CID = "eu-emblem"
+EMBLEM_PNG = Path(__file__).resolve().parents[2] / "static" / "img" / "eu-emblem.png"
+
+
 def build_message(message: OutboxMessage) -> EmailMessage:
     """The MIME message for a row: text and (when present) HTML alternatives, an iTIP
     calendar when the row has one (REQUEST, CANCEL or PUBLISH: multipart/mixed holding the
@@ -259,6 +263,12 @@ def build_message(message: OutboxMessage) -> EmailMessage:
     mail.set_content(message.body_text)
     if message.body_html:
         mail.add_alternative(message.body_html, subtype="html")
+        if f"cid:{EMBLEM_CID}" in message.body_html:
+            # The EU emblem travels with the message: a remote image would tell the site when
+            # and where each recipient opened it.
+            html = mail.get_body(preferencelist=("html",))
+            assert html is not None
+            html.add_related(EMBLEM_PNG.read_bytes(), "image", "png", cid=f"<{EMBLEM_CID}>", disposition="inline")
     if message.calendar_ics:
         method = {"method": message.calendar_method} if message.calendar_method else {}
         mail.add_alternative(message.calendar_ics, subtype="calendar", params=method)
