@@ -76,7 +76,7 @@ def test_a_finnish_visitor_registers_in_english_for_a_portuguese_seminar(  # typ
     assert "Thank you for registering." in text and "Obrigado" not in text
     [calendar] = [part for part in confirmation.walk() if part.get_content_type() == "text/calendar"]
     entry = calendar.get_content().replace("\r\n ", "")
-    assert "SUMMARY;LANGUAGE=en:National seminar on mentoring" in entry
+    assert "SUMMARY;LANGUAGE=en-GB:National seminar on mentoring" in entry
     assert "Seminário" not in entry
 
     staff = browser.new_context(base_url=live_server, locale="pt-PT", timezone_id="Europe/Lisbon")

@@ -47,6 +47,9 @@ def test_organiser_translates_and_an_english_reader_sees_the_translation(  # typ
     expect(page.get_by_role("heading", level=1)).to_have_text("National seminar on mentoring")
     expect(page.locator("h1")).to_have_attribute("lang", "en-GB")
     expect(page.get_by_text("Welcome", exact=True)).to_be_visible()
+    # Portuguese is an interface language too: choosing its version switches the whole page.
     page.locator(".content-language").get_by_role("link", name="Português").click()
+    expect(page.locator("html")).to_have_attribute("lang", "pt-PT")
     expect(page.get_by_role("heading", level=1)).to_have_text("Seminário nacional sobre mentoria")
-    expect(page.locator(".content-language")).to_contain_text("This event is described in Portuguese.")
+    expect(page.locator(".content-language")).to_contain_text("Também disponível em:")
+    expect(page.locator(".content-language").get_by_role("link", name="English")).to_have_attribute("hreflang", "en-GB")
