@@ -182,7 +182,10 @@ def test_the_mail_arrives_as_an_imip_invitation(app, smtp, libical, make_event) 
     assert mail.get_content_type() == "multipart/mixed"
     alternative, attachment = mail.iter_parts()
     assert alternative.get_content_type() == "multipart/alternative"
-    assert [p.get_content_type() for p in alternative.iter_parts()] == ["text/plain", "text/html", "text/calendar"]
+    # The HTML travels with the EU emblem it shows (multipart/related: the page, then the image).
+    parts = list(alternative.iter_parts())
+    assert [p.get_content_type() for p in parts] == ["text/plain", "multipart/related", "text/calendar"]
+    assert [p.get_content_type() for p in parts[1].iter_parts()] == ["text/html", "image/png"]
     calendar_part = list(alternative.iter_parts())[2]
     assert calendar_part.get_param("method") == "REQUEST"
     assert calendar_part.get_content_charset() == "utf-8"

@@ -292,7 +292,8 @@ def test_sequence_numbers_never_repeat_across_kinds_of_change(event) -> None:
 
 
 def test_the_mail_is_imip_shaped(event) -> None:
-    """multipart/mixed: multipart/alternative (text, HTML, text/calendar; method=REQUEST) + invite.ics."""
+    """multipart/mixed: multipart/alternative (text, HTML with the EU emblem as multipart/related,
+    text/calendar; method=REQUEST) + invite.ics."""
     services.register(event, person(1))
     (row,) = mails()
     parsed = message_from_bytes(build_message(row).as_bytes(), policy=policy.default)
@@ -300,7 +301,8 @@ def test_the_mail_is_imip_shaped(event) -> None:
     alternative, attachment = parsed.get_payload()
     assert alternative.get_content_type() == "multipart/alternative"
     text, html, calendar = alternative.get_payload()
-    assert [text.get_content_type(), html.get_content_type()] == ["text/plain", "text/html"]
+    assert [text.get_content_type(), html.get_content_type()] == ["text/plain", "multipart/related"]
+    assert [part.get_content_type() for part in html.iter_parts()] == ["text/html", "image/png"]
     assert calendar.get_content_type() == "text/calendar"
     assert calendar.get_param("method") == "REQUEST"
     assert calendar.get_content_charset() == "utf-8"
