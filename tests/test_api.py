@@ -259,3 +259,12 @@ def test_an_empty_country_or_project_filter_means_no_filter(client, make_event):
 
         assert response.status_code == 200, query
         assert [e["title"] for e in response.get_json()["items"]] == ["Public seminar"]
+
+
+@pytest.mark.parametrize("project", ["\x00", "a b", "PREV1;drop", "x" * 81])
+def test_a_project_filter_that_is_no_slug_is_a_400_naming_the_parameter(client, project) -> None:
+    response = client.get("/api/v1/events", query_string={"project": project})
+
+    assert response.status_code == 400
+    error = response.get_json()["error"]
+    assert error["code"] == "invalid_parameter" and "project" in error["errors"]

@@ -190,7 +190,12 @@ class EventQuerySchema(Schema):
 class EventListQuerySchema(EventQuerySchema):
     """The query string of GET /events; anything else in it is ignored."""
 
-    project = fields.String(metadata={"description": "Project slug; empty for every project."})
+    project = fields.String(
+        # A slug is lower-case letters, digits and hyphens; anything else names no project and
+        # some of it (a NUL byte) cannot even be sent to PostgreSQL.
+        validate=validate.Regexp(r"^[a-z0-9-]{0,80}$", error="Give a project's slug (letters, digits and hyphens)."),
+        metadata={"description": "Project slug; empty for every project."},
+    )
     country = fields.String(
         validate=validate.OneOf(["", *COUNTRY_CODES]),
         metadata={"description": "ISO 3166-1 alpha-2 code of the event's country; empty for every country."},
