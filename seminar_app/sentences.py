@@ -24,6 +24,38 @@ def registration_state(status: RegistrationStatus) -> str:
     }[status]
 
 
+def your_registration_state(status: RegistrationStatus) -> str:
+    """The same, said to the person in their own mail."""
+    return {
+        RegistrationStatus.PENDING: _("Your registration is awaiting approval."),
+        RegistrationStatus.CONFIRMED: _("Your registration is confirmed."),
+        RegistrationStatus.WAITLISTED: _("Your registration is on the waiting list."),
+        RegistrationStatus.DECLINED: _("Your registration was declined."),
+        RegistrationStatus.CANCELLED: _("Your registration is cancelled."),
+    }[status]
+
+
+def cannot_attend(mode: AttendanceMode) -> str:
+    return {
+        AttendanceMode.ONSITE: _("This event cannot be attended on site."),
+        AttendanceMode.ONLINE: _("This event cannot be attended online."),
+    }[mode]
+
+
+def no_free_seat(mode: AttendanceMode) -> str:
+    return {
+        AttendanceMode.ONSITE: _("There is no free seat on site."),
+        AttendanceMode.ONLINE: _("There is no free seat online."),
+    }[mode]
+
+
+def will_attend(mode: AttendanceMode) -> str:
+    return {
+        AttendanceMode.ONSITE: _("You will now attend on site."),
+        AttendanceMode.ONLINE: _("You will now attend online."),
+    }[mode]
+
+
 def attend_instead(mode: AttendanceMode) -> str:
     return {
         AttendanceMode.ONSITE: _("Attend on site instead"),

@@ -305,7 +305,7 @@ def test_cancel_confirms_first_then_promotes_the_next_person(as_organiser, event
     response = as_organiser.post(url(event, f"/{first.id}/cancel"), follow_redirects=True)
     page = response.get_data(as_text=True)
     assert "The registration of First Person is cancelled; they are told at person1@probation.example." in page
-    assert "Waiting Person moved up from the waiting list (confirmed) and is told by e-mail." in page
+    assert "Waiting Person moved up from the waiting list (Confirmed) and is told by e-mail." in page
     db.session.expire_all()
     assert (first.status, waiting.status) == (S.CANCELLED, S.CONFIRMED)
     # The organiser's pages are in English, the person's mail in the (Portuguese) event's language.
@@ -382,7 +382,7 @@ def test_organiser_adds_a_person_by_hand(as_organiser, event) -> None:
     assert reg.consents == []
     page = as_organiser.get(url(event)).get_data(as_text=True)
     assert (
-        "Phoned In is registered (confirmed) and gets an e-mail with their private link at phoned@ngo.example." in page
+        "Phoned In is registered (Confirmed) and gets an e-mail with their private link at phoned@ngo.example." in page
     )
     assert [m.to_address for m in mails("registration_confirmed")] == ["phoned@ngo.example"]
 

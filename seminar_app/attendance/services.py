@@ -191,7 +191,7 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
                     "%(email)s is already registered for this event (%(status)s, as %(name)s): "
                     "find the person in the list instead.",
                     email=email,
-                    status=existing.status.label.lower(),
+                    status=existing.status.label,
                     name=existing.name,
                 ),
                 field="email",

@@ -406,9 +406,9 @@ def change_status(event: Event, target: EventStatus, *, note: str = "", actor: U
     if target not in _TRANSITIONS or event.status not in _TRANSITIONS[target]:
         raise InvalidTransition(
             _(
-                "A %(current)s event cannot become %(target)s.",
-                current=event.status.label.lower(),
-                target=target.label.lower(),
+                "This change of status is not possible: %(current)s → %(target)s.",
+                current=event.status.label,
+                target=target.label,
             )
         )
     if target is EventStatus.DELIVERED and not event.is_past:

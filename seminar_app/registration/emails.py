@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 from flask import current_app, render_template
 from flask_babel import gettext as _
 
-from seminar_app import i18n
+from seminar_app import i18n, sentences
 from seminar_app.calendar import invitations
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.events.content import LocalizedEvent
@@ -122,7 +122,7 @@ def _status_paragraph(registration: Registration) -> str:
             "If a place frees up, you get it automatically and we will tell you.",
             position=waitlist_position(registration) or 0,
         )
-    return _("Your registration is %(status)s.", status=registration.status.label.lower())
+    return sentences.your_registration_state(registration.status)
 
 
 def queue_registered(registration: Registration) -> None:
@@ -234,7 +234,7 @@ def queue_mode_changed(registration: Registration) -> None:
             registration,
             "mode_changed",
             _("Attendance changed"),
-            [_("You will now attend %(mode)s.", mode=registration.mode.label.lower()), _status_paragraph(registration)],
+            [sentences.will_attend(registration.mode), _status_paragraph(registration)],
             calendar_method=method,
             sequence=sequence,
         )

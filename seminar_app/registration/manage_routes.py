@@ -84,7 +84,7 @@ def _flash_added(outcome: services.RegistrationOutcome) -> None:
         message = _(
             "%(name)s is registered (%(status)s) and gets an e-mail with their private link at %(email)s.",
             name=reg.name,
-            status=reg.status.label.lower(),
+            status=reg.status.label,
             email=reg.email,
         )
         flash(message, "success")
@@ -122,7 +122,7 @@ def _flash_moved_up(person: Registration | None) -> None:
             _(
                 "%(name)s moved up from the waiting list (%(status)s) and is told by e-mail.",
                 name=person.name,
-                status=person.status.label.lower(),
+                status=person.status.label,
             ),
             "info",
         )

@@ -12,7 +12,7 @@ from flask_babel import ngettext
 from werkzeug.exceptions import NotFound
 from werkzeug.wrappers import Response
 
-from seminar_app import i18n
+from seminar_app import i18n, sentences
 from seminar_app.campaigns.registration_link import InvitationLink
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
@@ -192,7 +192,7 @@ def switch_mode(token: str) -> ResponseValue:
         except DomainError as exc:
             show_domain_error(form, exc)
         else:
-            flash(_("You will now attend %(mode)s.", mode=mode.label.lower()), "success")
+            flash(sentences.will_attend(mode), "success")
             return redirect(url_for(".private_page", token=token))
     elif not form.errors:
         form.form_errors.append(_("Choose whether you will attend on site or online."))

@@ -22,7 +22,7 @@ from flask_babel import gettext as _
 from sqlalchemy import and_, func, or_, select, update
 from sqlalchemy.exc import IntegrityError
 
-from seminar_app import geo, i18n
+from seminar_app import geo, i18n, sentences
 from seminar_app.accounts.models import User
 from seminar_app.calendar import invitations
 from seminar_app.campaigns import responses as invitation_responses
@@ -250,7 +250,7 @@ def _check(event: Event, data: RegistrationInput, *, by_organiser: bool) -> tupl
     if mode is None:
         errors.add("mode", _("Choose whether you will attend on site or online."))
     elif mode not in modes:
-        errors.add("mode", _("This event cannot be attended %(mode)s.", mode=mode.label.lower()))
+        errors.add("mode", sentences.cannot_attend(mode))
     if not by_organiser and not data.privacy_acknowledged:
         errors.add("privacy_acknowledged", _("Please confirm that you have read the privacy notice."))
     if data.language and not i18n.is_shipped(data.language):
@@ -473,7 +473,7 @@ def switch_mode(registration: Registration, mode: AttendanceMode, *, actor: User
     _ensure_changeable(registration)
     event = registration.event
     if mode not in offered_modes(event):
-        raise DomainError(_("This event cannot be attended %(mode)s.", mode=mode.label.lower()), field="mode")
+        raise DomainError(sentences.cannot_attend(mode), field="mode")
     if mode is registration.mode:
         return registration
     if registration.status not in (*ACTIVE, RegistrationStatus.WAITLISTED):
@@ -481,7 +481,7 @@ def switch_mode(registration: Registration, mode: AttendanceMode, *, actor: User
     _lock_event(event)
     if registration.status in ACTIVE and not _has_seat(event, mode):
         db.session.rollback()
-        raise DomainError(_("There is no free seat %(mode)s.", mode=mode.label.lower()), code="full", field="mode")
+        raise DomainError(sentences.no_free_seat(mode), code="full", field="mode")
     registration.mode = mode
     emails.queue_mode_changed(registration)
     db.session.flush()
