@@ -24,9 +24,12 @@ def _no_control_characters(_form: FlaskForm, field: Any) -> None:
         raise ValidationError(_l("This text contains characters that cannot be stored."))
 
 
-def _text(label: Any, max_length: int, *, required: bool = False) -> StringField:
+def _text(label: Any, max_length: int, *, required: bool = False, autocomplete: str = "") -> StringField:
     validators: list[Any] = [InputRequired()] if required else []
-    return StringField(label, validators=[*validators, Length(max=max_length), _no_control_characters])
+    render_kw = {"autocomplete": autocomplete} if autocomplete else None
+    return StringField(
+        label, validators=[*validators, Length(max=max_length), _no_control_characters], render_kw=render_kw
+    )
 
 
 def stakeholder_group_choices(project: Project) -> list[tuple[str, str]]:
@@ -40,11 +43,15 @@ def parse_mode(value: str | None) -> AttendanceMode | None:
 
 
 class _PersonFields(FlaskForm):
-    name = _text(_l("Name"), 200, required=True)
-    organisation = _text(_l("Organisation"), 200)
-    organisation_city = _text(_l("City of the organisation"), 120)
-    organisation_country = SelectField(_l("Country of the organisation"), default="")
-    function_role = _text(_l("Function or role"), 200)
+    """The person's own details (public form, private page): browsers may fill them in (WCAG 1.3.5)."""
+
+    name = _text(_l("Name"), 200, required=True, autocomplete="name")
+    organisation = _text(_l("Organisation"), 200, autocomplete="organization")
+    organisation_city = _text(_l("City of the organisation"), 120, autocomplete="address-level2")
+    organisation_country = SelectField(
+        _l("Country of the organisation"), default="", render_kw={"autocomplete": "country"}
+    )
+    function_role = _text(_l("Function or role"), 200, autocomplete="organization-title")
     stakeholder_group = SelectField(_l("Which group do you belong to?"), default="")
     is_partner_staff = BooleanField(_l("I work for a partner organisation of this project"))
     access_needs = TextAreaField(

@@ -84,6 +84,19 @@ def test_public_and_organiser_pages_have_no_wcag_violations(  # type: ignore[no-
     page.goto(f"/events/{event.slug}/register")
     page.get_by_role("button", name="Register").click()
     found["registration form with errors"] = violations(page)
+    # What axe does not check: borders of controls at >= 3:1 (1.4.11), a strong focus outline,
+    # and fields about the person that the browser may fill in (1.3.5).
+    organisation = page.get_by_label("Organisation", exact=True)
+    assert organisation.evaluate("e => getComputedStyle(e).borderTopColor") == "rgb(118, 118, 118)"
+    organisation.focus()
+    page.keyboard.press("Tab")
+    page.keyboard.press("Shift+Tab")  # back to the organisation by keyboard, as :focus-visible needs
+    assert organisation.evaluate("e => e === document.activeElement")
+    assert organisation.evaluate("e => getComputedStyle(e).outlineStyle + ' ' + getComputedStyle(e).outlineWidth") == (
+        "solid 3px"
+    )
+    for label, purpose in (("Name", "name"), ("E-mail", "email"), ("Organisation", "organization")):
+        assert page.get_by_label(label, exact=True).get_attribute("autocomplete") == purpose
 
     page.goto("/login")
     page.get_by_label("E-mail", exact=True).fill(organiser.email)
