@@ -123,6 +123,19 @@ def language_or_default(*wanted: str | None) -> str:
     return next((code for code in wanted if code and code in offered), DEFAULT_LANGUAGE)
 
 
+def browser_languages() -> list[str]:
+    """The language codes the request's Accept-Language asks for, most wanted first
+    ("pt-PT" counts as "pt"; "*" and q=0 are not wishes)."""
+    if not has_request_context():
+        return []
+    wanted: list[str] = []
+    for value, quality in request.accept_languages:
+        code = value.split("-")[0].split("_")[0].lower()
+        if quality > 0 and code != "*" and code not in wanted:
+            wanted.append(code)
+    return wanted
+
+
 def current_language() -> str:
     """The code of the language the interface is speaking now ("pt", not "pt_PT")."""
     locale = get_locale() if has_app_context() else None

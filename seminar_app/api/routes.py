@@ -49,14 +49,7 @@ def invalid_parameter(exc: ValidationError) -> tuple[Response, int]:
 def _wanted_languages(lang: str | None) -> list[str]:
     """`lang` when given, else the Accept-Language header's languages, most wanted first
     ("pt-PT" counts as "pt")."""
-    if lang:
-        return [lang]
-    wanted = []
-    for value, quality in request.accept_languages:
-        code = value.split("-")[0].split("_")[0].lower()
-        if quality > 0 and code != "*" and code not in wanted:
-            wanted.append(code)
-    return wanted
+    return [lang] if lang else i18n.browser_languages()
 
 
 def _in_language(events: list[Event], lang: str | None) -> list[LocalizedEvent]:

@@ -15,7 +15,7 @@ from collections.abc import Iterable
 from typing import Any
 
 from babel import Locale
-from flask import current_app, has_request_context, request, session
+from flask import has_request_context, session
 from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
@@ -51,14 +51,13 @@ def reader_languages() -> list[str]:
     current = i18n.current_language()
     if not has_request_context() or session.get("lang") in i18n.offered_languages():
         return [current]
-    shipped = current_app.config["LANGUAGES"]
-    wanted = [value.split("-")[0].split("_")[0].lower() for value, _quality in request.accept_languages]
-    return list(dict.fromkeys([*(code for code in wanted if code in shipped), current]))[:4]
+    wanted = [code for code in i18n.browser_languages() if i18n.is_shipped(code)]
+    return list(dict.fromkeys([*wanted, current]))[:4]
 
 
 def language_autonym(code: str) -> str:
     """A language's name in itself ("Deutsch"), for links to the version in that language."""
-    shipped: dict[str, str] = current_app.config["LANGUAGES"]
+    shipped = i18n.shipped_languages()
     if code in shipped:
         return shipped[code]
     try:

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 
 from sqlalchemy import func
 
+from seminar_app import i18n
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.calendar import invitations
 from seminar_app.events.models import Event, EventTranslation
@@ -13,7 +14,6 @@ from seminar_app.events.translation_services import (
     EVENT_TEXT_FIELDS,
     item_translation,
     readers_query,
-    shipped_languages,
     translation_for,
 )
 from seminar_app.extensions import db
@@ -44,7 +44,7 @@ def translation_statuses(event: Event) -> list[TranslationStatus]:
     """One line per shipped language: the main one, then the others in the product's order.
     A field counts as missing where the main text has a value and the translation none."""
     statuses = []
-    for code, name in shipped_languages().items():
+    for code, name in i18n.shipped_languages().items():
         if code == event.language:
             statuses.append(TranslationStatus(code, name, "main"))
             continue

@@ -8,6 +8,7 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
+from seminar_app import i18n
 from seminar_app.accounts.permissions import managed_event_or_404
 from seminar_app.errors import DomainError
 from seminar_app.events import bp, translation_queries
@@ -21,7 +22,7 @@ from seminar_app.geo import language_name
 
 
 def _language_or_404(event: Event, language: str) -> str:
-    if language not in services.shipped_languages():
+    if not i18n.is_shipped(language):
         abort(404)
     return language
 

@@ -15,11 +15,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-from flask import current_app
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, select
 
+from seminar_app import i18n
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation
 from seminar_app.calendar import invitations
@@ -56,12 +56,6 @@ class EventTranslationInput:
     agenda: dict[int, AgendaTextInput] = field(default_factory=dict)
 
 
-def shipped_languages() -> dict[str, str]:
-    """Every language the product ships (code -> its own name), whether or not its interface
-    catalogue is complete yet: content may be written in any of them."""
-    return dict(current_app.config["LANGUAGES"])
-
-
 def translation_for(event: Event, language: str) -> EventTranslation | None:
     return next((t for t in event.translations if t.language == language), None)
 
@@ -71,7 +65,7 @@ def item_translation(item: AgendaItem, language: str) -> AgendaItemTranslation |
 
 
 def _check_language(event: Event, language: str) -> None:
-    if language not in shipped_languages():
+    if not i18n.is_shipped(language):
         raise ValidationFailed(
             {"language": [_("Translations can be written in the product's languages only: choose one from the list.")]}
         )
