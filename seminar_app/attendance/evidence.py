@@ -50,11 +50,6 @@ class CertificateRefused(DomainError):
     status = 409
 
 
-def document_language(*wanted: str) -> str:
-    """The first of `wanted` the interface is translated into, else the default language."""
-    return i18n.language_or_default(*wanted)
-
-
 def _sort_key(name: str) -> tuple[str, str]:
     """Alphabetical as people expect it, the same on every database: "Łukasz" next to "Luis"."""
     folded = unicodedata.normalize("NFKD", name.casefold())
@@ -119,7 +114,7 @@ def attendance_sheet_pdf(event: Event, day: date, *, blank_rows: int = WALK_IN_R
     """The sheet people sign on `day` of the event, followed by `blank_rows` numbered empty
     rows for walk-ins. Raises `DomainError` when `day` is not a day of the event."""
     ensure_event_day(event, day)
-    with i18n.force_language(document_language(event.language, event.project.default_language)):
+    with i18n.force_language(i18n.language_or_default(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("Attendance sheet")
         pdf = Document(event.project, f"{title} – {event.title} – {day.isoformat()}", landscape=True)
@@ -179,7 +174,7 @@ def online_attendance(event: Event) -> tuple[dict[Registration, list[Attendance]
 def online_participants_pdf(event: Event) -> bytes:
     """The participants recorded as attending online (imported report or ticked by hand),
     with the organiser's declaration to sign. Says so plainly when nobody was recorded."""
-    with i18n.force_language(document_language(event.language, event.project.default_language)):
+    with i18n.force_language(i18n.language_or_default(event.language, event.project.default_language)):
         groups = dict(stakeholder_group_choices(event.project))
         title = _("List of online participants")
         pdf = Document(event.project, f"{title} – {event.title}", landscape=True)
@@ -297,7 +292,7 @@ def certificate_pdf(registration: Registration) -> bytes:
     event = registration.event
     shown = localized(event, registration.language)
     project = event.project
-    with i18n.force_language(document_language(registration.language, event.language)):
+    with i18n.force_language(i18n.language_or_default(registration.language, event.language)):
         title = _("Certificate of attendance")
         pdf = Document(project, f"{title} – {registration.name} – {shown.title}", landscape=False)
         days = [a.day for a in attended]

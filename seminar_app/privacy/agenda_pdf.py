@@ -12,7 +12,7 @@ from flask_babel import gettext as _
 
 from seminar_app import i18n
 from seminar_app.agenda.queries import agenda_with_speakers, group_by_local_day
-from seminar_app.attendance.evidence import document_language, event_facts, venue_line
+from seminar_app.attendance.evidence import event_facts, venue_line
 from seminar_app.events.content import LocalizedAgendaItem, localized
 from seminar_app.events.models import Event
 from seminar_app.pdf import Document
@@ -41,7 +41,7 @@ def agenda_pdf(event: Event, language: str | None = None) -> bytes:
     it is translated into it (None: its main language), and the document's own words in that
     language where the interface speaks it. Says so when no item has been entered."""
     shown = localized(event, language)
-    wanted = document_language(shown.content_language, event.language, event.project.default_language)
+    wanted = i18n.language_or_default(shown.content_language, event.language, event.project.default_language)
     with i18n.force_language(wanted):
         title = _("Agenda")
         pdf = Document(event.project, f"{title} – {shown.title}", landscape=False)

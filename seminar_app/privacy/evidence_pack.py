@@ -123,7 +123,7 @@ def _readme(event: Event, descriptions: list[tuple[str, str]]) -> bytes:
 def build(event: Event, *, blank_rows: int = evidence.WALK_IN_ROWS) -> EvidencePack:
     """The zip, in memory (a pack holds a few small documents). Sheets are made for events
     with a venue, the online list for events with online attendance."""
-    with i18n.force_language(evidence.document_language(event.language, event.project.default_language)):
+    with i18n.force_language(i18n.language_or_default(event.language, event.project.default_language)):
         files = [(AGENDA, agenda_pdf(event), _("the agenda, with times and speakers"))]
         if event.format.has_venue:
             for day in event.local_days:

@@ -5,7 +5,6 @@ axe; the application's policy stays strict."""
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 
 import pytest
@@ -14,6 +13,7 @@ from seminar_app.attendance import services as attendance_services
 from seminar_app.enums import AttendanceMode, Role
 from seminar_app.registration import services
 from seminar_app.registration.services import RegistrationInput, private_token
+from tests.browser.conftest import _unavailable
 
 pytestmark = pytest.mark.browser
 
@@ -34,10 +34,7 @@ def violations(page) -> list[str]:  # type: ignore[no-untyped-def]
 @pytest.fixture
 def axe_page(browser, live_server):  # type: ignore[no-untyped-def]
     if not AXE.exists():
-        missing = f"{AXE} is missing: run npm ci --prefix tests/tools"
-        if os.environ.get("SEMINAR_REQUIRE_BROWSER") == "1":
-            pytest.fail(missing)
-        pytest.skip(missing)
+        _unavailable(f"{AXE} is missing: run npm ci --prefix tests/tools")
     context = browser.new_context(base_url=live_server, locale="en-GB", bypass_csp=True)
     page = context.new_page()
     page.set_default_timeout(10_000)
