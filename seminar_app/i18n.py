@@ -16,6 +16,7 @@ from typing import TypeVar
 import icu
 from babel import Locale
 from babel.messages.pofile import read_po
+from babel.support import Translations
 from flask import Flask, current_app, has_app_context, has_request_context, request, session
 from flask_babel import force_locale, get_locale, refresh
 
@@ -177,3 +178,16 @@ def collation_key(code: str | None = None) -> Callable[[str], bytes]:
 def sorted_by_name(items: Iterable[T], name: Callable[[T], str], code: str | None = None) -> list[T]:
     key = collation_key(code)
     return sorted(items, key=lambda item: key(name(item)))
+
+
+@cache
+def _catalogue(code: str) -> Translations:
+    return Translations.load(str(CATALOGUES), [code])
+
+
+def catalogue_translations(text: str) -> set[str]:
+    """`text` as every shipped language's compiled catalogue translates it, `text` itself
+    included (a text no catalogue knows, such as a project's own label, is only itself).
+    Complete or not, every catalogue counts: this reads what people may write, not what
+    the interface offers."""
+    return {text, *(_catalogue(code).gettext(text) for code in LOCALES)}

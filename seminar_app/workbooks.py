@@ -4,8 +4,8 @@ A workbook is a zip of XML parts: a file of one or two megabytes can unpack to g
 (one shared string of 400 MB, millions of repeated cells) or declare a sheet of
 16,384 x 1,048,576 cells, and a reader that trusts it runs out of memory. `check_workbook`
 refuses such a file from the zip's directory and one streaming pass over its XML, in
-bounded memory; `sheet_rows` then reads the first sheet with openpyxl within the same
-bounds. Every XLSX import goes through here.
+bounded memory; `sheet_heads` and `sheet_rows` then read its sheets with openpyxl within
+the same bounds. Every XLSX import goes through here.
 """
 
 from __future__ import annotations
@@ -162,21 +162,47 @@ def check_workbook(data: bytes, *, max_cells: int) -> None:
         raise DamagedWorkbook(_("This workbook is damaged and cannot be read.")) from None
 
 
-def sheet_rows(data: bytes, *, max_cells: int) -> Iterator[tuple[int, tuple[object, ...]]]:
-    """The values of the first sheet's rows, each with its 1-based row number, after
-    `check_workbook` accepted the file (its exceptions propagate). Rows are as wide as
-    the sheet's widest; openpyxl's own exceptions propagate for a workbook it cannot read."""
+def _open(data: bytes, max_cells: int):  # type: ignore[no-untyped-def]
     check_workbook(data, max_cells=max_cells)
     from openpyxl import load_workbook
 
-    workbook = load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+
+
+def _rows(sheet: object, max_cells: int) -> Iterator[tuple[int, tuple[object, ...]]]:
+    seen = 0
+    for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):  # type: ignore[attr-defined]
+        seen += len(values)
+        if seen > max_cells:
+            raise _too_large(max_cells)
+        yield number, values
+
+
+def sheet_heads(data: bytes, *, max_cells: int, rows: int) -> list[tuple[str, list[tuple[object, ...]]]]:
+    """Each worksheet's name and its first `rows` rows, in the workbook's order, after
+    `check_workbook` accepted the file (its exceptions propagate, as do openpyxl's)."""
+    workbook = _open(data, max_cells)
     try:
-        sheet = workbook.worksheets[0]
-        seen = 0
-        for number, values in enumerate(sheet.iter_rows(values_only=True), start=1):
-            seen += len(values)
-            if seen > max_cells:
-                raise _too_large(max_cells)
-            yield number, values
+        heads: list[tuple[str, list[tuple[object, ...]]]] = []
+        for sheet in workbook.worksheets:
+            first: list[tuple[object, ...]] = []
+            for _number, values in _rows(sheet, max_cells):
+                first.append(values)
+                if len(first) >= rows:
+                    break
+            heads.append((sheet.title, first))
+        return heads
+    finally:
+        workbook.close()
+
+
+def sheet_rows(data: bytes, *, max_cells: int, sheet: int = 0) -> Iterator[tuple[int, tuple[object, ...]]]:
+    """The values of a sheet's rows (the first sheet unless `sheet` gives another's
+    position), each with its 1-based row number, after `check_workbook` accepted the file
+    (its exceptions propagate). Rows are as wide as the sheet's widest; openpyxl's own
+    exceptions (an IndexError for a sheet that does not exist) propagate."""
+    workbook = _open(data, max_cells)
+    try:
+        yield from _rows(workbook.worksheets[sheet], max_cells)
     finally:
         workbook.close()

@@ -200,3 +200,41 @@ def test_the_dashboard_shows_campaign_conversion_by_group_without_names(
     assert 'data-figure="invited">3<' in section and 'data-figure="registered">1<' in section
     assert "33 %" in section and "Prison and probation staff" in section
     assert "Ana Sousa" not in page
+
+
+def test_a_second_click_on_send_says_the_campaign_is_already_being_sent(
+    login, organiser: User, event: Event, officers: ContactList
+) -> None:
+    client = login(organiser)
+    data = {"lists": [officers.id], "expected_count": "3", "send": "1"}
+    first = client.post(url(event, "/new"), data=data)  # not closed: its mail is not sent yet
+    campaign = db.session.scalars(select(Campaign)).one()
+
+    second = client.post(url(event, "/new"), data=data)
+
+    assert second.status_code == 302 and second.headers["Location"].endswith(url(event, f"/{campaign.id}"))
+    page = client.get(second.headers["Location"]).get_data(as_text=True)
+    assert "This campaign is already being sent: 0 of 3 invitations sent so far." in page
+    assert "Nobody is left to invite" not in page
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+    first.close()
+
+
+def test_the_progress_page_shows_queued_and_sent_mail_apart(
+    login, organiser: User, event: Event, officers: ContactList
+) -> None:
+    from seminar_app.campaigns.batches import queue_all_batches
+
+    campaign = start_campaign(event, Criteria((officers.id,)), actor=organiser)
+    queue_all_batches(campaign.id)
+    message = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
+    message.status = OutboxStatus.SENT
+    db.session.commit()
+    client = login(organiser)
+
+    page = client.get(url(event, f"/{campaign.id}")).get_data(as_text=True)
+
+    assert "1 mail sent. 2 mails queued in the outbox, not sent yet." in page
+    assert 'max="100" value="33"' in page and "Sending is in progress" in page
+    figures = client.get(url(event, f"/{campaign.id}/progress.json")).get_json()["invitations"]
+    assert (figures["percent"], figures["done"], figures["queued"]) == (33, False, 2)

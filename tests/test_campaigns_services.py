@@ -482,3 +482,56 @@ def test_invitees_are_forgotten_a_month_after_the_event_and_the_figures_stay(eve
     after = queries.conversion(campaign).overall
     assert (after.invited, after.registered, after.no_answer) == (before.invited, before.registered, before.no_answer)
     assert run_due_jobs(ended + timedelta(days=32)).invitees_forgotten == 0
+
+
+def test_a_second_start_while_the_campaign_is_sending_says_so_and_saves_nothing(event: Event) -> None:
+    officers = add_contacts(event.partner, "Officers", people(3))
+    campaign = start(event, officers)
+    batches.queue_next_batch(campaign, size=2)  # two in the outbox, one waiting for the next batch
+
+    with pytest.raises(services.AlreadySending) as refused:
+        start(event, officers)
+
+    assert refused.value.message == "This campaign is already being sent: 0 of 3 invitations sent so far."
+    assert refused.value.campaign.id == campaign.id
+    assert db.session.scalar(select(func.count()).select_from(Campaign)) == 1
+
+    batches.queue_next_batch(campaign)
+    for message in outbox()[:2]:
+        message.status = OutboxStatus.SENT
+    db.session.commit()
+    with pytest.raises(services.AlreadySending, match="2 of 3 invitations sent so far"):
+        start(event, officers)
+
+    outbox()[2].status = OutboxStatus.SENT
+    db.session.commit()
+    with pytest.raises(NoRecipients):  # all sent: nobody is left, and nothing is being sent
+        start(event, officers)
+
+
+def test_other_lists_with_nobody_left_are_not_taken_for_the_campaign_being_sent(event: Event) -> None:
+    officers = add_contacts(event.partner, "Officers", people(2))
+    again = add_contacts(event.partner, "Again", people(1))
+    start(event, officers)
+    with pytest.raises(NoRecipients):
+        start(event, again)
+
+
+@pytest.mark.parametrize(("sent", "queued", "percent"), [(995, 5, 99), (999, 1, 99), (1, 2, 33), (0, 0, 100)])
+def test_progress_reaches_100_only_when_no_mail_is_left_in_the_outbox(sent: int, queued: int, percent: int) -> None:
+    progress = queries.MailProgress(queued=queued, sent=sent, finished_queueing=True)
+    assert progress.percent == percent
+    assert progress.done is (queued == 0)
+
+
+def test_progress_tells_sent_and_queued_mail_apart(event: Event) -> None:
+    campaign = start(event, add_contacts(event.partner, "Officers", people(3)))
+    batches.queue_all_batches(campaign.id)
+    outbox()[0].status = OutboxStatus.SENT
+    db.session.commit()
+
+    figures = queries.progress(campaign).invitations
+
+    assert (figures.sent, figures.queued, figures.percent, figures.done) == (1, 2, 33, False)
+    assert figures.summary == ["1 mail sent.", "2 mails queued in the outbox, not sent yet."]
+    assert figures.as_dict()["summary"] == "1 mail sent. 2 mails queued in the outbox, not sent yet."

@@ -20,6 +20,7 @@ from seminar_app.contacts.imports import (
     read_contacts,
     read_table,
 )
+from seminar_app.contacts.recognition import language_code
 from seminar_app.errors import DomainError, ValidationFailed
 from tests import xlsx_bombs
 
@@ -212,3 +213,129 @@ def test_a_workbook_of_the_largest_allowed_list_is_still_read() -> None:
     workbook.save(buffer)
     table = read_table(buffer.getvalue())
     assert (len(table.rows), table.rows[-1][1][1]) == (MAX_IMPORT_ROWS, f"p{MAX_IMPORT_ROWS - 1}@example.org")
+
+
+@pytest.mark.parametrize(
+    ("headers", "name", "first", "last"),
+    [
+        (["Nome", "Apelido"], None, 0, 1),  # pt
+        (["Nome", "Sobrenome"], None, 0, 1),  # pt-BR
+        (["Primeiro nome", "Último nome"], None, 0, 1),
+        (["First name", "Surname"], None, 0, 1),
+        (["Forename", "Family name"], None, 0, 1),
+        (["Given name", "Last name"], None, 0, 1),
+        (["Nombre", "Apellidos"], None, 0, 1),  # es
+        (["Nome", "Cognome"], None, 0, 1),  # it
+        (["Nom", "Prénom"], None, 1, 0),  # fr: "Nom" beside "Prénom" is the family name
+        (["Vorname", "Name"], None, 0, 1),  # de
+        (["Nume", "Prenume"], None, 1, 0),  # ro
+        (["Etunimi", "Sukunimi"], None, 0, 1),  # fi
+        (["Ad", "Soyad"], None, 0, 1),  # tr
+        (["Adı", "Soyadı"], None, 0, 1),
+        (["Imię", "Nazwisko"], None, 0, 1),  # pl
+        (["Nom"], 0, None, None),  # alone, the whole name
+        (["Nome"], 0, None, None),
+        (["Name"], 0, None, None),
+        (["Nome completo", "Nome", "Apelido"], 0, None, None),  # a full-name column wins
+        (["Adı Soyadı"], 0, None, None),
+        (["Imię i nazwisko"], 0, None, None),
+    ],
+)
+def test_name_headings_in_every_shipped_language(headers: list[str], name, first, last) -> None:  # type: ignore[no-untyped-def]
+    mapping = guess_mapping(["E-mail", *headers])
+    shift = {None: None, **{i: i + 1 for i in range(len(headers))}}
+    assert (mapping["name"], mapping["first_name"], mapping["last_name"]) == (shift[name], shift[first], shift[last])
+
+
+def test_a_portuguese_organisers_header_is_read_with_first_and_last_names() -> None:
+    headers = ["Nome", "Apelido", "E-mail", "Organização", "Cargo", "País", "Grupo"]
+    assert guess_mapping(headers) == {
+        "email": 2,
+        "name": None,
+        "first_name": 0,
+        "last_name": 1,
+        "organisation": 3,
+        "country": 5,
+        "stakeholder_group": 6,
+        "language": None,
+    }
+    text = ";".join(headers) + "\nMaria da Conceição;Gonçalves;mc@exemplo.pt;Câmara;Técnica;Portugal;Investigadores\n"
+    (contact,) = contacts_of(text.encode("cp1252")).contacts
+    assert contact.name == "Maria da Conceição Gonçalves"
+
+
+def test_languages_are_recognised_by_their_name_in_every_shipped_language() -> None:
+    names = {
+        "Inglês": "en",
+        "INGLES": "en",
+        "inglese": "en",
+        "İngilizce": "en",
+        "Englanti": "en",
+        "angielski": "en",
+        "Portugiesisch": "pt",
+        "portugais": "pt",
+        "Română": "ro",
+        "rumano": "ro",
+    }
+    for value, code in names.items():
+        assert language_code(value) == code, value
+    assert language_code("Crioulo") is None
+
+
+def test_group_values_are_compared_without_case_or_accents_and_unknown_ones_counted() -> None:
+    rows = "".join(
+        f"p{i}@example.org;{group};{language}\n"
+        for i, (group, language) in enumerate(
+            [("policy MAKERS", "Inglês"), ("Autarquias", "Crioulo"), ("autarquias", "en"), ("Researchers", "Crioulo")]
+        )
+    )
+    table = read_table(("Email;Group;Language\n" + rows).encode())
+    mapping = guess_mapping(table.headers)
+    read = read_contacts(table, mapping, GROUPS)
+    assert [c.stakeholder_group for c in read.contacts] == ["policy_makers", "", "", "researchers"]
+    assert read.unknown["stakeholder_group"] == {"Autarquias": 2}
+    assert read.unknown["language"] == {"Crioulo": 2}
+
+    chosen = {"stakeholder_group": {"autarquias": "policy_makers"}, "language": {"crioulo": "pt"}}
+    read = read_contacts(table, mapping, GROUPS, chosen)
+    assert [c.stakeholder_group for c in read.contacts] == ["policy_makers"] * 3 + ["researchers"]
+    assert [c.language for c in read.contacts] == ["en", "pt", "en", "pt"]
+    assert not any(c.notes for c in read.contacts)
+
+
+def _workbook(sheets: dict[str, list[list[object]]]) -> bytes:
+    workbook = Workbook()
+    workbook.remove(workbook.active)
+    for title, rows in sheets.items():
+        sheet = workbook.create_sheet(title)
+        for row in rows:
+            sheet.append(row)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+SHEETS = {
+    "Instruções": [["Lista de contactos do parceiro"], ["Preencha a folha seguinte."]],
+    "Contactos": [["Nome", "Apelido", "Email"], ["Ana", "Sousa", "ana@exemplo.pt"]],
+    "Parceiros": [["Name", "Email"], ["Marco Rossi", "marco@uni.example"], ["Ioana Pop", "ioana@anp.example"]],
+}
+
+
+def test_a_workbook_is_read_from_its_first_sheet_with_a_recognisable_header() -> None:
+    data = _workbook(SHEETS)
+    table = read_table(data)
+    assert (table.sheet, table.sheets, table.skipped_sheets) == ("Contactos", tuple(SHEETS), 1)
+    assert [c.name for c in contacts_of(data).contacts] == ["Ana Sousa"]
+
+    chosen = read_table(data, sheet="Parceiros")
+    assert (chosen.sheet, chosen.skipped_sheets, len(chosen.rows)) == ("Parceiros", 0, 2)
+    with pytest.raises(ContactFileError, match="no column of e-mail addresses"):
+        read_table(data, sheet="Instruções")
+    with pytest.raises(ContactFileError, match="This workbook has no sheet “Other”"):
+        read_table(data, sheet="Other")
+
+
+def test_a_workbook_of_one_sheet_names_it() -> None:
+    table = read_table(_workbook({"Folha1": [["Email"], ["a@example.org"]]}))
+    assert (table.sheet, table.sheets, table.skipped_sheets) == ("Folha1", ("Folha1",), 0)

@@ -286,3 +286,138 @@ def test_contacts_are_listed_by_name_whatever_the_accents_and_case(client, organ
 
     positions = [page.index(name) for name in ("Álvaro Sá", "Ângela Reis", "bruno Costa", "Zé Pinto")]
     assert positions == sorted(positions)
+
+
+FIRST_NAMES = ["João", "Maria da Conceição", "Ângela", "Luís"]
+LAST_NAMES = ["Gonçalves", "Simões", "Araújo", "Brandão e Sá", "Mendes"]
+PT_GROUPS = {
+    "Investigadores": "researchers",
+    "Decisores políticos": "policy_makers",
+    "FORCAS DE SEGURANÇA": "law_enforcement",
+    "Técnicos de reinserção": "prison_probation",  # mapped by the organiser in the preview
+    "Autarquias": "",  # left empty
+}
+PT_LANGUAGES = {"Português": "pt", "Inglês": "en", "ingles": "en", "Espanhol": "es", "Crioulo": ""}
+
+
+def _partner_file(rows: int) -> bytes:
+    """A Portuguese partner's export, as Excel writes it on Windows (cp1252, semicolons)."""
+    lines = ["Nome;Apelido;E-mail;Organização;Cargo;País;Grupo;Idioma"]
+    groups, languages = list(PT_GROUPS), list(PT_LANGUAGES)
+    for i in range(rows):
+        first, last = FIRST_NAMES[i % 4], LAST_NAMES[i // 4 % 5]
+        group, language = groups[i % 5], languages[i // 5 % 5]
+        lines.append(
+            f"{first};{last};pessoa{i}@exemplo.pt;Câmara Municipal de Évora;Técnica;Portugal;{group};{language}"
+        )
+    return ("\r\n".join(lines) + "\r\n").encode("cp1252")
+
+
+def test_a_thousand_row_portuguese_export_keeps_names_groups_and_languages(client, organiser, partner) -> None:
+    page = _upload(client, partner, _partner_file(1000)).get_data(as_text=True)
+    assert "Import 1000 contacts" in page
+    assert "João Gonçalves" in page and "Maria da Conceição Gonçalves" in page
+    assert "Values to map" in page
+    for value in ("Técnicos de reinserção", "Autarquias", "Crioulo"):
+        assert f">{value}</label>" in page, value
+    assert "Investigadores</label>" not in page and "Inglês</label>" not in page
+    assert _count() == 0
+
+    columns = {"email": "2", "first_name": "0", "last_name": "1", "organisation": "3", "country": "5"}
+    data = {
+        "payload": _payload(page),
+        **columns,
+        "stakeholder_group": "6",
+        "language": "7",
+        "stakeholder_group_values-0": "Técnicos de reinserção",
+        "stakeholder_group_codes-0": "prison_probation",
+        "stakeholder_group_values-1": "Autarquias",
+        "stakeholder_group_codes-1": "",
+        "language_values-0": "Crioulo",
+        "language_codes-0": "",
+    }
+    page = client.post(f"/partners/{partner.id}/contacts/import/preview", data=data).get_data(as_text=True)
+    assert '<option value="prison_probation" selected>' in page
+    assert "Técnicos de reinserção</label>" in page, "a mapped value stays listed with its choice"
+    response = client.post(f"/partners/{partner.id}/contacts/import/confirm", data=data, follow_redirects=True)
+    assert "1000 new contacts" in response.get_data(as_text=True)
+
+    saved = {c.email: c for c in db.session.scalars(select(Contact))}
+    assert len(saved) == 1000
+    groups, languages = list(PT_GROUPS.values()), list(PT_LANGUAGES.values())
+    for i in range(1000):
+        contact = saved[f"pessoa{i}@exemplo.pt"]
+        expected_name = f"{FIRST_NAMES[i % 4]} {LAST_NAMES[i // 4 % 5]}"
+        assert (contact.name, contact.stakeholder_group, contact.language) == (
+            expected_name,
+            groups[i % 5],
+            languages[i // 5 % 5],
+        ), i
+        assert (contact.organisation, contact.country) == ("Câmara Municipal de Évora", "PT")
+
+
+def test_an_unknown_group_code_posted_for_a_value_is_ignored(client, organiser, partner) -> None:
+    page = _upload(client, partner, "E-mail;Grupo\nana@exemplo.pt;Autarquias\n".encode("cp1252")).get_data(as_text=True)
+    data = {
+        "payload": _payload(page),
+        "email": "0",
+        "stakeholder_group": "1",
+        "stakeholder_group_values-0": "Autarquias",
+        "stakeholder_group_codes-0": "not_a_group",
+    }
+    client.post(f"/partners/{partner.id}/contacts/import/confirm", data=data)
+    assert db.session.scalar(select(Contact.stakeholder_group)) == ""
+
+
+def _sheets() -> bytes:
+    from openpyxl import Workbook
+
+    workbook = Workbook()
+    workbook.active.title = "Instruções"
+    workbook.active.append(["Preencha a folha Contactos."])
+    contacts = workbook.create_sheet("Contactos")
+    contacts.append(["Nome", "Apelido", "Email"])
+    contacts.append(["Ana", "Sousa", "ana@exemplo.pt"])
+    partners = workbook.create_sheet("Parceiros")
+    partners.append(["Name", "Email"])
+    partners.append(["Marco Rossi", "marco@uni.example"])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def test_a_workbook_of_several_sheets_says_which_was_read_and_reads_another(client, organiser, partner) -> None:
+    page = _upload(client, partner, _sheets(), filename="contactos.xlsx").get_data(as_text=True)
+    assert "This workbook has 3 sheets; the contacts were read from “Contactos”." in page
+    assert "It is the first sheet with a recognisable header row." in page
+    assert "Ana Sousa" in page and "Marco Rossi" not in page
+
+    url = f"/partners/{partner.id}/contacts/import/preview"
+    page = client.post(url, data={"payload": _payload(page), "sheet": "Parceiros"}).get_data(as_text=True)
+    assert "the contacts were read from “Parceiros”." in page
+    assert "first sheet with a recognisable header" not in page
+    assert "Marco Rossi" in page and "Ana Sousa" not in page and "Import 1 contact" in page
+
+    missing = client.post(url, data={"payload": _payload(page), "sheet": "Folha 9", "email": "1", "name": "0"})
+    assert "This workbook has no sheet “Folha 9”." in missing.get_data(as_text=True)
+    assert "Marco Rossi" in missing.get_data(as_text=True), "the sheet read before stays"
+
+    data = {"payload": _payload(page), "sheet": "Parceiros", "email": "1", "name": "0"}
+    client.post(f"/partners/{partner.id}/contacts/import/confirm", data=data)
+    assert [(c.name, c.email) for c in db.session.scalars(select(Contact))] == [("Marco Rossi", "marco@uni.example")]
+
+
+def test_another_sheet_cannot_be_read_with_a_payload_of_another_partner(
+    client, organiser, partner, make_partner
+) -> None:
+    page = _upload(client, partner, _sheets(), filename="contactos.xlsx").get_data(as_text=True)
+    other = make_partner(partner.project)
+    organiser.partners.append(other)
+    db.session.commit()
+    response = client.post(
+        f"/partners/{other.id}/contacts/import/preview",
+        data={"payload": _payload(page), "sheet": "Parceiros"},
+        follow_redirects=True,
+    )
+    text = response.get_data(as_text=True)
+    assert "This preview has expired" in text and "Marco Rossi" not in text

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from flask_babel import gettext as _
+from flask_babel import ngettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import InstrumentedAttribute
 
@@ -98,7 +99,23 @@ class MailProgress:
 
     @property
     def percent(self) -> int:
-        return round(100 * (self.sent + self.failed) / self.total) if self.total else 100
+        """The share of the mail that has left the outbox (sent, or failed for good), rounded
+        down: 100 only once nothing is waiting or queued, never while a mail is in the outbox."""
+        return 100 * (self.sent + self.failed) // self.total if self.total else 100
+
+    @property
+    def summary(self) -> list[str]:
+        """How many were sent and, while any are, how many are still in the outbox, as sentences."""
+        sentences = [ngettext("%(num)d mail sent.", "%(num)d mails sent.", self.sent)]
+        if self.queued:
+            sentences.append(
+                ngettext(
+                    "%(num)d mail queued in the outbox, not sent yet.",
+                    "%(num)d mails queued in the outbox, not sent yet.",
+                    self.queued,
+                )
+            )
+        return sentences
 
     @property
     def done(self) -> bool:
@@ -114,6 +131,7 @@ class MailProgress:
             "total": self.total,
             "percent": self.percent,
             "done": self.done,
+            "summary": " ".join(self.summary),
         }
 
 

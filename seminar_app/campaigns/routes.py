@@ -96,6 +96,9 @@ def new(event_id: int) -> ResponseValue:
                 save_the_date=form.save_the_date.data,
                 expected_count=form.expected_count.data,
             )
+        except services.AlreadySending as exc:
+            flash(exc.message, "info")
+            return redirect(url_for("campaigns.show", event_id=event.id, campaign_id=exc.campaign.id))
         except DomainError as exc:
             show_domain_error(form, exc)
             status = exc.status

@@ -29,6 +29,16 @@ class NoRecipients(DomainError):
     code = "no_recipients"
 
 
+class AlreadySending(Conflict):
+    """The campaign asked for again (a second click on "Send") is still being sent."""
+
+    code = "already_sending"
+
+    def __init__(self, message: str, *, campaign: Campaign):
+        super().__init__(message)
+        self.campaign = campaign
+
+
 class SelectionChanged(Conflict):
     """The recipients are not the number the organiser confirmed; `count` is the new one."""
 
@@ -71,8 +81,11 @@ def start_campaign(
 
     Raises InvalidTransition when the event is not published or has started,
     ValidationFailed (field "personal_note") for a note with control characters,
-    NoRecipients when nobody is left to invite (nothing is saved), and SelectionChanged
-    (with the new count) when `expected_count` is given and differs."""
+    AlreadySending (with the campaign) when nobody is left to invite because a campaign
+    with the same lists and filters is still being sent (a second click on "Send"),
+    NoRecipients when nobody is left to invite otherwise (nothing is saved in either
+    case), and SelectionChanged (with the new count) when `expected_count` is given and
+    differs."""
     check_can_invite(event)
     errors = FieldErrors()
     errors.fit("personal_note", personal_note, Campaign.personal_note)
@@ -80,7 +93,19 @@ def start_campaign(
     _lock_event_for_campaigns(event)
     selection = select_recipients(event, criteria)
     if not selection.recipients:
+        sending = _campaign_being_sent(event, criteria)
         db.session.rollback()
+        if sending is not None:
+            campaign, progress = sending
+            raise AlreadySending(
+                ngettext(
+                    "This campaign is already being sent: %(sent)d of %(num)d invitation sent so far.",
+                    "This campaign is already being sent: %(sent)d of %(num)d invitations sent so far.",
+                    progress.total,
+                    sent=progress.sent,
+                ),
+                campaign=campaign,
+            )
         raise NoRecipients(_("Nobody is left to invite with these lists and filters, so nothing was sent."))
     if expected_count is not None and expected_count != selection.count:
         db.session.rollback()
@@ -127,6 +152,17 @@ def start_campaign(
             count=0,
         ) from None
     return campaign
+
+
+def _campaign_being_sent(event: Event, criteria: Criteria) -> tuple[Campaign, queries.MailProgress] | None:
+    """The event's latest campaign with these lists and filters whose invitations are
+    not all out of the outbox yet, with their progress; None if there is none."""
+    same = select(Campaign).where(Campaign.event_id == event.id, Campaign.criteria == criteria.to_json())
+    latest = db.session.scalar(same.order_by(Campaign.id.desc()).limit(1))
+    if latest is None:
+        return None
+    invitations = queries.progress(latest).invitations
+    return None if invitations.done else (latest, invitations)
 
 
 def request_reminder(campaign: Campaign, *, actor: Any, expected_count: int | None = None) -> int:

@@ -6,12 +6,12 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
-from wtforms import BooleanField, EmailField, HiddenField, SelectField, StringField
+from wtforms import BooleanField, EmailField, FieldList, HiddenField, SelectField, StringField
 from wtforms.validators import DataRequired, Email, InputRequired, Length, Optional
 
 from seminar_app import geo
 from seminar_app.contacts.import_services import ImportSettings
-from seminar_app.contacts.imports import FIELDS, MAX_IMPORT_BYTES, Table
+from seminar_app.contacts.imports import FIELDS, MAPPABLE_VALUES, MAX_IMPORT_BYTES, Table
 from seminar_app.contacts.models import ContactList
 from seminar_app.contacts.services import ContactInput
 from seminar_app.enums import LegalBasis
@@ -122,9 +122,17 @@ class ImportForm(FlaskForm):
 
 
 class MappingForm(FlaskForm):
-    """Which column holds which field, and the signed file (see import_services.sign_import)."""
+    """Which column holds which field, the sheet of a workbook to read, what the file's
+    unknown group and language values mean, and the signed file (see
+    import_services.sign_import). The values come as two lists each: the value as written
+    and the code chosen for it (checked by the service)."""
 
     payload = HiddenField(validators=[InputRequired()])
+    sheet = SelectField(_l("Sheet to read"), validators=[Optional()], validate_choice=False)
+    stakeholder_group_values = FieldList(StringField())
+    stakeholder_group_codes = FieldList(StringField())
+    language_values = FieldList(StringField())
+    language_codes = FieldList(StringField())
     email = SelectField(FIELDS["email"], validators=[Optional()])
     name = SelectField(FIELDS["name"], validators=[Optional()])
     first_name = SelectField(FIELDS["first_name"], validators=[Optional()])
@@ -139,6 +147,9 @@ class MappingForm(FlaskForm):
         columns += [(str(i), h or _l("Column %(number)d", number=i + 1)) for i, h in enumerate(table.headers)]
         for name in FIELDS:
             self[name].choices = select_choices(columns)
+        self.sheet.choices = select_choices((name, name) for name in table.sheets)
+        if not self.sheet.data:
+            self.sheet.data = table.sheet
         return self
 
     def fill(self, mapping: dict[str, int | None]) -> MappingForm:
@@ -152,3 +163,12 @@ class MappingForm(FlaskForm):
             value = self[name].data or ""
             result[name] = int(value) if value.isdigit() else None
         return result
+
+    def chosen_values(self) -> dict[str, dict[str, str]]:
+        """Per field of MAPPABLE_VALUES, each unknown value mapped to the code chosen for it."""
+        chosen: dict[str, dict[str, str]] = {}
+        for name in MAPPABLE_VALUES:
+            values = self[f"{name}_values"].data or []
+            codes = self[f"{name}_codes"].data or []
+            chosen[name] = {value: code for value, code in zip(values, codes, strict=False) if value and code}
+        return chosen

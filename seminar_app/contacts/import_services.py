@@ -4,6 +4,9 @@ is neither uploaded twice nor trusted from the browser."""
 
 from __future__ import annotations
 
+import base64
+import binascii
+from collections.abc import Mapping
 from dataclasses import asdict, dataclass, field
 
 from flask import current_app
@@ -13,17 +16,28 @@ from sqlalchemy import select
 from sqlalchemy.exc import IntegrityError
 
 from seminar_app.accounts.models import User
-from seminar_app.contacts.imports import FIELDS, ImportedContact, Table, check_mapping, read_contacts
+from seminar_app.contacts.imports import (
+    FIELDS,
+    MAPPABLE_VALUES,
+    ImportedContact,
+    Table,
+    check_mapping,
+    read_contacts,
+)
 from seminar_app.contacts.models import Contact, ContactList, contact_list_member, email_hash
+from seminar_app.contacts.recognition import plain
 from seminar_app.contacts.services import create_list
 from seminar_app.contacts.suppression import suppressed_hashes
 from seminar_app.enums import LegalBasis, SuppressionReason
 from seminar_app.errors import Conflict, DomainError, ValidationFailed
 from seminar_app.extensions import db
+from seminar_app.geo import EVENT_LANGUAGES
+from seminar_app.i18n import catalogue_translations
 from seminar_app.projects.models import Partner
 from seminar_app.validation import FieldErrors
 
 IMPORT_PREVIEW_MAX_AGE = 3 * 3600
+MAX_LISTED_UNKNOWN = 50  # distinct unknown values offered for mapping, per field
 _MERGED_FIELDS = ("name", "organisation", "country", "stakeholder_group", "language")
 
 
@@ -36,6 +50,26 @@ class ImportSettings:
     new_list_name: str
     source: str
     legal_basis: str
+
+
+@dataclass(frozen=True)
+class SignedImport:
+    """What travels between the steps: the table read, the choices made for it and, for a
+    workbook of several sheets, the workbook itself (to read another of its sheets)."""
+
+    table: Table
+    settings: ImportSettings
+    workbook: bytes | None = None
+
+
+@dataclass(frozen=True)
+class UnknownValue:
+    """A group or language value of the file that was not recognised: as first written, in
+    how many rows, and the code the organiser mapped it to ("" for none yet)."""
+
+    value: str
+    count: int
+    chosen: str
 
 
 @dataclass
@@ -55,6 +89,7 @@ class ImportPreview:
     rejected: list[tuple[int, str]] = field(default_factory=list)
     warnings: list[ImportedContact] = field(default_factory=list)
     list_name: str = ""  # the list the contacts were put on, once imported
+    unknown: dict[str, list[UnknownValue]] = field(default_factory=dict)  # per field of MAPPABLE_VALUES
 
     @property
     def importable(self) -> int:
@@ -87,8 +122,11 @@ def check_settings(partner: Partner, settings: ImportSettings) -> None:
     errors.raise_if_any()
 
 
-def sign_import(partner: Partner, table: Table, settings: ImportSettings) -> str:
-    """The parsed file and the choices made for it, signed and tied to the partner."""
+def sign_import(partner: Partner, table: Table, settings: ImportSettings, workbook: bytes | None = None) -> str:
+    """The parsed file and the choices made for it, signed and tied to the partner; with
+    the workbook itself when it has several sheets (so another can be read without a
+    second upload)."""
+    keep = workbook if workbook is not None and len(table.sheets) > 1 else None
     return _serializer().dumps(
         {
             "p": partner.id,
@@ -96,39 +134,78 @@ def sign_import(partner: Partner, table: Table, settings: ImportSettings) -> str
             "e": table.encoding,
             "h": table.headers,
             "r": [[line, row] for line, row in table.rows],
+            "t": [table.sheet, list(table.sheets), table.skipped_sheets],
+            "x": base64.b64encode(keep).decode("ascii") if keep else None,
             "s": asdict(settings),
         }
     )
 
 
-def read_signed_import(partner: Partner, payload: str) -> tuple[Table, ImportSettings]:
-    """The table and settings signed by `sign_import` for this partner. Raises
-    `StalePreview` for anything altered, expired (after 3 hours) or made for another partner."""
+def read_signed_import(partner: Partner, payload: str) -> SignedImport:
+    """What `sign_import` signed for this partner. Raises `StalePreview` for anything
+    altered, expired (after 3 hours) or made for another partner."""
     stale = StalePreview(_("This preview has expired or was not made for these contacts. Upload the file again."))
     try:
         data = _serializer().loads(payload or "", max_age=IMPORT_PREVIEW_MAX_AGE)
         if data["p"] != partner.id:
             raise stale
         rows = [(int(line), [str(v) for v in row]) for line, row in data["r"]]
-        table = Table(str(data["k"]), str(data["e"]), [str(h) for h in data["h"]], rows)
-        return table, ImportSettings(**data["s"])
-    except (BadData, KeyError, TypeError, ValueError):
+        sheet, sheets, skipped = data["t"]
+        table = Table(
+            str(data["k"]),
+            str(data["e"]),
+            [str(h) for h in data["h"]],
+            rows,
+            sheet=str(sheet),
+            sheets=tuple(str(name) for name in sheets),
+            skipped_sheets=int(skipped),
+        )
+        workbook = base64.b64decode(data["x"], validate=True) if data["x"] else None
+        return SignedImport(table, ImportSettings(**data["s"]), workbook)
+    except (BadData, KeyError, TypeError, ValueError, binascii.Error):
         raise stale from None
 
 
-def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None]) -> ImportPreview:
+def _group_names(partner: Partner) -> list[tuple[str, str]]:
+    """Every name a project's group may be given in a file: its code, its label as stored
+    and as each shipped language's catalogue translates it ("Investigadores")."""
+    names: list[tuple[str, str]] = []
+    for group in partner.project.stakeholder_groups:
+        names += [(group.code, group.label), (group.code, group.display_label)]
+        names += [(group.code, label) for label in sorted(catalogue_translations(group.label))]
+    return names
+
+
+def _valid_choices(partner: Partner, chosen: Mapping[str, Mapping[str, str]]) -> dict[str, dict[str, str]]:
+    """The organiser's value mappings, folded, keeping only codes that exist."""
+    allowed = {
+        "stakeholder_group": {g.code for g in partner.project.stakeholder_groups},
+        "language": set(EVENT_LANGUAGES),
+    }
+    return {
+        name: {plain(value): code for value, code in chosen.get(name, {}).items() if code in allowed[name]}
+        for name in MAPPABLE_VALUES
+    }
+
+
+def preview_import(
+    partner: Partner,
+    table: Table,
+    mapping: dict[str, int | None],
+    chosen: Mapping[str, Mapping[str, str]] | None = None,
+) -> ImportPreview:
     """What importing `table` with `mapping` would do, nothing saved: new contacts,
     contacts merged into existing ones with the fields that change (a file only fills
     empty fields), rows merged because they repeat an address, addresses on the
     project's suppression list (imported but never invited), the lines of addresses whose
     data was erased at the person's request (left out: only their lines are given) and
-    rejected rows.
+    rejected rows. Group and language values are recognised in every shipped language;
+    `chosen` maps others (field -> {value as written: code}; unknown codes are ignored),
+    and those still unknown are listed in `unknown` with their counts.
     Raises `ValidationFailed` for a mapping `imports.check_mapping` refuses."""
     check_mapping(table, mapping)
-    # A file may name a group as the project stores it or as the organiser reads it.
-    stored = partner.project.stakeholder_groups
-    groups = [(g.code, g.label) for g in stored] + [(g.code, g.display_label) for g in stored]
-    read = read_contacts(table, mapping, groups)
+    choices = _valid_choices(partner, chosen or {})
+    read = read_contacts(table, mapping, _group_names(partner), choices)
     emails = [c.email for c in read.contacts]
     existing: dict[str, Contact] = {}
     for start in range(0, len(emails), 1000):
@@ -139,6 +216,11 @@ def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None
     suppressed = suppressed_hashes(partner.project_id, hashes)
     erased = suppressed_hashes(partner.project_id, hashes, reason=SuppressionReason.ERASED) if suppressed else set()
     preview = ImportPreview(rejected=read.rejected)
+    for name, counts in read.unknown.items():
+        preview.unknown[name] = [
+            UnknownValue(value, count, choices[name].get(plain(value), ""))
+            for value, count in counts.most_common(MAX_LISTED_UNKNOWN)
+        ]
     for imported in read.contacts:
         if email_hash(imported.email) in erased:
             preview.erased_lines.extend([imported.line, *imported.duplicate_lines])
@@ -161,17 +243,24 @@ def preview_import(partner: Partner, table: Table, mapping: dict[str, int | None
 
 
 def apply_import(
-    partner: Partner, table: Table, mapping: dict[str, int | None], settings: ImportSettings, *, actor: User
+    partner: Partner,
+    table: Table,
+    mapping: dict[str, int | None],
+    settings: ImportSettings,
+    *,
+    actor: User,
+    chosen: Mapping[str, Mapping[str, str]] | None = None,
 ) -> ImportPreview:
     """Import the file as `preview_import` describes it at this moment, all or nothing:
     new contacts are created with the file's source and legal basis, existing ones get
     their empty fields filled (their source and legal basis stay), and all of them are
-    put on the chosen list (created when new). Returns what was done. Raises
+    put on the chosen list (created when new); `chosen` maps group and language values
+    as in `preview_import`. Returns what was done. Raises
     `ValidationFailed` for a refused mapping or settings, `DomainError` when the file
     has nothing to import, `Conflict` when the contacts changed meanwhile. Addresses
     whose data was erased on request are not imported."""
     check_settings(partner, settings)
-    preview = preview_import(partner, table, mapping)
+    preview = preview_import(partner, table, mapping, chosen)
     if not preview.importable:
         raise DomainError(_("No row of this file can be imported."), code="nothing_to_import")
     if settings.list_id is not None:

@@ -1,7 +1,7 @@
-"""Contact files (CSV with any common delimiter, or the first sheet of an XLSX workbook)
-read into a table, their columns guessed, and their rows read into contacts. Pure
-functions: no database, no request. What the rows mean for the partner's existing
-contacts is decided in `services`.
+"""Contact files (CSV with any common delimiter, or a sheet of an XLSX workbook) read
+into a table, and their rows read into contacts (what the columns and values mean is
+recognised in `recognition`). Pure functions: no database, no request. What the rows
+mean for the partner's existing contacts is decided in `import_services`.
 """
 
 from __future__ import annotations
@@ -9,24 +9,21 @@ from __future__ import annotations
 import csv
 import io
 import re
-import unicodedata
-from collections.abc import Iterable
+from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from functools import cache
 
-import pycountry
-from babel import Locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from seminar_app.contacts.models import normalise_email
+from seminar_app.contacts.recognition import FIELDS, country_code, has_known_header, language_code, plain
+from seminar_app.contacts.recognition import guess_mapping as guess_mapping
 from seminar_app.errors import DomainError, ValidationFailed
-from seminar_app.geo import EVENT_LANGUAGES, is_country
 from seminar_app.textfiles import UnreadableText, decode_text
 from seminar_app.validation import is_email, storable
-from seminar_app.workbooks import WorkbookTooLarge, sheet_rows
+from seminar_app.workbooks import WorkbookTooLarge, sheet_heads, sheet_rows
 
 MAX_IMPORT_BYTES = 2 * 1024 * 1024
 MAX_IMPORT_ROWS = 10_000
@@ -34,55 +31,9 @@ MAX_XLSX_CELLS = (MAX_IMPORT_ROWS + 1) * 100  # a sheet of the most rows, 100 co
 _DELIMITERS = (",", ";", "\t")
 _NOT_TEXT = re.compile(r"[\x00-\x08\x0b\x0e-\x1f\x7f\ud800-\udfff]")
 
-# The fields a column can be mapped to, in the order the mapping page shows them.
-FIELDS: dict[str, object] = {
-    "email": _l("E-mail address"),
-    "name": _l("Name"),
-    "first_name": _l("First name"),
-    "last_name": _l("Last name"),
-    "organisation": _l("Organisation"),
-    "country": _l("Country"),
-    "stakeholder_group": _l("Stakeholder group"),
-    "language": _l("Preferred language"),
-}
 _MAX_LENGTHS = {"name": 200, "organisation": 200}
-
-# Headings in English and the partners' languages (pt, es, ro, it, fr, de, el, nl...),
-# compared without case, accents, punctuation or extra spaces.
-_HEADINGS: dict[str, tuple[str, ...]] = {
-    "email": (
-        "email", "e mail", "mail", "email address", "e mail address", "mail address", "correo", "correo electronico",
-        "endereco de e mail", "endereco de email", "endereco eletronico", "endereco electronico", "adresa de email",
-        "adresa de e mail", "posta elettronica", "indirizzo email", "indirizzo e mail", "courriel", "adresse email",
-        "adresse e mail", "e mail adresse", "emailadresse", "mailadres", "e mailadres", "ilektroniko tachydromeio",
-    ),
-    "name": (
-        "name", "full name", "nome", "nome completo", "nombre", "nombre completo", "nume", "nume complet",
-        "nom", "nom complet", "naam", "volledige naam", "contact", "contact name", "person", "participant",
-    ),
-    "first_name": (
-        "first name", "firstname", "given name", "forename", "primeiro nome", "nombre de pila", "prenume",
-        "prenom", "vorname", "voornaam",
-    ),
-    "last_name": (
-        "last name", "lastname", "surname", "family name", "apelido", "sobrenome", "apellido", "apellidos",
-        "nume de familie", "cognome", "nom de famille", "nachname", "achternaam",
-    ),
-    "organisation": (
-        "organisation", "organization", "company", "institution", "entity", "employer", "affiliation",
-        "organizacao", "organizacion", "organizatie", "organizzazione", "entidade", "entidad", "empresa",
-        "instituicao", "institucion", "institutie", "instituzione", "societe", "firma", "organisatie",
-    ),
-    "country": ("country", "pais", "tara", "paese", "pays", "land", "country code", "nationality"),
-    "stakeholder_group": (
-        "stakeholder group", "group", "sector", "stakeholder", "target group", "audience", "category", "grupo",
-        "grupo de interesse", "grupo de interes", "grup", "grup tinta", "gruppo", "groupe", "gruppe", "doelgroep",
-        "setor", "categoria",
-    ),
-    "language": (
-        "language", "preferred language", "idioma", "lingua", "limba", "langue", "sprache", "taal", "lang",
-    ),
-}  # fmt: skip
+_HEAD_ROWS = 20  # rows of each sheet looked at to find the one holding the list
+MAPPABLE_VALUES = ("stakeholder_group", "language")  # fields whose unknown values the organiser maps
 
 
 class ContactFileError(DomainError):
@@ -96,12 +47,17 @@ class ContactFileError(DomainError):
 
 @dataclass(frozen=True)
 class Table:
-    """A file's header row and its data rows, each with its 1-based line in the file."""
+    """A file's header row and its data rows, each with its 1-based line in the file; for a
+    workbook, the sheet they come from, every sheet's name, and how many sheets before it
+    were passed over for having no recognisable header row."""
 
     kind: str  # "CSV" or "XLSX"
     encoding: str
     headers: list[str]
     rows: list[tuple[int, list[str]]]
+    sheet: str = ""
+    sheets: tuple[str, ...] = ()
+    skipped_sheets: int = 0
 
     @property
     def last_line(self) -> int:
@@ -127,6 +83,9 @@ class ImportedContact:
 class ReadContacts:
     contacts: list[ImportedContact]
     rejected: list[tuple[int, str]]
+    # For each field of MAPPABLE_VALUES, the values not recognised (as first written) and
+    # how many rows hold each, whether or not the organiser has mapped them since.
+    unknown: dict[str, Counter[str]] = field(default_factory=dict)
 
     @property
     def duplicates(self) -> list[ImportedContact]:
@@ -140,16 +99,22 @@ def _not_a_table() -> ContactFileError:
     return ContactFileError(_("This is not a CSV or XLSX file. Save the list as CSV or XLSX and upload that."))
 
 
-def read_table(data: bytes) -> Table:
+def is_workbook(data: bytes) -> bool:
+    return data.startswith(b"PK\x03\x04")
+
+
+def read_table(data: bytes, sheet: str | None = None) -> Table:
     """The header and rows of a CSV file (comma, semicolon or tab; UTF-8, UTF-16 or
-    Windows-1252) or of an XLSX workbook's first sheet. Blank rows are skipped. Raises
-    `ContactFileError` (and nothing else) for an empty, binary, oversized or header-only
-    file, or one where no column holds an e-mail address."""
+    Windows-1252) or of a sheet of an XLSX workbook: the one named `sheet`, else the first
+    whose header row names an e-mail column (else the first with an address in its first
+    rows, else the first). Blank rows are skipped. Raises `ContactFileError` (and nothing
+    else) for an empty, binary, oversized or header-only file or sheet, one where no
+    column holds an e-mail address, or a `sheet` the workbook does not have."""
     if not data.strip():
         raise ContactFileError(_("The file is empty."))
     if len(data) > MAX_IMPORT_BYTES:
         raise ContactFileError(_("The file is larger than %(size)d MB.", size=MAX_IMPORT_BYTES // (1024 * 1024)))
-    table = _read_xlsx(data) if data.startswith(b"PK\x03\x04") else _read_csv(data)
+    table = _read_xlsx(data, sheet) if is_workbook(data) else _read_csv(data)
     if not any(h.strip() for h in table.headers):
         raise ContactFileError(_("The file is empty."))
     if not table.rows:
@@ -212,14 +177,38 @@ def _cell_text(value: object) -> str:
     return str(value)
 
 
-def _read_xlsx(data: bytes) -> Table:
+def _cells(values: tuple[object, ...]) -> list[str]:
+    row = [_cell_text(v) for v in values]
+    while row and not row[-1].strip():
+        row.pop()  # spreadsheets pad rows to the widest one
+    return row
+
+
+def _choose_sheet(data: bytes, wanted: str | None) -> tuple[int, tuple[str, ...], int]:
+    """The position of the sheet to read, every sheet's name, and how many were skipped."""
+    heads = sheet_heads(data, max_cells=MAX_XLSX_CELLS, rows=_HEAD_ROWS)
+    names = tuple(name for name, _rows in heads)
+    if wanted is not None:
+        if wanted not in names:
+            raise ContactFileError(_("This workbook has no sheet “%(sheet)s”.", sheet=wanted[:80]))
+        return names.index(wanted), names, 0
+    rows = [[cells for cells in map(_cells, head) if cells] for _name, head in heads]
+    for index, sheet in enumerate(rows):
+        if sheet and has_known_header(sheet[0]):
+            return index, names, index
+    for index, sheet in enumerate(rows):
+        if any("@" in value for cells in sheet for value in cells):
+            return index, names, index
+    return 0, names, 0
+
+
+def _read_xlsx(data: bytes, wanted: str | None) -> Table:
     headers: list[str] | None = None
     rows: list[tuple[int, list[str]]] = []
     try:
-        for number, values in sheet_rows(data, max_cells=MAX_XLSX_CELLS):
-            row = [_cell_text(v) for v in values]
-            while row and not row[-1].strip():
-                row.pop()  # spreadsheets pad rows to the widest one
+        index, names, skipped = _choose_sheet(data, wanted)
+        for number, values in sheet_rows(data, max_cells=MAX_XLSX_CELLS, sheet=index):
+            row = _cells(values)
             if not row:
                 continue
             if headers is None:
@@ -228,46 +217,16 @@ def _read_xlsx(data: bytes) -> Table:
                 rows.append((number, row))
                 if len(rows) > MAX_IMPORT_ROWS:
                     break
-    except WorkbookTooLarge as exc:
+    except (WorkbookTooLarge, ContactFileError) as exc:
         raise ContactFileError(exc.message) from None
     except Exception:  # a damaged or foreign zip file raises any of a dozen exception types
         raise _not_a_table() from None
-    if any(_NOT_TEXT.search(cell) for cell in headers or []):
+    if any(_NOT_TEXT.search(cell) for cell in [*(headers or []), *names]):
         raise _not_a_table()
-    return Table("XLSX", "XLSX", headers or [], rows)
+    return Table("XLSX", "XLSX", headers or [], rows, sheet=names[index], sheets=names, skipped_sheets=skipped)
 
 
 # --- mapping columns to fields -----------------------------------------------------------
-
-
-def _plain(text: str) -> str:
-    decomposed = unicodedata.normalize("NFKD", text)
-    ascii_ish = "".join(c for c in decomposed if not unicodedata.combining(c)).casefold()
-    return " ".join(re.sub(r"[^\w]+", " ", ascii_ish).split())
-
-
-def guess_mapping(headers: list[str]) -> dict[str, int | None]:
-    """For each field, the column whose heading names it (in English or a partner's
-    language), or None. A column is used for one field at most; when a full-name column
-    exists, first and last name columns are not used."""
-    plain = [_plain(h) for h in headers]
-    mapping: dict[str, int | None] = dict.fromkeys(FIELDS)
-    used: set[int] = set()
-    for name in FIELDS:
-        for heading in _HEADINGS[name]:
-            index = next((i for i, h in enumerate(plain) if h == heading and i not in used), None)
-            if index is not None:
-                mapping[name] = index
-                used.add(index)
-                break
-    if mapping["email"] is None:  # "E-mail of the contact person", "Email (work)"...
-        for i, h in enumerate(plain):
-            if i not in used and ("email" in h.replace(" ", "") or "correo" in h):
-                mapping["email"] = i
-                break
-    if mapping["name"] is not None:
-        mapping["first_name"] = mapping["last_name"] = None
-    return mapping
 
 
 def check_mapping(table: Table, mapping: dict[str, int | None]) -> None:
@@ -296,61 +255,38 @@ def check_mapping(table: Table, mapping: dict[str, int | None]) -> None:
 # --- reading rows into contacts ---------------------------------------------------------
 
 
-@cache
-def _country_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        for name in (country.name, getattr(country, "official_name", ""), getattr(country, "common_name", "")):
-            if name:
-                names[_plain(name)] = country.alpha_2
-        names[_plain(country.alpha_3)] = country.alpha_2
-    for language in EVENT_LANGUAGES:
-        for code, name in Locale.parse(language).territories.items():
-            if len(code) == 2 and code.isalpha() and is_country(code):
-                names.setdefault(_plain(name), code)
-    return names
-
-
-@cache
-def _language_names() -> dict[str, str]:
-    names: dict[str, str] = {}
-    for code in EVENT_LANGUAGES:
-        names[code] = code
-        for in_language in ("en", code):
-            name = Locale.parse(in_language).languages.get(code)
-            if name:
-                names[_plain(name)] = code
-        language = pycountry.languages.get(alpha_2=code)
-        if language is not None:
-            names.setdefault(language.alpha_3, code)
-    return names
-
-
-def country_code(value: str) -> str | None:
-    """The ISO 3166 code for a code ("pt", "PRT") or a name in English or a partner
-    language ("Portugal", "Espanha", "România"); None if unknown."""
-    if is_country(value.strip()):
-        return value.strip().upper()
-    return _country_names().get(_plain(value))
-
-
-def language_code(value: str) -> str | None:
-    """The code of an event language given as a code ("pt", "pt-PT") or a name
-    ("Portuguese", "português"); None if unknown."""
-    names = _language_names()
-    return names.get(_plain(value)) or names.get(re.split(r"[-_ ]", value.strip().casefold(), maxsplit=1)[0])
-
-
-def read_contacts(table: Table, mapping: dict[str, int | None], groups: Iterable[tuple[str, str]]) -> ReadContacts:
+def read_contacts(
+    table: Table,
+    mapping: dict[str, int | None],
+    groups: Iterable[tuple[str, str]],
+    chosen: Mapping[str, Mapping[str, str]] | None = None,
+) -> ReadContacts:
     """The file's rows as contacts, one per address (rows repeating an address are merged
     into the first: a later row fills the fields the earlier ones left empty), and the
-    rejected rows with their line and reason. Country, group (`groups`: the project's
-    (code, label) pairs) and language values that cannot be recognised are left empty
-    with a note. Expects a mapping accepted by `check_mapping`."""
+    rejected rows with their line and reason. A name split in two columns is joined
+    (given name first). Group values are recognised from `groups` ((code, label) pairs:
+    a project's group under any name it goes by), language values by code or name in any
+    shipped language, both without case or accents; `chosen` maps, per field of
+    `MAPPABLE_VALUES`, other values (as `recognition.plain` writes them) to a code.
+    Country, group and language values still unknown are left empty with a note, and
+    group and language ones counted in `unknown`. Expects a mapping accepted by
+    `check_mapping`."""
     group_codes: dict[str, str] = {}
     for code, label in groups:
-        group_codes[code.casefold()] = code
-        group_codes[label.strip().casefold()] = code
+        group_codes.setdefault(plain(code), code)
+        group_codes.setdefault(plain(label), code)
+    chosen = chosen or {}
+    unknown: dict[str, Counter[str]] = {name: Counter() for name in MAPPABLE_VALUES}
+    spelling: dict[tuple[str, str], str] = {}
+
+    def recognise(name: str, raw: str) -> str:
+        code = group_codes.get(plain(raw)) if name == "stakeholder_group" else language_code(raw)
+        if code:
+            return code
+        key = plain(raw)
+        unknown[name][spelling.setdefault((name, key), raw[:80])] += 1
+        return chosen.get(name, {}).get(key, "")
+
     width = len(table.headers)
     by_email: dict[str, ImportedContact] = {}
     rejected: list[tuple[int, str]] = []
@@ -411,11 +347,11 @@ def read_contacts(table: Table, mapping: dict[str, int | None], groups: Iterable
             if not entry.country:
                 entry.notes.append(_("country “%(value)s” not recognised, left empty", value=raw[:40]))
         if raw := value("stakeholder_group"):
-            entry.stakeholder_group = group_codes.get(raw.casefold(), "")
+            entry.stakeholder_group = recognise("stakeholder_group", raw)
             if not entry.stakeholder_group:
                 entry.notes.append(_("stakeholder group “%(value)s” not recognised, left empty", value=raw[:40]))
         if raw := value("language"):
-            entry.language = language_code(raw) or ""
+            entry.language = recognise("language", raw)
             if not entry.language:
                 entry.notes.append(_("language “%(value)s” not recognised, left empty", value=raw[:40]))
         first = by_email.get(entry.email)
@@ -427,4 +363,4 @@ def read_contacts(table: Table, mapping: dict[str, int | None], groups: Iterable
             if not getattr(first, key) and getattr(entry, key):
                 setattr(first, key, getattr(entry, key))
         first.notes.extend(entry.notes)
-    return ReadContacts(list(by_email.values()), rejected)
+    return ReadContacts(list(by_email.values()), rejected, unknown)

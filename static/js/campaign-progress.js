@@ -20,6 +20,8 @@
         var cell = part.querySelector('[data-field="' + name + '"]');
         if (cell) cell.textContent = String(figures[name]);
       });
+      var summary = part.querySelector("[data-field=summary]");
+      if (summary && figures.summary) summary.textContent = figures.summary;
       var percent = part.querySelector("[data-field=percent]");
       if (percent) percent.textContent = figures.percent + " %";
       setBar(part, figures.percent);
