@@ -65,9 +65,14 @@ def payload(page: str) -> str:
     return match.group(1)
 
 
-def confirm(client, event, page: str):  # type: ignore[no-untyped-def]
+def confirm(client, event, page: str, **fields: str):  # type: ignore[no-untyped-def]
     url = f"/manage/events/{event.id}/attendance/import/confirm"
-    return client.post(url, data={"payload": payload(page)}, follow_redirects=True)
+    return client.post(url, data={"payload": payload(page), **fields}, follow_redirects=True)
+
+
+def dated_ok(client, event, page: str):  # type: ignore[no-untyped-def]
+    """Confirm a preview of an old sample report (its date is not the event's), accepting the date."""
+    return confirm(client, event, page, dates_ok="y")
 
 
 def test_upload_page_asks_for_file_day_and_minimum(as_organiser, event) -> None:
@@ -86,7 +91,7 @@ def test_zoom_preview_saves_nothing_then_confirm_records_matched_people(as_organ
     assert "Zoom report (UTF-8)" in page and "iPhone de Carla" in page and "APAV" in page
     assert set(attendances()) == {"Helena Duarte"}
 
-    page = confirm(as_organiser, event, page).get_data(as_text=True)
+    page = dated_ok(as_organiser, event, page).get_data(as_text=True)
     assert "3 online attendances recorded for" in page
     assert "1 person was already recorded as present that day and is left unchanged: Helena Duarte." in page
     rows = attendances()
@@ -100,12 +105,12 @@ def test_zoom_preview_saves_nothing_then_confirm_records_matched_people(as_organ
 
 def test_reimport_leaves_existing_rows_unchanged(as_organiser, event, people) -> None:
     page = upload(as_organiser, event, fixture("zoom_participants.csv")).get_data(as_text=True)
-    confirm(as_organiser, event, page)
+    dated_ok(as_organiser, event, page)
     before = {n: (a.id, a.minutes, a.checked_in_at) for n, a in attendances().items()}
 
     page = upload(as_organiser, event, fixture("zoom_participants.csv"), min_minutes="0").get_data(as_text=True)
     assert counts(page)["already"] == 4 and counts(page)["matched"] == 1  # Rui, 5 minutes, now counts
-    confirm(as_organiser, event, page)
+    dated_ok(as_organiser, event, page)
     after = attendances()
     assert {n: (a.id, a.minutes, a.checked_in_at) for n, a in after.items() if n in before} == before
     assert after["Rui Costa"].minutes == 5
@@ -118,7 +123,7 @@ def test_teams_utf16_report_for_the_second_day(as_organiser, event, people) -> N
     )
     assert "Microsoft Teams report (UTF-16)" in page
     assert counts(page) == {"matched": 3, "already": 0, "ambiguous": 0, "unmatched": 2, "too-short": 1}
-    confirm(as_organiser, event, page)
+    dated_ok(as_organiser, event, page)
     assert {(n, a.day, a.minutes) for n, a in attendances().items()} == {
         ("Ana Sousa", second, 65),
         ("João Martins", second, 45),
@@ -135,7 +140,7 @@ def test_cp1252_file_from_excel(as_organiser, event, people) -> None:
 @pytest.mark.parametrize(
     ("data", "message"),
     [
-        (b"Name,E-mail,Organisation\nAna Sousa,ana@example.org,DGRSP\n", "not a participant report we know"),
+        (b"Name,E-mail,Organisation\nAna Sousa,ana@example.org,DGRSP\n", "not an attendance report we can read"),
         (bytes(range(256)) * 8, "not a text (CSV) file"),
         (b"Name,Duration (Minutes)\nAna,\x81\x8d\x8f\n", "could not be read"),
     ],
