@@ -50,7 +50,7 @@ def parse_report(data: bytes, *, days: Collection[date] = (), day_ends: time | N
     is not a report we read."""
     text, encoding = decode_report(data)
     lines = text.splitlines()[:_HEADER_SEARCH_LINES]
-    if is_webinar_report(lines):
+    if "attendee details" in text.casefold() and is_webinar_report(text.splitlines()):
         return parse_webinar(text, encoding, days=days)
     for number, line in enumerate(lines, start=1):
         if list_columns(line) is not None:

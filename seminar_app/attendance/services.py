@@ -1,5 +1,5 @@
-"""Attendance rules: ticking people in (by hand, by QR code, as walk-ins), undoing a tick,
-and recording online attendance from a video-conference report.
+"""Attendance rules: ticking people in (by hand, by QR code, as walk-ins) and undoing a
+tick. Online attendance from a video-conference report is in import_services.
 
 One `Attendance` row per registration and local day of the event: a second check-in of
 the same person on the same day changes nothing (the database refuses a second row, so
