@@ -8,7 +8,8 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import func, select
 
-from seminar_app.attendance import services
+from seminar_app.attendance import import_services, services
+from seminar_app.attendance.import_services import Decisions, ImportReplayed, PendingImport
 from seminar_app.attendance.imports import Participant
 from seminar_app.attendance.models import Attendance
 from seminar_app.enums import AttendanceMode, CheckInSource, EventFormat, EventStatus, RegistrationStatus, Role
@@ -164,7 +165,7 @@ def test_apply_import_records_online_minutes_and_leaves_existing_rows(event, ana
         Participant("Stranger", "", 100 * 60),
     ]
 
-    done = services.apply_import(event, day, report, min_minutes=10, actor=organiser)
+    done = import_services.apply_import(event, PendingImport(day, 10, report), actor=organiser)
 
     assert [m.registration.id for m in done.matched] == [helena.id]
     assert [m.registration.id for m in done.already] == [ana.id]
@@ -177,17 +178,67 @@ def test_apply_import_records_online_minutes_and_leaves_existing_rows(event, ana
         61,
     )
 
-    again = services.apply_import(event, day, report, min_minutes=10, actor=organiser)
+    again = import_services.apply_import(event, PendingImport(day, 10, report), actor=organiser)
     assert again.matched == [] and len(again.already) == 2
     assert len(attendance_rows()) == 2
 
 
-def test_signed_import_cannot_be_altered_or_used_for_another_event(event, make_event, organiser) -> None:
-    participants = [Participant("Ana Sousa", "ana@example.org", 600)]
-    payload = services.sign_import(event, event.local_days[0], 10, participants)
-    assert services.read_signed_import(event, payload) == (event.local_days[0], 10, participants)
+def test_signed_import_cannot_be_altered_or_used_for_another_event_or_user(
+    event, make_event, make_user, organiser
+) -> None:
+    participants = [Participant("Ana Sousa", "ana@example.org", 600), Participant("Ana Sousa", "", 60, True, True, 1)]
+    pending = PendingImport(event.local_days[0], 10, participants, dates_flagged=True)
+    payload = import_services.sign_import(event, pending, actor=organiser)
+    assert import_services.read_signed_import(event, payload, actor=organiser) == pending
 
     other = make_event(organiser.partners[0])
-    for bad_event, bad_payload in ((other, payload), (event, payload[:-3] + "abc"), (event, "")):
+    colleague = make_user(Role.ORGANISER, partners=organiser.partners)
+    for bad_event, bad_payload, user in (
+        (other, payload, organiser),
+        (event, payload[:-3] + "abc", organiser),
+        (event, "", organiser),
+        (event, payload, colleague),
+    ):
         with pytest.raises(DomainError, match="Upload the report again"):
-            services.read_signed_import(bad_event, bad_payload)
+            import_services.read_signed_import(bad_event, bad_payload, actor=user)
+
+
+def test_a_confirmed_import_cannot_be_confirmed_again(event, organiser) -> None:
+    ana = registrant(event, "Ana Sousa", "ana.sousa@dgrsp.example")
+    pending = PendingImport(event.local_days[0], 10, [Participant("Ana Sousa", "ana.sousa@dgrsp.example", 3600)])
+    import_services.apply_import(event, pending, actor=organiser)
+    services.undo_check_in(ana, event.local_days[0])
+
+    with pytest.raises(ImportReplayed, match="already been confirmed"):
+        import_services.apply_import(event, pending, actor=organiser)
+    assert attendance_rows() == []
+
+
+def test_flagged_dates_must_be_accepted_and_decisions_are_applied(event, organiser) -> None:
+    ana = registrant(event, "Ana Sousa", "ana.sousa@dgrsp.example")
+    maria = registrant(event, "Maria Silva", "maria@psp.example")
+    rui = registrant(event, "Rui Costa", "rui@example.org")
+    rows = [
+        Participant("Maria Silva", "", 3600, same_name=True, row=0),
+        Participant("Maria Silva", "", 3000, same_name=True, row=1),
+        Participant("iPhone de Ana", "", 4000, row=2),
+        Participant("Rui Costa", "", 120, row=3),
+    ]
+    flagged = PendingImport(event.local_days[0], 10, rows, dates_flagged=True)
+    with pytest.raises(DomainError, match="Tick the box"):
+        import_services.apply_import(event, flagged, actor=organiser)
+    assert attendance_rows() == []
+
+    decisions = Decisions(assign={0: maria.id, 2: ana.id}, credit={3})
+    done = import_services.apply_import(event, flagged, decisions=decisions, dates_accepted=True, actor=organiser)
+
+    assert sorted(m.registration.id for m in done.matched) == sorted([maria.id, ana.id, rui.id])
+    assert {a.registration_id: a.minutes for a in attendance_rows()} == {maria.id: 60, ana.id: 66, rui.id: 2}
+
+
+def test_a_decision_for_someone_not_registered_is_refused(event, make_event, organiser) -> None:
+    stranger = registrant(make_event(organiser.partners[0]), "Ana Sousa", "ana@example.org")
+    pending = PendingImport(event.local_days[0], 10, [Participant("Ana", "", 3600)])
+    with pytest.raises(DomainError, match="not a confirmed registrant"):
+        import_services.apply_import(event, pending, decisions=Decisions(assign={0: stranger.id}), actor=organiser)
+    assert attendance_rows() == []

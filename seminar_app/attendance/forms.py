@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import date, datetime, time
 
+from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired, FileSize
@@ -11,6 +12,7 @@ from wtforms import BooleanField, EmailField, HiddenField, IntegerField, SelectF
 from wtforms.validators import DataRequired, Email, InputRequired, Length, NumberRange, Optional
 
 from seminar_app import geo
+from seminar_app.attendance.import_services import Decisions
 from seminar_app.attendance.imports import MAX_REPORT_BYTES
 from seminar_app.attendance.services import WalkInInput
 from seminar_app.enums import AttendanceMode
@@ -113,6 +115,21 @@ class ImportForm(FlaskForm):
 
 
 class ImportConfirmForm(FlaskForm):
-    """Carries the signed preview (see attendance.services.sign_import)."""
+    """Carries the signed preview (see attendance.import_services.sign_import), and the
+    organiser's decisions as `assign-<row>` (a registration id, empty: left out) and
+    `credit-<row>` fields, one per report row the preview asks about."""
 
     payload = HiddenField(validators=[InputRequired()])
+    dates_ok = BooleanField(_l("This is the report of this event's meeting: record it anyway."))
+
+    def decisions(self) -> Decisions:
+        decisions = Decisions()
+        for key, value in request.form.items(multi=True):
+            kind, _sep, row = key.partition("-")
+            if not row.isdigit() or len(row) > 6:
+                continue
+            if kind == "assign" and value.isdigit() and len(value) < 12:
+                decisions.assign[int(row)] = int(value)
+            elif kind == "credit" and value:
+                decisions.credit.add(int(row))
+        return decisions

@@ -1,5 +1,5 @@
-"""Online attendance from a video-conference participant report: upload, preview (nothing
-saved), confirm."""
+"""Online attendance from a video-conference report: upload, preview (nothing saved, the
+organiser decides about the rows that did not match), confirm (once)."""
 
 from __future__ import annotations
 
@@ -8,9 +8,9 @@ from flask_babel import gettext as _
 from flask_babel import ngettext
 from flask_login import current_user, login_required
 
-from seminar_app.attendance import bp, queries, services
+from seminar_app.attendance import bp, import_services, queries
 from seminar_app.attendance.forms import ImportConfirmForm, ImportForm
-from seminar_app.attendance.imports import MAX_REPORT_BYTES, parse_report
+from seminar_app.attendance.imports import MAX_REPORT_BYTES
 from seminar_app.attendance.routes import ResponseValue, day_label, event_with_personal_data
 from seminar_app.errors import DomainError
 from seminar_app.events.models import Event
@@ -34,18 +34,20 @@ def import_report(event_id: int) -> ResponseValue:
         return _render_form(event, form, 422 if form.errors else 200)
     day = queries.parse_day(event, form.day.data) or queries.default_day(event)
     try:
-        report = parse_report(form.report.data.read(MAX_REPORT_BYTES + 1))
-        preview = services.preview_import(event, day, report.participants, min_minutes=form.min_minutes.data)
+        data = form.report.data.read(MAX_REPORT_BYTES + 1)
+        shown = import_services.preview_report(event, day, data, min_minutes=form.min_minutes.data, actor=current_user)
     except DomainError as exc:
         show_domain_error(form, exc)
         return _render_form(event, form, exc.status)
     confirm = ImportConfirmForm(formdata=None)
-    confirm.payload.data = services.sign_import(event, day, form.min_minutes.data, report.participants)
+    confirm.payload.data = shown.payload
     return render_template(
         "attendance/import_preview.html",
         event=event,
-        report=report,
-        preview=preview,
+        report=shown.report,
+        preview=shown.preview,
+        registrants=queries.import_candidates(event),
+        date_problems=shown.date_problems,
         day=day,
         min_minutes=form.min_minutes.data,
         confirm=confirm,
@@ -61,8 +63,10 @@ def import_confirm(event_id: int) -> ResponseValue:
     try:
         if not form.validate_on_submit():
             raise DomainError(_("This preview has expired or was not made for this event. Upload the report again."))
-        day, min_minutes, participants = services.read_signed_import(event, form.payload.data)
-        done = services.apply_import(event, day, participants, min_minutes=min_minutes, actor=current_user)
+        pending = import_services.read_signed_import(event, form.payload.data, actor=current_user)
+        done = import_services.apply_import(
+            event, pending, decisions=form.decisions(), dates_accepted=form.dates_ok.data, actor=current_user
+        )
     except DomainError as exc:
         flash(exc.message, "error")
         return redirect(url_for(".import_report", event_id=event.id))
@@ -71,7 +75,7 @@ def import_confirm(event_id: int) -> ResponseValue:
             "%(num)d online attendance recorded for %(day)s.",
             "%(num)d online attendances recorded for %(day)s.",
             len(done.matched),
-            day=day_label(event, day),
+            day=day_label(event, pending.day),
         ),
         "success",
     )
@@ -86,4 +90,4 @@ def import_confirm(event_id: int) -> ResponseValue:
             ),
             "info",
         )
-    return redirect(url_for(".check_in_list", event_id=event.id, day=day.isoformat()))
+    return redirect(url_for(".check_in_list", event_id=event.id, day=pending.day.isoformat()))

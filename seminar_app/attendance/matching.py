@@ -58,8 +58,9 @@ def match_participants(
     already_present: set[int] | frozenset[int] = frozenset(),
 ) -> ImportPreview:
     """Match report rows to registrants: by e-mail (any case), else by normalised name; a
-    name shared by several registrants is ambiguous. Rows of one registrant are added up
-    before the `min_minutes` threshold is applied."""
+    name shared by several registrants is ambiguous, and so is a name two people in the
+    report share (`Participant.same_name`): the organiser decides. Rows of one registrant
+    are added up before the `min_minutes` threshold is applied."""
     registrants = list(registrants)
     by_email = {r.email.casefold(): r for r in registrants if r.email}
     by_name: dict[str, list[Registrant]] = {}
@@ -75,7 +76,7 @@ def match_participants(
             match = Match(p, registrant, by_email=True)
         else:
             candidates = {r.id: r for v in name_variants(p.name) for r in by_name.get(v, [])}
-            if len(candidates) != 1:
+            if len(candidates) != 1 or p.same_name:
                 if p.seconds < threshold:
                     preview.too_short.append((p, None))
                 elif candidates:

@@ -1,5 +1,5 @@
-"""Attendance rules: ticking people in (by hand, by QR code, as walk-ins), undoing a tick,
-and recording online attendance from a video-conference report.
+"""Attendance rules: ticking people in (by hand, by QR code, as walk-ins) and undoing a
+tick. Online attendance from a video-conference report is in import_services.
 
 One `Attendance` row per registration and local day of the event: a second check-in of
 the same person on the same day changes nothing (the database refuses a second row, so
@@ -14,14 +14,12 @@ from datetime import date
 
 from flask import current_app
 from flask_babel import gettext as _
-from itsdangerous import BadData, URLSafeSerializer, URLSafeTimedSerializer
+from itsdangerous import BadData, URLSafeSerializer
 from sqlalchemy.exc import IntegrityError
 
 from seminar_app import sentences
 from seminar_app.accounts.models import User
 from seminar_app.attendance import queries
-from seminar_app.attendance.imports import Participant
-from seminar_app.attendance.matching import ImportPreview, match_participants
 from seminar_app.attendance.models import Attendance
 from seminar_app.db_types import utcnow
 from seminar_app.enums import AttendanceMode, CheckInSource, EventStatus, RegistrationStatus
@@ -31,8 +29,6 @@ from seminar_app.extensions import db
 from seminar_app.registration import emails
 from seminar_app.registration import services as registration_services
 from seminar_app.registration.models import Registration
-
-IMPORT_PREVIEW_MAX_AGE = 3 * 3600
 
 
 class CheckInRefused(DomainError):
@@ -269,79 +265,3 @@ def registration_for_check_in_token(token: str) -> Registration | None:
 def check_in_url(registration: Registration) -> str:
     """The absolute address a QR code opens (an organiser's page; log-in required)."""
     return emails.external_url("attendance.qr_check_in", token=check_in_token(registration))
-
-
-# --- online attendance from a report ---------------------------------------------------------
-
-
-def preview_import(event: Event, day: date, participants: list[Participant], *, min_minutes: int) -> ImportPreview:
-    """What `apply_import` would record now, without writing anything."""
-    ensure_attendance_open(event)
-    ensure_event_day(event, day)
-    return match_participants(
-        participants,
-        queries.import_candidates(event),
-        min_minutes=min_minutes,
-        already_present=queries.present_registration_ids(event, day),
-    )
-
-
-def apply_import(
-    event: Event, day: date, participants: list[Participant], *, min_minutes: int, actor: User | None = None
-) -> ImportPreview:
-    """Record online attendance on `day` for every matched participant who stayed at least
-    `min_minutes`; people with an attendance that day already are left unchanged. Returns
-    what was done (`matched`: recorded now; `already`: unchanged)."""
-    for attempt in (1, 2):
-        preview = preview_import(event, day, participants, min_minutes=min_minutes)
-        now = utcnow()
-        for match in preview.matched:
-            db.session.add(
-                Attendance(
-                    event_id=event.id,
-                    registration_id=match.registration.id,
-                    day=day,
-                    mode=AttendanceMode.ONLINE,
-                    source=CheckInSource.IMPORT,
-                    minutes=match.participant.minutes,
-                    checked_in_at=now,
-                    checked_in_by_id=actor.id if actor is not None else None,
-                )
-            )
-        try:
-            db.session.commit()
-        except IntegrityError:
-            # Someone was ticked in while the import ran: match again against the new state.
-            db.session.rollback()
-            if attempt == 2:
-                raise
-            continue
-        return preview
-    raise AssertionError("unreachable")
-
-
-def _import_serializer() -> URLSafeTimedSerializer:
-    return URLSafeTimedSerializer(current_app.config["SECRET_KEY"], salt="attendance-import")
-
-
-def sign_import(event: Event, day: date, min_minutes: int, participants: list[Participant]) -> str:
-    """The parsed report, signed with the event and day, carried from the preview to the
-    confirmation so the file need not be uploaded twice nor trusted from the browser."""
-    rows = [[p.name, p.email, p.seconds] for p in participants]
-    return _import_serializer().dumps({"e": event.id, "d": day.isoformat(), "m": min_minutes, "p": rows})
-
-
-def read_signed_import(event: Event, payload: str) -> tuple[date, int, list[Participant]]:
-    """The day, threshold and participants of a preview signed by `sign_import` for this
-    event. Raises `DomainError` for anything altered, expired or made for another event."""
-    expired = DomainError(
-        _("This preview has expired or was not made for this event. Upload the report again."), code="stale_preview"
-    )
-    try:
-        data = _import_serializer().loads(payload or "", max_age=IMPORT_PREVIEW_MAX_AGE)
-        if data["e"] != event.id:
-            raise expired
-        participants = [Participant(str(n), str(e), int(s)) for n, e, s in data["p"]]
-        return date.fromisoformat(data["d"]), int(data["m"]), participants
-    except (BadData, KeyError, TypeError, ValueError):
-        raise expired from None
