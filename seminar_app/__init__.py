@@ -160,7 +160,7 @@ _BLUEPRINT_PREFIXES = {
 
 # Areas whose routes are split over several modules.
 _MORE_ROUTES = {
-    "events": ("translation_routes",),
+    "events": ("translation_routes", "mail_routes"),
     "registration": ("manage_routes",),
     "attendance": ("evidence_routes",),
     "contacts": ("import_routes",),

@@ -6,6 +6,8 @@ A workbook is a zip of XML parts: a file of one or two megabytes can unpack to g
 refuses such a file from the zip's directory and one streaming pass over its XML, in
 bounded memory; `sheet_heads` and `sheet_rows` then read its sheets with openpyxl within
 the same bounds. Every XLSX import goes through here.
+
+`sheet_title` is the other direction: the name every export gives a sheet.
 """
 
 from __future__ import annotations
@@ -30,6 +32,33 @@ _RATIO_FROM_BYTES = 1024 * 1024
 _CHUNK = 64 * 1024
 _MAIN = "http://schemas.openxmlformats.org/spreadsheetml/2006/main "
 _CELL_REF = re.compile(r"([A-Za-z]{1,3})(\d{1,7})")
+
+
+MAX_SHEET_TITLE = 31
+_SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
+
+
+def _shorten(text: str, limit: int) -> str:
+    """`text` cut to `limit` characters at a word boundary (mid-word only for a first word
+    longer than the limit), without trailing spaces or punctuation."""
+    if len(text) <= limit:
+        return text
+    cut = text[: limit + 1].rsplit(" ", 1)[0] if " " in text[: limit + 1] else text[:limit]
+    return cut[:limit].rstrip(" ,;.-–") or text[:limit]
+
+
+def sheet_title(title: str, taken: set[str]) -> str:
+    """A valid sheet name for `title`, unique among `taken` (case-folded names, updated):
+    at most 31 characters (Excel's limit), cut at a word boundary, none of []:*?/\\;
+    a repeated name gets " 2", " 3"... within the limit."""
+    base = _shorten(" ".join(_SHEET_FORBIDDEN.sub(" ", title).split()), MAX_SHEET_TITLE) or "Sheet"
+    name, n = base, 2
+    while name.casefold() in taken:
+        suffix = f" {n}"
+        name = _shorten(base, MAX_SHEET_TITLE - len(suffix)) + suffix
+        n += 1
+    taken.add(name.casefold())
+    return name
 
 
 class WorkbookTooLarge(DomainError):

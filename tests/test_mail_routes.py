@@ -179,3 +179,16 @@ def test_a_message_that_did_not_fail_cannot_be_retried(as_admin: FlaskClient, sm
     assert smtp.messages == []
     db.session.expire_all()
     assert message.status is OutboxStatus.SENT
+
+
+def test_the_plain_text_part_keeps_its_line_breaks(as_admin: FlaskClient, client: FlaskClient) -> None:
+    message = outbox_row(body_text="Dear Ana,\n\nYour place is confirmed.\n\n-- \nThe organisers <team>")
+
+    page = as_admin.get(f"/admin/mail/{message.id}").get_data(as_text=True)
+
+    text_part = page.split('id="text-body">', 1)[1].split("</pre>", 1)[0]
+    assert text_part == "Dear Ana,\n\nYour place is confirmed.\n\n-- \nThe organisers &lt;team&gt;"
+    pre_tag = page.split('id="text-body">', 1)[0].rsplit("<pre", 1)[1]
+    assert "mail-preview" in pre_tag and "text-wrap" not in pre_tag, "Bootstrap's text-wrap collapses the lines"
+    css = client.get("/static/css/app.css").get_data(as_text=True)
+    assert "pre.mail-preview { white-space: pre-wrap;" in css

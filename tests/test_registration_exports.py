@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import datetime
 
 import pytest
 from hypothesis import given
@@ -28,7 +29,7 @@ HEADER = [
     "Status",
     "Partner staff",
     "Language",
-    "Registered at",
+    "Registered at (time in Europe/Lisbon)",
     "Consent: photos and recording",
     "Consent: name on attendee list",
     "Consent: news about the project",
@@ -198,7 +199,7 @@ def test_csv_has_one_row_per_registration_with_everything_the_funder_needs(
     assert first["Attends"] == "On site"
     assert first["Status"] == "Confirmed"
     assert first["Partner staff"] == "Yes"
-    assert first["Registered at"].startswith(f"{local:%Y-%m-%d %H:%M} (Europe/Lisbon, UTC+")
+    assert first["Registered at (time in Europe/Lisbon)"] == f"{local:%Y-%m-%d %H:%M}"
     assert (
         first["Consent: photos and recording"],
         first["Consent: name on attendee list"],
@@ -241,8 +242,14 @@ def test_xlsx_opens_with_the_same_rows_a_bold_header_and_no_formula(
     formula = next(c for c in sheet["A"] if "HYPERLINK" in str(c.value))
     assert formula.data_type == "s"
     assert formula.value == '\'=HYPERLINK("http://evil.example","Bruno")'
+    column = HEADER.index("Registered at (time in Europe/Lisbon)") + 1
+    ana = next(r for r in registrations if r.name == "Ana Sousa")
+    ana_cell = sheet.cell(row=names.index("Ana Sousa") + 2, column=column)
+    assert ana_cell.is_date and ana_cell.number_format == "yyyy-mm-dd hh:mm", "a date Excel can sort, not text"
+    assert ana_cell.value == ana.created_at.astimezone(event.tz).replace(tzinfo=None, second=0, microsecond=0)
     csv_response = client.get(f"/manage/events/{event.id}/registrations.csv")
-    assert csv_rows(csv_response) == rows
+    as_text = [[f"{v:%Y-%m-%d %H:%M}" if isinstance(v, datetime) else v for v in row] for row in rows]
+    assert csv_rows(csv_response) == as_text
 
 
 def test_export_of_an_event_without_registrations_has_the_header_only(client, login, organiser, event) -> None:

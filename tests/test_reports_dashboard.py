@@ -17,7 +17,7 @@ from seminar_app.extensions import db
 from seminar_app.feedback.models import FeedbackAnswer, FeedbackResponse
 from seminar_app.feedback.questions import questionnaire
 from seminar_app.registration.models import Registration
-from tests.test_reports_queries import PEOPLE, SATISFACTION, World, build_world, expected
+from tests.test_reports_queries import DELIVERED, PEOPLE, SATISFACTION, World, build_world, expected
 
 
 @pytest.fixture
@@ -33,7 +33,7 @@ def url(world: World, **args: object) -> str:
 
 
 def kpi(html: str, name: str) -> str:
-    match = re.search(rf'id="kpi-{name}">([^<]*)<', html)
+    match = re.search(rf'id="kpi-{name}"[^>]*>([^<]*)<', html)
     assert match, f"no KPI {name}"
     return match.group(1)
 
@@ -53,7 +53,9 @@ def test_a_manager_sees_every_partners_figures(client, login, make_user, world) 
     assert response.status_code == 200
     assert kpi(html, "events") == "5"
     assert (kpi(html, "registered"), kpi(html, "attended")) == (str(want["registered"]), str(want["attended"]))
-    assert kpi(html, "attendance-rate") == f"{want['attended'] / want['confirmed']:.0%}"
+    delivered = expected(PEOPLE, DELIVERED)
+    assert kpi(html, "attendance-rate") == f"{delivered['attended'] / delivered['confirmed']:.0%}"
+    assert "Delivered events only" in html.split('id="kpi-attendance-rate-note"', 1)[1].split("</dd>", 1)[0]
     assert kpi(html, "external") == str(want["external"])
     assert cells(html, "status-delivered") == ["Delivered", "2"]
     assert cells(html, "table-country-AT") == ["Austria", *map(str, want["by_country"]["AT"])]

@@ -13,14 +13,16 @@ import pytest
 from openpyxl import load_workbook
 from pypdf import PdfReader
 
+from seminar_app.db_types import utcnow
 from seminar_app.enums import Role
 from seminar_app.extensions import db
 from seminar_app.reports.filters import ReportFilter
 from seminar_app.reports.queries import aggregates
+from seminar_app.reports.rates import whole_percent
 from seminar_app.reports.scope import ReportScope
 from seminar_app.reports.tables import TABLE_NAMES, TABLE_TITLES, Report, report_tables
 from tests.test_reports_dashboard import add_events, counting_queries
-from tests.test_reports_queries import INVITED, PEOPLE, SATISFACTION, World, build_world, expected
+from tests.test_reports_queries import DELIVERED, INVITED, PEOPLE, SATISFACTION, World, build_world, expected
 
 FORMULA = "=cmd|' /C calc'!A0"
 
@@ -108,7 +110,10 @@ def test_the_workbook_has_a_sheet_per_table_with_the_dashboards_numbers(client, 
         want["external"],
         want["staff"],
     )
-    assert values["Attendance rate (attended / confirmed, %)"] == round(want["attended"] / want["confirmed"] * 100, 1)
+    delivered = expected(PEOPLE, DELIVERED)
+    assert values["Attendance rate at delivered events (attended / confirmed, %)"] == whole_percent(
+        delivered["attended"] / delivered["confirmed"]
+    )
     assert values["Feedback answers"] == len(SATISFACTION["A1"] + SATISFACTION["B1"])
     assert values["Events: Delivered"] == 2
     countries = {row[0]: (row[2], row[3]) for row in workbook["By country"][1:] if row[0]}
@@ -164,7 +169,7 @@ def test_the_feedback_sheet_gives_distributions_only_above_the_threshold(client,
         len(satisfaction),
         round(sum(satisfaction) / len(satisfaction), 2),
         4.0,
-        round(sum(1 for v in satisfaction if v >= 4) / len(satisfaction) * 100, 1),
+        whole_percent(sum(1 for v in satisfaction if v >= 4) / len(satisfaction)),
         *(satisfaction.count(v) for v in range(1, 6)),
     )
 
@@ -372,3 +377,66 @@ def test_the_evidence_columns_say_which_events_have_an_agenda_and_attendance(
     assert evidence["Event A1"] == ("Yes", "Yes")
     assert evidence["Event A3"] == ("No", "No")  # cancelled
     assert evidence["Event B1"] == ("No", "Yes")
+
+
+# --- one rounding rule, the filtered period in the file name, whole-word sheet names ------------
+
+
+def test_the_pdf_the_workbook_and_the_dashboard_show_the_same_rounded_rates(client, manager, world) -> None:
+    from tests.test_reports_dashboard import kpi, url
+
+    delivered = expected(PEOPLE, DELIVERED)
+    rate = delivered["attended"] / delivered["confirmed"]
+    assert whole_percent(rate) != round(rate * 100, 1), "the world's rate has decimals to round away"
+
+    on_screen = kpi(client.get(url(world)).get_data(as_text=True), "attendance-rate")
+    pdf = PdfReader(io.BytesIO(client.get(export(world, ".pdf")).data)).pages[0].extract_text()
+    in_pdf = re.search(r"Attendance rate \(delivered events only\)\s+(\S+ ?%)", pdf)
+    workbook = as_dict(sheets(client.get(export(world, ".xlsx")).data)["Aggregates"])
+
+    assert on_screen == f"{whole_percent(rate)}%"
+    assert in_pdf and in_pdf.group(1) == on_screen
+    assert workbook["Attendance rate at delivered events (attended / confirmed, %)"] == whole_percent(rate)
+    assert "at delivered events only" in pdf
+
+
+def test_the_file_name_carries_the_filtered_period(client, manager, world) -> None:
+    today = utcnow().date().isoformat()
+    slug = world.project.slug
+    names = {
+        what: client.get(export(world, what, **{"from": "2025-01-01", "to": "2025-06-30"})).headers[
+            "Content-Disposition"
+        ]
+        for what in (".xlsx", ".pdf", ".csv.zip", "/events.csv")
+    }
+    assert names[".xlsx"] == f"attachment; filename={slug}-report-{today}-from-2025-01-01-to-2025-06-30.xlsx"
+    assert names[".pdf"].endswith(f"{slug}-report-{today}-from-2025-01-01-to-2025-06-30.pdf")
+    assert names[".csv.zip"].endswith("-from-2025-01-01-to-2025-06-30.csv.zip")
+    assert names["/events.csv"].endswith(f'{today}-from-2025-01-01-to-2025-06-30-events.csv"')
+
+    only_from = client.get(export(world, ".xlsx", **{"from": "2025-03-01"})).headers["Content-Disposition"]
+    assert only_from.endswith(f"{slug}-report-{today}-from-2025-03-01.xlsx")
+    unfiltered = client.get(export(world, ".xlsx")).headers["Content-Disposition"]
+    assert unfiltered.endswith(f"{slug}-report-{today}.xlsx")
+
+
+@pytest.mark.parametrize(
+    ("titles", "names"),
+    [
+        (["Campanhas por grupo de partes interessadas"], ["Campanhas por grupo de partes"]),
+        (
+            ["Campanhas por grupo de partes interessadas", "Campanhas por grupo de partes interessadas (2)"],
+            ["Campanhas por grupo de partes", "Campanhas por grupo de partes 2"],
+        ),
+        (["Aggregates", "aggregates"], ["Aggregates", "aggregates 2"]),
+        (["Kampagnen: Interessengruppen/Stakeholder"], ["Kampagnen Interessengruppen"]),
+        (["Donaudampfschifffahrtsgesellschaftskapitän"], ["Donaudampfschifffahrtsgesellsch"]),
+    ],
+)
+def test_sheet_names_are_cut_at_a_word_and_stay_unique(titles, names) -> None:
+    from seminar_app.workbooks import sheet_title
+
+    taken: set[str] = set()
+    got = [sheet_title(t, taken) for t in titles]
+    assert got == names
+    assert all(len(n) <= 31 for n in got)

@@ -64,6 +64,7 @@ EVENTS: dict[str, tuple[str, EventStatus, EventKind, datetime, int, str, tuple[s
     "Q1": ("Q", EventStatus.DELIVERED, EventKind.SEMINAR, datetime(2025, 3, 20, 10), 3, "FR", ()),
 }
 REPORTED = {"A1", "A2", "A3", "B1", "B2"}  # A4 is a draft, Q1 another project's
+DELIVERED = {"A1", "B1"}
 
 PEOPLE = [
     Person("A1", C, ONSITE, "PT", "prison_probation", present=(ONSITE,)),
@@ -235,6 +236,9 @@ def test_people_figures_match_the_list_they_were_built_from(world) -> None:
     assert (people.attended_on_site, people.attended_online) == (want["on_site"], want["online"])
     assert (people.attended_partner_staff, people.attended_external) == (want["staff"], want["external"])
     assert people.attendance_rate == pytest.approx(want["attended"] / want["confirmed"])
+    delivered = expected(PEOPLE, DELIVERED)
+    assert figures.attendance_rate == pytest.approx(delivered["attended"] / delivered["confirmed"])
+    assert figures.attendance_rate != pytest.approx(people.attendance_rate), "A2 (to come) would pull it down"
     assert {b.key: (b.registered, b.attended) for b in figures.by_country} == want["by_country"]
     assert {b.key: (b.registered, b.attended) for b in figures.by_stakeholder_group} == want["by_group"]
     assert {b.key: b.attended for b in figures.by_mode} == {"onsite": want["on_site"], "online": want["online"]}

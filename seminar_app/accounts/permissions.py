@@ -51,6 +51,14 @@ def may_see_personal_data(user: User, partner: Partner) -> bool:
     return bool(db.session.scalar(select(granted.exists())))
 
 
+def acts_for_partner(user: User, partner: Partner) -> bool:
+    """Whether `user` acts for `partner` (or is an administrator): who may write to the
+    partner's attendees, such as sending the feedback request. Managers follow, they do not send."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    return user.role is Role.ADMIN or any(p.id == partner.id for p in user.partners)
+
+
 def may_use_contacts(user: User, partner: Partner) -> bool:
     """Contact lists are the partner's own: only the people who act for it (and admins) see
     them or send invitations to them. Managers see campaign figures, never the contacts."""

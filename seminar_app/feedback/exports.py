@@ -19,6 +19,7 @@ from openpyxl.styles import Font
 from seminar_app.events.models import Event
 from seminar_app.feedback.results import SCALE_VALUES, FeedbackResults
 from seminar_app.registration.exports import xlsx_text
+from seminar_app.workbooks import sheet_title
 
 Cell = str | int | float | None
 Row = list[Cell]
@@ -113,7 +114,8 @@ def results_xlsx(event: Event, results: FeedbackResults) -> bytes:
     """Two sheets written in openpyxl's streaming mode: "Results" (summary and questions,
     numbers as numbers) and "Comments"."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=_("Results")[:31])
+    taken: set[str] = set()
+    sheet = workbook.create_sheet(title=sheet_title(_("Results"), taken))
     sheet.column_dimensions["A"].width = 50
     for row in summary_rows(event, results):
         _append(sheet, row)
@@ -122,7 +124,7 @@ def results_xlsx(event: Event, results: FeedbackResults) -> bytes:
         sheet.append([])
     for row in questions:
         _append(sheet, row, bold=bool(row) and row[0] == _("Question"))
-    comments = workbook.create_sheet(title=_("Comments")[:31])
+    comments = workbook.create_sheet(title=sheet_title(_("Comments"), taken))
     comments.column_dimensions["A"].width = 40
     comments.column_dimensions["B"].width = 80
     for index, row in enumerate(comment_rows(results)):

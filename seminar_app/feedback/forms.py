@@ -58,3 +58,12 @@ class QuestionForm(FlaskForm):
 
 class DeleteQuestionForm(FlaskForm):
     question_id = IntegerField(validators=[DataRequired()])
+
+
+class SendRequestsForm(FlaskForm):
+    """Sending the feedback request now: the organiser confirms they mean it."""
+
+    confirm = BooleanField(
+        _l("Yes, send the feedback request now to the people listed above"),
+        validators=[DataRequired(message=_l("Tick the box to confirm that the request should go now."))],
+    )

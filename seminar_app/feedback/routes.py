@@ -2,7 +2,7 @@
 
 The pages speak the language the person registered in (else the event's, when the
 interface has it) unless the visitor chose another one with the language switcher. The
-organisers' pages live in manage_routes, imported at the end of this module.
+organisers' pages live in manage_routes and request_routes, imported at the end of this module.
 """
 
 from __future__ import annotations
@@ -139,4 +139,4 @@ def thanks(token: str) -> ResponseValue:
         return _page("feedback/thanks.html", event=event)
 
 
-from seminar_app.feedback import manage_routes  # noqa: E402,F401
+from seminar_app.feedback import manage_routes, request_routes  # noqa: E402,F401

@@ -100,7 +100,7 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
             FEEDBACK_REQUEST,
             event_id,
             report,
-            lambda e: _queue_once(FEEDBACK_REQUEST, e, now, _feedback_request_recipients, _ask_for_feedback),
+            lambda e: _queue_once(FEEDBACK_REQUEST, e, now, feedback_request_recipients, _ask_for_feedback),
         )
     for event_id in _events_ended_between(now - request_max_age - reminder_delay, now - reminder_delay):
         report.feedback_reminders += _guarded(
@@ -218,11 +218,28 @@ def _reminder_recipients(event: Event) -> list[Registration]:
     return _reachable(event, Registration.status == RegistrationStatus.CONFIRMED)
 
 
-def _feedback_request_recipients(event: Event) -> list[Registration]:
+def feedback_request_recipients(event: Event) -> list[Registration]:
     """The people who attended when attendance was recorded, else everyone confirmed."""
     if attendance_recorded(event):
         return _reachable(event, Registration.id.in_(attended_registration_ids(event)))
     return _reachable(event, Registration.status == RegistrationStatus.CONFIRMED)
+
+
+def asked_for_feedback(event: Event) -> dict[int, datetime]:
+    """When each registration of `event` was sent the feedback request (by id): the keys
+    the runner and `queue_feedback_requests` claim, so they can never disagree."""
+    prefix = job_key(FEEDBACK_REQUEST, event.id) + ":"
+    rows = db.session.execute(
+        select(JobDone.key, JobDone.done_at).where(JobDone.key.startswith(prefix, autoescape=True))
+    )
+    return {int(key.rpartition("-")[2]): done_at for key, done_at in rows}
+
+
+def queue_feedback_requests(event: Event, now: datetime | None = None) -> int:
+    """Queue the feedback request, now, for every recipient who has not had it (the
+    runner's own job, so nobody gets it twice however the two meet), and commit.
+    How many were queued. The caller checks that the event is over."""
+    return _queue_once(FEEDBACK_REQUEST, event, now or utcnow(), feedback_request_recipients, _ask_for_feedback)
 
 
 def _feedback_reminder_recipients(event: Event, *, asked_by: datetime) -> list[Registration]:

@@ -55,6 +55,15 @@ def mail_language(registration: Registration) -> str:
     return i18n.language_or_default(registration.language, registration.event.language)
 
 
+def joining_url_for(registration: Registration) -> str:
+    """The joining link a mail gives: only to a confirmed online attendee (waiting list,
+    pending and on-site people have none), and not for an event that is cancelled."""
+    event = registration.event
+    if not registration.may_join_online or event.status is EventStatus.CANCELLED:
+        return ""
+    return event.joining_url
+
+
 def _queue(
     registration: Registration,
     kind: str,
@@ -72,6 +81,7 @@ def _queue(
     link = "" if erased else private_link(registration)
     event_url = event_page_url(event)
     context = {
+        "joining_url": joining_url_for(registration) if not erased else "",
         "registration": registration,
         "event": event,
         "when": format_span(event.starts_at, event.ends_at, event.timezone),

@@ -3,6 +3,10 @@
 Both formats carry the same rows, and every cell goes through `neutralise`: names and
 organisations are typed by the public, and a spreadsheet would run a cell such as
 "=HYPERLINK(...)" as a formula when the organiser opens the file.
+
+Times are a real date-time in the XLSX (a number with a date format, so that it sorts and
+filters as a date) and "YYYY-MM-DD HH:MM" in the CSV, both in the event's time zone, which
+the column's header names.
 """
 
 from __future__ import annotations
@@ -10,6 +14,7 @@ from __future__ import annotations
 import csv
 import io
 from collections.abc import Iterable, Sequence
+from datetime import datetime
 
 from flask_babel import gettext as _
 from openpyxl import Workbook
@@ -22,9 +27,13 @@ from seminar_app import geo
 from seminar_app.enums import ConsentPurpose, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.registration.queries import RegistrationRow, registration_rows
-from seminar_app.timefmt import to_local, zone_label
+from seminar_app.timefmt import to_local
+from seminar_app.workbooks import sheet_title
 
 FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+XLSX_DATETIME_FORMAT = "yyyy-mm-dd hh:mm"
+CSV_DATETIME_FORMAT = "%Y-%m-%d %H:%M"
+ExportCell = str | datetime
 
 
 def neutralise(value: str) -> str:
@@ -32,7 +41,7 @@ def neutralise(value: str) -> str:
     return "'" + value if value.startswith(FORMULA_TRIGGERS) else value
 
 
-def columns() -> list[tuple[str, int]]:
+def columns(event: Event) -> list[tuple[str, int]]:
     """Header and XLSX width (in characters) of every column, in order."""
     return [
         (_("Name"), 28),
@@ -46,7 +55,7 @@ def columns() -> list[tuple[str, int]]:
         (_("Status"), 24),
         (_("Partner staff"), 12),
         (_("Language"), 14),
-        (_("Registered at"), 36),
+        (_("Registered at (time in %(zone)s)", zone=event.timezone), 20),
         (_("Consent: photos and recording"), 16),
         (_("Consent: name on attendee list"), 16),
         (_("Consent: news about the project"), 16),
@@ -75,12 +84,13 @@ def _consent(row: RegistrationRow, purpose: ConsentPurpose) -> str:
     return _yes_no(registration.consent_given(purpose))
 
 
-def _registered_at(event: Event, row: RegistrationRow) -> str:
-    moment = row.registration.created_at
-    return f"{to_local(moment, event.timezone):%Y-%m-%d %H:%M} ({zone_label(moment, event.timezone)})"
+def _registered_at(event: Event, row: RegistrationRow) -> datetime:
+    """The wall-clock time in the event's zone, to the minute (spreadsheets have no zones)."""
+    local = to_local(row.registration.created_at, event.timezone)
+    return local.replace(tzinfo=None, second=0, microsecond=0)
 
 
-def export_row(event: Event, row: RegistrationRow) -> list[str]:
+def export_row(event: Event, row: RegistrationRow) -> list[ExportCell]:
     """One registration as the cells of an export row (not yet neutralised)."""
     r = row.registration
     erased = r.is_erased
@@ -104,18 +114,22 @@ def export_row(event: Event, row: RegistrationRow) -> list[str]:
     ]
 
 
-def export_rows(event: Event) -> list[list[str]]:
+def export_rows(event: Event) -> list[list[ExportCell]]:
     """Every registration of `event`, oldest first, as export rows."""
     return [export_row(event, row) for row in registration_rows(event, with_consents=True)]
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[str]]) -> bytes:
+def _csv_cell(value: ExportCell) -> str:
+    return value.strftime(CSV_DATETIME_FORMAT) if isinstance(value, datetime) else neutralise(value)
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[ExportCell]]) -> bytes:
     """UTF-8 with a byte-order mark, so that Excel reads accents right; quoted by the csv module."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in header])
     for row in rows:
-        writer.writerow([neutralise(cell) for cell in row])
+        writer.writerow([_csv_cell(cell) for cell in row])
     return buffer.getvalue().encode("utf-8-sig")
 
 
@@ -125,11 +139,11 @@ def xlsx_text(value: str) -> str:
     return neutralise(ILLEGAL_CHARACTERS_RE.sub("", value))
 
 
-def to_xlsx(header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[str]], title: str) -> bytes:
+def to_xlsx(header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequence[ExportCell]], title: str) -> bytes:
     """A one-sheet workbook written in openpyxl's streaming mode: bold header row, frozen,
     columns sized for their content."""
     workbook = Workbook(write_only=True)
-    sheet = workbook.create_sheet(title=title[:31])
+    sheet = workbook.create_sheet(title=sheet_title(title, set()))
     for index, width in enumerate(widths, start=1):
         sheet.column_dimensions[get_column_letter(index)].width = width
     sheet.freeze_panes = "A2"
@@ -141,18 +155,26 @@ def to_xlsx(header: Sequence[str], widths: Sequence[int], rows: Iterable[Sequenc
         header_cells.append(cell)
     sheet.append(header_cells)
     for row in rows:
-        sheet.append([xlsx_text(cell) for cell in row])
+        sheet.append([_xlsx_cell(sheet, cell) for cell in row])
     buffer = io.BytesIO()
     workbook.save(buffer)
     return buffer.getvalue()
 
 
+def _xlsx_cell(sheet: object, value: ExportCell) -> str | WriteOnlyCell:
+    if not isinstance(value, datetime):
+        return xlsx_text(value)
+    cell = WriteOnlyCell(sheet, value=value)
+    cell.number_format = XLSX_DATETIME_FORMAT
+    return cell
+
+
 def csv_export(event: Event) -> bytes:
-    return to_csv([h for h, _width in columns()], export_rows(event))
+    return to_csv([h for h, _width in columns(event)], export_rows(event))
 
 
 def xlsx_export(event: Event) -> bytes:
-    cols = columns()
+    cols = columns(event)
     return to_xlsx([h for h, _w in cols], [w for _h, w in cols], export_rows(event), _("Registrations"))
 
 

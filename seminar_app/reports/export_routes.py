@@ -40,7 +40,14 @@ def _report(slug: str) -> Report:
 
 
 def _filename(report: Report, extension: str, table: str = "") -> str:
-    return export_filename(report.project.slug, utcnow().date(), extension, table)
+    return export_filename(
+        report.project.slug,
+        utcnow().date(),
+        extension,
+        table,
+        date_from=report.filter.date_from,
+        date_to=report.filter.date_to,
+    )
 
 
 def _spooled(report: Report, extension: str, mimetype: str, write: Callable[[IO[bytes]], None]) -> Response:

@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import csv
 import io
-import re
 import zipfile
 from collections.abc import Iterable, Iterator
 from datetime import date
@@ -25,6 +24,7 @@ from openpyxl.utils import get_column_letter
 
 from seminar_app.registration.exports import neutralise, xlsx_text
 from seminar_app.reports.tables import Cell, Table
+from seminar_app.workbooks import sheet_title
 
 XLSX_MIMETYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 # A bare type: werkzeug appends "; charset=utf-8" to every text/* mimetype itself.
@@ -71,17 +71,6 @@ def csv_zip(tables: Iterable[Table], fileobj: IO[bytes]) -> None:
                 write_csv(table, member)
 
 
-def _sheet_title(title: str, taken: set[str]) -> str:
-    """A valid, unique sheet name: at most 31 characters, none of []:*?/\\."""
-    base = re.sub(r"[\[\]:*?/\\]", " ", title).strip()[:31] or "Sheet"
-    name, n = base, 2
-    while name.casefold() in taken:
-        name = f"{base[: 31 - len(str(n)) - 1]} {n}"
-        n += 1
-    taken.add(name.casefold())
-    return name
-
-
 def _xlsx_cell(value: Cell) -> str | int | float | None:
     return xlsx_text(value) if isinstance(value, str) else value
 
@@ -92,7 +81,7 @@ def write_xlsx(tables: Iterable[Table], fileobj: IO[bytes]) -> None:
     bold = Font(bold=True)
     taken: set[str] = set()
     for table in tables:
-        sheet = workbook.create_sheet(title=_sheet_title(table.title, taken))
+        sheet = workbook.create_sheet(title=sheet_title(table.title, taken))
         for index, (_header, width) in enumerate(table.columns, start=1):
             sheet.column_dimensions[get_column_letter(index)].width = width
         sheet.freeze_panes = "A2"
@@ -107,6 +96,20 @@ def write_xlsx(tables: Iterable[Table], fileobj: IO[bytes]) -> None:
     workbook.save(fileobj)
 
 
-def export_filename(slug: str, today: date, extension: str, table: str = "") -> str:
-    """`<project-slug>-report-<YYYY-MM-DD>[-<table>].<extension>`."""
-    return f"{slug}-report-{today.isoformat()}{'-' + table if table else ''}.{extension}"
+def export_filename(
+    slug: str,
+    today: date,
+    extension: str,
+    table: str = "",
+    *,
+    date_from: date | None = None,
+    date_to: date | None = None,
+) -> str:
+    """`<project-slug>-report-<YYYY-MM-DD>[-<period>][-<table>].<extension>`, the period
+    being the filter's: `from-<date>-to-<date>`, or only one side of it when only one is set."""
+    period = ""
+    if date_from:
+        period += f"-from-{date_from.isoformat()}"
+    if date_to:
+        period += f"-to-{date_to.isoformat()}"
+    return f"{slug}-report-{today.isoformat()}{period}{'-' + table if table else ''}.{extension}"

@@ -26,6 +26,7 @@ from seminar_app import geo
 from seminar_app.pdf import FONT, Document
 from seminar_app.reports.charts import WIDTH, dashboard_charts
 from seminar_app.reports.filters import ReportFilter
+from seminar_app.reports.rates import format_rate
 from seminar_app.reports.tables import Cell, Report, Table, report_tables
 
 _SVG_NAMESPACE = 'xmlns="http://www.w3.org/2000/svg"'
@@ -102,8 +103,9 @@ def _title_page(pdf: Document, report: Report, generated_on: date) -> None:
     pdf.paragraph(
         _(
             "Drafts are not counted. Registered: confirmed, awaiting approval or on the waiting list. Attended: "
-            "present on at least one day. The attendance rate is attended divided by confirmed. People who erased "
-            "their data after the event still count, anonymously. No personal data is included."
+            "present on at least one day. The attendance rate is attended divided by confirmed, at delivered events "
+            "only. People who erased their data after the event still count, anonymously. No personal data is "
+            "included."
         ),
         size=8,
     )
@@ -113,16 +115,13 @@ def _key_figures(pdf: Document, report: Report) -> None:
     figures, feedback = report.figures, report.feedback
     people = figures.people
 
-    def rate(value: float | None) -> str:
-        return "–" if value is None else f"{format_decimal(round(value * 100, 1))} %"
-
     rows = [
         [_("Events"), _cell(figures.events_total)],
         [_("Registered"), _cell(people.registered)],
         [_("Attended"), _cell(people.attended)],
-        [_("Attendance rate"), rate(people.attendance_rate)],
+        [_("Attendance rate (delivered events only)"), format_rate(figures.attendance_rate)],
         [_("Attendees from outside the consortium"), _cell(people.attended_external)],
-        [_("Feedback response rate"), rate(feedback.response_rate)],
+        [_("Feedback response rate"), format_rate(feedback.response_rate)],
     ]
     _heading(pdf, _("Key figures"))
     pdf.grid([_("Figure"), _("Value")], (120, 40), rows, min_height=6)

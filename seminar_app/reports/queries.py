@@ -209,10 +209,19 @@ class Aggregates:
     by_kind: list[Breakdown]
     by_result: list[Breakdown]
     timeline: list[MonthCount] = field(default_factory=list)
+    # The people of the delivered events only: the attendance rate's base.
+    delivered: PeopleCounts = field(default_factory=PeopleCounts)
 
     @property
     def events_total(self) -> int:
         return sum(self.events_by_status.values())
+
+    @property
+    def attendance_rate(self) -> float | None:
+        """Attended / confirmed at delivered events only: people registered for an event
+        still to come (or postponed, or cancelled) have had no chance to attend, and
+        counting them would pull the rate down for no fault of anyone."""
+        return self.delivered.attendance_rate
 
 
 def _people_breakdown(totals: dict[str, list[int]], label_of: dict[str, str]) -> list[Breakdown]:
@@ -259,6 +268,10 @@ def aggregates(project: Project, report_filter: ReportFilter, scope: ReportScope
         results_of[event_id].append(result_id)
 
     people = sum(per_event.values(), PeopleCounts())
+    delivered = sum(
+        (per_event.get(i, PeopleCounts()) for i, status, _k, _s in events if status is EventStatus.DELIVERED),
+        PeopleCounts(),
+    )
     status_counts = Counter(status for _id, status, _kind, _start in events)
     kind_rows: dict[EventKind, list[int]] = {}
     result_rows: dict[int, list[int]] = {r.id: [0, 0, 0] for r in project.results}
@@ -290,6 +303,7 @@ def aggregates(project: Project, report_filter: ReportFilter, scope: ReportScope
         by_kind=[_event_breakdown(k.value, k.label, kind_rows[k]) for k in EventKind if k in kind_rows],
         by_result=[_event_breakdown(r.code, r.label, result_rows[r.id]) for r in project.results],
         timeline=_months([(i, s, start) for i, s, _k, start in events]),
+        delivered=delivered,
     )
 
 

@@ -10,7 +10,8 @@ Definitions (also in the README):
   their data after the event is cancelled then, and must still count). Declined
   registrations and those cancelled before the start never count.
 - **confirmed**: a registered person with a confirmed place (confirmed now, or confirmed
-  and cancelled or erased only after the start). The attendance rate is attended / confirmed.
+  and cancelled or erased only after the start). The attendance rate is attended / confirmed
+  at delivered events only (`queries.Aggregates.attendance_rate`).
 - **attended**: a registration with at least one attendance row (any day, any source),
   whatever its status since. A person present on site on any day counts as on site,
   otherwise as online, so on site + online = attended.

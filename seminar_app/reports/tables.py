@@ -43,6 +43,7 @@ from seminar_app.reports.queries import (
     events_for,
     status_label,
 )
+from seminar_app.reports.rates import whole_percent
 from seminar_app.reports.scope import ReportScope
 from seminar_app.reports.selection import PeopleCounts, people_query, selected_events
 from seminar_app.timefmt import zone_label
@@ -160,8 +161,9 @@ def _yes_no(value: bool) -> str:
     return _("Yes") if value else _("No")
 
 
-def percent(rate: float | None) -> float | None:
-    return None if rate is None else round(rate * 100, 1)
+def percent(rate: float | None) -> int | None:
+    """A rate as the number a "(%)" column holds: `rates.whole_percent`, the dashboard's rounding."""
+    return whole_percent(rate)
 
 
 def _audiences(codes: Sequence[str]) -> str:
@@ -222,7 +224,7 @@ def _aggregates(report: Report) -> Table:
             [_("Registered from partner organisations"), people.registered_partner_staff],
             [_("Confirmed"), people.confirmed],
             [_("Attended"), people.attended],
-            [_("Attendance rate (attended / confirmed, %)"), percent(people.attendance_rate)],
+            [_("Attendance rate at delivered events (attended / confirmed, %)"), percent(figures.attendance_rate)],
             [_("Attended on site"), people.attended_on_site],
             [_("Attended online"), people.attended_online],
             [_("Attendees from outside the consortium"), people.attended_external],
