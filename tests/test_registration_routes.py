@@ -402,6 +402,57 @@ def test_cancelling_asks_first_then_promotes_the_first_waiting_person(client, ev
     assert "Confirmed" in text(client.get(link(first_waiting)))
 
 
+def test_a_cancelled_registration_says_so_and_offers_to_register_again(client, event) -> None:
+    reg = services.register(event, person(1, mode=AttendanceMode.ONLINE)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+
+    page = text(client.get(url))
+    assert "This registration is cancelled." in page
+    assert "joining link" not in page.lower()
+    assert "Changed your mind? Registration is still open" in page
+    assert f'action="{url}/register-again"' in page and "Register again" in page
+    assert "Cancel my registration" not in page
+
+    response = client.post(f"{url}/register-again")
+    assert response.status_code == 302
+    page = text(client.get(url))
+    assert "Your registration is confirmed." in page and "https://zoom.example/j/123456" in page
+    db.session.expire_all()
+    assert registrations()[0].status is S.CONFIRMED and registrations()[0].cancelled_at is None
+    assert outbox("registration_confirmed")[-1].registration_id == reg.id
+
+
+def test_register_again_joins_the_waiting_list_when_the_seat_was_taken(client, event) -> None:
+    reg = services.register(event, person(1)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+    services.register(event, person(2))  # takes the only on-site seat
+
+    client.post(f"{url}/register-again")
+    db.session.expire_all()
+    assert [r.status for r in registrations()] == [S.WAITLISTED, S.CONFIRMED]
+    assert "you are number 1 on the waiting list" in text(client.get(url))
+
+
+def test_register_again_is_not_offered_once_registration_has_closed(client, event) -> None:
+    reg = services.register(event, person(1)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+    db.session.expire_all()
+    event = registrations()[0].event
+    event.registration_closes_at = event.created_at
+    db.session.commit()
+
+    page = text(client.get(url))
+    assert "This registration is cancelled." in page and "Registration is closed." in page
+    assert "Register again" not in page
+    client.post(f"{url}/register-again")
+    assert "Registration has closed." in text(client.get(url))
+    db.session.expire_all()
+    assert registrations()[0].status is S.CANCELLED
+
+
 def test_my_data_downloads_as_json(client, event) -> None:
     reg = services.register(event, person(1, consent_photos=True)).registration
 
@@ -439,7 +490,7 @@ def test_erasing_removes_personal_data_but_keeps_the_count(client, event) -> Non
 @pytest.mark.parametrize(
     ("method", "suffix"),
     [("get", ""), ("post", "/details"), ("post", "/mode"), ("get", "/cancel"), ("post", "/cancel"),
-     ("get", "/data.json"), ("get", "/erase"), ("post", "/erase")],
+     ("post", "/register-again"), ("get", "/data.json"), ("get", "/erase"), ("post", "/erase")],
 )  # fmt: skip
 def test_unknown_tokens_get_a_clear_404_on_every_private_page(client, event, method, suffix) -> None:
     services.register(event, person(1))

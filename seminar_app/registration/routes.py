@@ -228,6 +228,20 @@ def cancel(token: str) -> ResponseValue:
     return page, 422 if form.errors else 200
 
 
+@bp.post("/r/<token>/register-again")
+@rate_limit
+def register_again(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.register_again(registration)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(sentences.your_registration_state(registration.status), "success")
+    return redirect(url_for(".private_page", token=token))
+
+
 @bp.get("/r/<token>/data.json")
 def my_data(token: str) -> Response:
     registration = _by_token(token)

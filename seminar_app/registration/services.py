@@ -506,6 +506,33 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
     return registration
 
 
+def register_again(registration: Registration, *, now: datetime | None = None) -> Registration:
+    """Someone who cancelled takes part again through their private link, while the event is
+    open to registration: a seat in their mode if one is free (pending when the event needs
+    approval), else the end of the waiting list; they are mailed as when they first
+    registered, with a calendar entry that replaces the cancelled one.
+    Raises `InvalidTransition` unless the registration is cancelled, `RegistrationClosed`."""
+    _ensure_changeable(registration)
+    if registration.status is not RegistrationStatus.CANCELLED:
+        raise InvalidTransition(_("Only a cancelled registration can be renewed."))
+    event = registration.event
+    now = now or utcnow()
+    ensure_open(event, now=now)
+    modes = offered_modes(event)
+    _lock_event(event)
+    if registration.mode not in modes:
+        registration.mode = modes[0]
+    registration.status = RegistrationStatus.WAITLISTED
+    registration.cancelled_at = None
+    registration.created_at = now  # a place in the waiting list's order as of now
+    if _has_seat(event, registration.mode):
+        _seat(registration, now=now)
+    sequence = invitations.next_sequence(event) if invitations.has_entry(registration) else None
+    emails.queue_registered(registration, sequence=sequence)
+    db.session.commit()
+    return registration
+
+
 def approve(registration: Registration, *, actor: User | None = None) -> Registration:
     if registration.status is not RegistrationStatus.PENDING:
         raise InvalidTransition(_("Only a registration awaiting approval can be approved."))
