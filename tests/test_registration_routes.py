@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -201,6 +202,40 @@ def test_the_privacy_notice_must_be_acknowledged(client, event) -> None:
     assert 'id="error-summary"' in page
     assert 'value="Ana Silva"' in page and 'value="ana@probation.example"' in page, "input is kept"
     assert registrations() == [] and outbox() == []
+
+
+def test_every_error_shows_at_once_with_aria_and_an_error_title(client, event) -> None:
+    response = client.post(
+        "/events/mentoring/register", data=form(name="", email="not-an-address", privacy_acknowledged=None, mode="")
+    )
+
+    assert response.status_code == 422
+    page = text(response)
+    summary = page[page.index('id="error-summary"') : page.index("</div>", page.index('id="error-summary"'))]
+    assert 'href="#name"' in summary
+    assert 'href="#email"' in summary and "Give a valid e-mail address" in summary
+    assert (
+        'href="#privacy_acknowledged"' in summary and "Please confirm that you have read the privacy notice." in summary
+    )
+    assert 'href="#mode"' in summary and "Choose whether you will attend on site or online." in summary
+    for name in ("name", "email", "privacy_acknowledged"):
+        tag = re.search(rf'<input[^>]*\bid="{name}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in tag, name
+        assert f"{name}-error" in tag, name
+        assert f'id="{name}-error"' in page
+    modes = re.findall(r'<input[^>]*name="mode"[^>]*>', page)
+    assert len(modes) == 2 and all('aria-invalid="true"' in tag for tag in modes)
+    assert re.search(r"<title>Error: Register · [^<]*</title>", page)
+    assert '<script src="/static/js/error-summary.js" defer></script>' in page
+    assert registrations() == [] and outbox() == []
+
+
+def test_a_fresh_form_has_no_error_title_nor_invalid_fields(client, event) -> None:
+    page = text(client.get("/events/mentoring/register"))
+    assert "<title>Register · " in page and "Error:" not in page
+    # The browser's own checks would stop at the first empty field: the server lists them all.
+    assert re.search(r'<form method="post" action="/events/mentoring/register"[^>]*novalidate>', page)
+    assert 'aria-invalid="true"' not in page
 
 
 @pytest.mark.parametrize(

@@ -259,6 +259,12 @@ def _check(event: Event, data: RegistrationInput, *, by_organiser: bool) -> tupl
     return email, mode  # type: ignore[return-value]
 
 
+def check_registration(event: Event, data: RegistrationInput) -> None:
+    """Every problem `register` would find in `data` from the public form, registering
+    nobody: lets a refused form show all its errors at once. Raises `ValidationFailed`."""
+    _check(event, data, by_organiser=False)
+
+
 def event_language_for_people(event: Event) -> str:
     """The language to write to someone added to `event` without saying theirs: the event's,
     else its project's, when the platform ships it."""
