@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from flask import Flask, has_request_context, request
+from typing import Any
+
+from flask import Flask, before_render_template, has_request_context, request
+from flask_wtf import FlaskForm
 
 from seminar_app import geo, i18n, sentences, timefmt
 from seminar_app.db_types import utcnow
@@ -39,6 +42,8 @@ def init_app(app: Flask) -> None:
         invitation_intro=sentences.invitation_intro,
     )
 
+    before_render_template.connect(mark_form_errors, app)
+
     @app.context_processor
     def inject_common() -> dict[str, object]:
         return {
@@ -49,6 +54,13 @@ def init_app(app: Flask) -> None:
             if has_request_context()
             else "/",
         }
+
+
+def mark_form_errors(_app: Flask, template: object = None, context: dict[str, Any] | None = None, **_: object) -> None:
+    """Tell base.html that the page shows a form with errors, so that its <title> starts
+    with "Error:" (the first thing a screen reader announces after a failed submit)."""
+    if context is not None and "page_has_errors" not in context:
+        context["page_has_errors"] = any(isinstance(v, FlaskForm) and v.errors for v in context.values())
 
 
 def eu_funding(project: FundedProject) -> FundingBlock:

@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import re
 from datetime import datetime, timedelta
 
 import pytest
@@ -166,3 +167,96 @@ def test_agenda_of_a_cancelled_event_is_read_only(organiser_client, event, make_
     response = organiser_client.post(f"/manage/events/{event.id}/agenda/{item.id}/delete", follow_redirects=True)
     assert "can no longer be changed" in response.get_data(as_text=True)
     assert db.session.get(AgendaItem, item.id) is not None
+
+
+def _checked_speakers(page: str) -> set[str]:
+    """The ids of the ticked speaker boxes (WTForms writes attributes in alphabetical order)."""
+    return set(re.findall(r'<input checked[^>]*name="speaker_ids"[^>]*value="(\d+)"', page))
+
+
+def test_adding_a_speaker_from_a_new_item_comes_back_with_what_was_typed(organiser_client, event, make_speaker):
+    client = organiser_client
+    existing = make_speaker(event, name="Dr Rui Costa")
+    typed = item_data(
+        "2030-05-06T10:00", "2030-05-06T11:00", title="Mentoring in practice", description="Two case studies."
+    )
+    response = client.post(
+        f"/manage/events/{event.id}/agenda/new", data={**typed, "speaker_ids": [str(existing.id)], "add_speaker": "1"}
+    )
+    assert response.status_code == 302
+    assert response.headers["Location"].endswith(f"/manage/events/{event.id}/speakers/new?draft=1")
+    assert db.session.scalars(db.select(AgendaItem)).all() == [], "nothing is saved yet"
+
+    form_page = client.get(response.headers["Location"]).get_data(as_text=True)
+    assert "you return to the agenda item you were writing" in form_page
+    assert f'href="/manage/events/{event.id}/agenda/new?draft=1"' in form_page  # Cancel goes back to the item
+
+    saved = client.post(response.headers["Location"], data={"name": "Dr Ana Sousa", "affiliation": "", "bio": ""})
+    assert saved.headers["Location"].endswith(f"/manage/events/{event.id}/agenda/new?draft=1")
+    new = db.session.scalars(db.select(Speaker).where(Speaker.name == "Dr Ana Sousa")).one()
+
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "The speaker is added and chosen for this item." in page
+    assert 'value="Mentoring in practice"' in page and "Two case studies.</textarea>" in page
+    assert 'value="2030-05-06T10:00"' in page and 'value="2030-05-06T11:00"' in page
+    assert _checked_speakers(page) == {str(existing.id), str(new.id)}
+    assert 'aria-invalid="true"' not in page, "a refilled form shows no errors"
+
+    # The draft is used once: the next new item starts empty.
+    again = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert "Mentoring in practice" not in again
+
+
+def test_adding_a_speaker_while_editing_an_item_returns_to_that_item(
+    organiser_client, event, make_agenda_item, make_speaker
+):
+    client = organiser_client
+    item = make_agenda_item(event, title="Old title")
+    url = f"/manage/events/{event.id}/agenda/{item.id}/edit"
+    typed = item_data("2030-05-06T09:00", "2030-05-06T09:30", title="New title")
+    client.post(url, data={**typed, "add_speaker": "1"})
+    saved = client.post(
+        f"/manage/events/{event.id}/speakers/new?draft=1", data={"name": "Dr Ana Sousa", "affiliation": "", "bio": ""}
+    )
+    assert saved.headers["Location"].endswith(f"{url}?draft=1")
+    page = client.get(saved.headers["Location"]).get_data(as_text=True)
+    assert 'value="New title"' in page
+    speaker = db.session.scalars(db.select(Speaker)).one()
+    assert _checked_speakers(page) == {str(speaker.id)}
+    db.session.expire_all()
+    assert db.session.get(AgendaItem, item.id).title == "Old title", "saved only when the item form is saved"
+
+
+def test_a_speaker_added_from_the_agenda_goes_back_to_the_agenda(organiser_client, event):
+    # A stale draft does not hijack a speaker added from the Agenda tab.
+    organiser_client.post(
+        f"/manage/events/{event.id}/agenda/new",
+        data={**item_data("2030-05-06T10:00", "2030-05-06T11:00"), "add_speaker": "1"},
+    )
+    response = organiser_client.post(
+        f"/manage/events/{event.id}/speakers/new", data={"name": "Dr Ana Sousa", "affiliation": "", "bio": ""}
+    )
+    assert response.headers["Location"].endswith(f"/manage/events/{event.id}/agenda")
+
+
+def test_an_item_too_long_to_keep_is_not_lost(organiser_client, event):
+    data = {**item_data("2030-05-06T10:00", "2030-05-06T11:00", description="x" * 4000), "add_speaker": "1"}
+    response = organiser_client.post(f"/manage/events/{event.id}/agenda/new", data=data)
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "too long to keep while you add a speaker" in page and "x" * 4000 in page
+
+
+def test_another_partners_draft_is_never_shown(client, login, make_user, make_partner, make_event, partner, event):
+    login(make_user(Role.ORGANISER, partners=[partner]))
+    client.post(
+        f"/manage/events/{event.id}/agenda/new",
+        data={**item_data("2030-05-06T10:00", "2030-05-06T11:00", title="Secret item"), "add_speaker": "1"},
+    )
+    other = make_partner(event.project)
+    other_event = make_event(other, starts_local=START)
+    login(make_user(Role.ORGANISER, partners=[other]))
+    assert client.get(f"/manage/events/{event.id}/speakers/new?draft=1").status_code == 404
+    assert client.get(f"/manage/events/{event.id}/agenda/new?draft=1").status_code == 404
+    page = client.get(f"/manage/events/{other_event.id}/agenda/new?draft=1").get_data(as_text=True)
+    assert "Secret item" not in page

@@ -8,6 +8,7 @@ import pytest
 from sqlalchemy import select
 
 from seminar_app.enums import AttendanceMode, EventStatus, Role
+from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
@@ -81,10 +82,44 @@ def test_an_invalid_edit_is_refused_before_anything_is_sent(client, login, organ
 def test_cancelling_the_event_says_how_many_were_told(client, login, organiser, event) -> None:
     login(organiser)
     response = client.post(
-        f"/manage/events/{event.id}/status", data={"target": "cancelled", "note": "Strike"}, follow_redirects=True
+        f"/manage/events/{event.id}/status",
+        data={"target": "cancelled", "note": "Strike", "confirmed": "yes"},
+        follow_redirects=True,
     )
     assert "2 registered people are told by e-mail." in response.get_data(as_text=True)
     assert kinds().count("event_cancelled") == 2
+
+
+def test_cancel_the_event_asks_first_and_says_who_will_be_told(client, login, organiser, event) -> None:
+    login(organiser)
+    before = kinds()
+    response = client.post(f"/manage/events/{event.id}/status", data={"target": "cancelled", "note": "Strike"})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200
+    assert "2 registered people will be told by e-mail that the event is cancelled." in page
+    assert "Yes, cancel the event" in page
+    assert 'name="confirmed" value="yes"' in page and 'name="csrf_token"' in page
+    assert ">Strike</textarea>" in page  # the note typed on the details page is kept
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).status is EventStatus.PUBLISHED
+    assert kinds() == before
+
+
+def test_an_ended_event_cannot_be_cancelled(client, login, organiser, partner, make_event) -> None:
+    ended = make_event(partner, days_ahead=-3)
+    services.register(ended, person(1), actor=organiser)
+    login(organiser)
+    details = client.get(f"/manage/events/{ended.id}").get_data(as_text=True)
+    assert "Cancel the event" not in details
+    before = kinds()
+    response = client.post(
+        f"/manage/events/{ended.id}/status", data={"target": "cancelled", "note": "", "confirmed": "yes"}
+    )
+    assert response.status_code == 409
+    assert "This event has already ended, so it can no longer be cancelled." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(Event, ended.id).status is EventStatus.PUBLISHED
+    assert kinds() == before
 
 
 def test_private_page_offers_the_registrants_own_entry(client, make_event) -> None:

@@ -211,6 +211,22 @@ def test_past_published_event_can_be_marked_delivered(make_event):
     assert event.status is EventStatus.DELIVERED
 
 
+def test_an_event_that_has_ended_cannot_be_cancelled(make_event):
+    event = make_event(days_ahead=-3)
+    assert EventStatus.CANCELLED not in services.allowed_transitions(event)
+    with pytest.raises(InvalidTransition) as info:
+        services.change_status(event, EventStatus.CANCELLED)
+    assert info.value.message == "This event has already ended, so it can no longer be cancelled."
+    assert event.status is EventStatus.PUBLISHED
+
+
+def test_a_postponed_event_past_its_old_date_can_still_be_cancelled(make_event):
+    event = make_event(status=EventStatus.POSTPONED, days_ahead=-3)
+    assert EventStatus.CANCELLED in services.allowed_transitions(event)
+    services.change_status(event, EventStatus.CANCELLED)
+    assert event.status is EventStatus.CANCELLED
+
+
 def test_cancelling_keeps_the_note(make_event):
     event = make_event()
     services.change_status(event, EventStatus.CANCELLED, note="  The venue flooded.  ")

@@ -455,6 +455,49 @@ def test_project_manager_sees_numbers_but_no_personal_data(client, login, make_u
     assert mails("link_again") == [] and mails("cancelled") == []
 
 
+NEEDS = "Access needs: Wheelchair access, step-free entrance"
+
+
+def _check_in_page(client, event) -> str:  # type: ignore[no-untyped-def]
+    return client.get(f"/manage/events/{event.id}/attendance").get_data(as_text=True)
+
+
+def test_access_needs_show_in_the_list_and_at_check_in_for_the_partner(as_organiser, event) -> None:
+    register(event, 1, access_needs="Wheelchair access, step-free entrance")
+    register(event, 2)
+    assert NEEDS in as_organiser.get(url(event)).get_data(as_text=True)
+    check_in = _check_in_page(as_organiser, event)
+    assert NEEDS in check_in and check_in.count("Access needs:") == 1
+
+
+def test_access_needs_are_hidden_from_a_manager_without_a_grant_and_shown_with_one(
+    client, login, make_user, organiser, event
+) -> None:
+    from seminar_app.privacy.services import grant_personal_data
+
+    register(event, 1, access_needs="Wheelchair access, step-free entrance")
+    manager = make_user(Role.MANAGER, projects=[event.project])
+    login(manager)
+    assert "Wheelchair" not in client.get(url(event)).get_data(as_text=True)
+    response = client.get(f"/manage/events/{event.id}/attendance")
+    assert response.status_code == 403 and "Wheelchair" not in response.get_data(as_text=True)
+
+    grant_personal_data(event.partner, manager, actor=organiser)
+    assert NEEDS in client.get(url(event)).get_data(as_text=True)
+    assert NEEDS in _check_in_page(client, event)
+
+
+def test_access_needs_deleted_after_the_event_are_no_longer_shown(as_organiser, organiser, make_event, partner) -> None:
+    from seminar_app.jobs.services import run_due_jobs
+
+    ended = make_event(partner, days_ahead=-2)
+    services.register(ended, person(1, access_needs="Wheelchair access, step-free entrance"), actor=organiser)
+    assert NEEDS in as_organiser.get(url(ended)).get_data(as_text=True)
+    run_due_jobs()
+    assert "Access needs:" not in as_organiser.get(url(ended)).get_data(as_text=True)
+    assert "Access needs:" not in _check_in_page(as_organiser, ended)
+
+
 def test_admin_sees_the_people(client, login, make_user, event) -> None:
     register(event, 1, name="Visible Person")
     login(make_user(Role.ADMIN))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import re
 from datetime import timedelta
 
 import pytest
@@ -201,6 +202,40 @@ def test_the_privacy_notice_must_be_acknowledged(client, event) -> None:
     assert 'id="error-summary"' in page
     assert 'value="Ana Silva"' in page and 'value="ana@probation.example"' in page, "input is kept"
     assert registrations() == [] and outbox() == []
+
+
+def test_every_error_shows_at_once_with_aria_and_an_error_title(client, event) -> None:
+    response = client.post(
+        "/events/mentoring/register", data=form(name="", email="not-an-address", privacy_acknowledged=None, mode="")
+    )
+
+    assert response.status_code == 422
+    page = text(response)
+    summary = page[page.index('id="error-summary"') : page.index("</div>", page.index('id="error-summary"'))]
+    assert 'href="#name"' in summary
+    assert 'href="#email"' in summary and "Give a valid e-mail address" in summary
+    assert (
+        'href="#privacy_acknowledged"' in summary and "Please confirm that you have read the privacy notice." in summary
+    )
+    assert 'href="#mode"' in summary and "Choose whether you will attend on site or online." in summary
+    for name in ("name", "email", "privacy_acknowledged"):
+        tag = re.search(rf'<input[^>]*\bid="{name}"[^>]*>', page).group(0)
+        assert 'aria-invalid="true"' in tag, name
+        assert f"{name}-error" in tag, name
+        assert f'id="{name}-error"' in page
+    modes = re.findall(r'<input[^>]*name="mode"[^>]*>', page)
+    assert len(modes) == 2 and all('aria-invalid="true"' in tag for tag in modes)
+    assert re.search(r"<title>Error: Register · [^<]*</title>", page)
+    assert '<script src="/static/js/error-summary.js" defer></script>' in page
+    assert registrations() == [] and outbox() == []
+
+
+def test_a_fresh_form_has_no_error_title_nor_invalid_fields(client, event) -> None:
+    page = text(client.get("/events/mentoring/register"))
+    assert "<title>Register · " in page and "Error:" not in page
+    # The browser's own checks would stop at the first empty field: the server lists them all.
+    assert re.search(r'<form method="post" action="/events/mentoring/register"[^>]*novalidate>', page)
+    assert 'aria-invalid="true"' not in page and "error-summary.js" not in page
 
 
 @pytest.mark.parametrize(
@@ -402,6 +437,57 @@ def test_cancelling_asks_first_then_promotes_the_first_waiting_person(client, ev
     assert "Confirmed" in text(client.get(link(first_waiting)))
 
 
+def test_a_cancelled_registration_says_so_and_offers_to_register_again(client, event) -> None:
+    reg = services.register(event, person(1, mode=AttendanceMode.ONLINE)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+
+    page = text(client.get(url))
+    assert "This registration is cancelled." in page
+    assert "joining link" not in page.lower()
+    assert "Changed your mind? Registration is still open" in page
+    assert f'action="{url}/register-again"' in page and "Register again" in page
+    assert "Cancel my registration" not in page
+
+    response = client.post(f"{url}/register-again")
+    assert response.status_code == 302
+    page = text(client.get(url))
+    assert "Your registration is confirmed." in page and "https://zoom.example/j/123456" in page
+    db.session.expire_all()
+    assert registrations()[0].status is S.CONFIRMED and registrations()[0].cancelled_at is None
+    assert outbox("registration_confirmed")[-1].registration_id == reg.id
+
+
+def test_register_again_joins_the_waiting_list_when_the_seat_was_taken(client, event) -> None:
+    reg = services.register(event, person(1)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+    services.register(event, person(2))  # takes the only on-site seat
+
+    client.post(f"{url}/register-again")
+    db.session.expire_all()
+    assert [r.status for r in registrations()] == [S.WAITLISTED, S.CONFIRMED]
+    assert "you are number 1 on the waiting list" in text(client.get(url))
+
+
+def test_register_again_is_not_offered_once_registration_has_closed(client, event) -> None:
+    reg = services.register(event, person(1)).registration
+    url = link(reg)
+    client.post(f"{url}/cancel")
+    db.session.expire_all()
+    event = registrations()[0].event
+    event.registration_closes_at = event.created_at
+    db.session.commit()
+
+    page = text(client.get(url))
+    assert "This registration is cancelled." in page and "Registration is closed." in page
+    assert "Register again" not in page
+    client.post(f"{url}/register-again")
+    assert "Registration has closed." in text(client.get(url))
+    db.session.expire_all()
+    assert registrations()[0].status is S.CANCELLED
+
+
 def test_my_data_downloads_as_json(client, event) -> None:
     reg = services.register(event, person(1, consent_photos=True)).registration
 
@@ -439,7 +525,7 @@ def test_erasing_removes_personal_data_but_keeps_the_count(client, event) -> Non
 @pytest.mark.parametrize(
     ("method", "suffix"),
     [("get", ""), ("post", "/details"), ("post", "/mode"), ("get", "/cancel"), ("post", "/cancel"),
-     ("get", "/data.json"), ("get", "/erase"), ("post", "/erase")],
+     ("post", "/register-again"), ("get", "/data.json"), ("get", "/erase"), ("post", "/erase")],
 )  # fmt: skip
 def test_unknown_tokens_get_a_clear_404_on_every_private_page(client, event, method, suffix) -> None:
     services.register(event, person(1))

@@ -352,3 +352,25 @@ def test_registration_time_is_taken_under_the_seat_lock(event, monkeypatch) -> N
     monkeypatch.setattr(services, "_lock_event", recording_lock)
     registration = services.register(event, person(1)).registration
     assert registration.created_at > locked_at[0]
+
+
+def test_register_again_renews_a_cancelled_registration_with_a_new_calendar_sequence(event) -> None:
+    reg = services.register(event, person(1)).registration
+    services.cancel_registration(reg)
+    cancel_sequence = event.ical_sequence
+    services.register_again(reg)
+    assert reg.status is RegistrationStatus.CONFIRMED
+    assert event.ical_sequence > cancel_sequence
+    assert mails()[-1].kind == "registration_confirmed"
+
+
+def test_register_again_refuses_an_active_registration_and_a_closed_event(event) -> None:
+    reg = services.register(event, person(1)).registration
+    with pytest.raises(InvalidTransition):
+        services.register_again(reg)
+    services.cancel_registration(reg)
+    event.status = EventStatus.POSTPONED
+    db.session.commit()
+    with pytest.raises(services.RegistrationClosed):
+        services.register_again(reg)
+    assert reg.status is RegistrationStatus.CANCELLED

@@ -87,7 +87,9 @@ def test_edited_event_with_a_control_character_is_refused_and_unchanged(client, 
 
 def test_a_status_note_with_a_control_character_is_refused(client, login, organiser, event):
     login(organiser)
-    response = client.post(f"/manage/events/{event.id}/status", data={"target": "cancelled", "note": NUL})
+    response = client.post(
+        f"/manage/events/{event.id}/status", data={"target": "cancelled", "note": NUL, "confirmed": "yes"}
+    )
     assert response.status_code == 422
     assert MESSAGE in response.get_data(as_text=True)
     db.session.expire_all()

@@ -68,6 +68,13 @@ def default_day(event: Event, today: date | None = None) -> date:
     return days[0] if today < days[0] else days[-1]
 
 
+def today_outside_event(event: Event, today: date | None = None) -> date | None:
+    """Today in the event's zone when it is not one of the event's days (a check-in page
+    opened before or after the event), else None."""
+    today = today or utcnow().astimezone(event.tz).date()
+    return None if today in event.local_days else today
+
+
 def parse_day(event: Event, value: str | None) -> date | None:
     """The event day written as YYYY-MM-DD in `value`, or None when it is not one."""
     try:

@@ -98,6 +98,7 @@ def _render_list(
         walk_in=walk_in,
         refused=refusal(event),
         notice=notice,
+        off_day=queries.today_outside_event(event),
         checked_in_at=checked_in_at,
         active_tab="attendance",
     ), code

@@ -156,6 +156,8 @@ def partner_defaults(partner: Partner) -> dict[str, Any]:
 class StatusForm(FlaskForm):
     target = HiddenField(validators=[DataRequired()])
     note = TextAreaField(_l("Note for the public (optional)"), validators=[Length(max=500)], render_kw={"rows": 2})
+    # Cancelling mails every registrant: the first POST shows who will be told, the second acts.
+    confirmed = HiddenField()
 
     def target_status(self) -> EventStatus | None:
         try:

@@ -129,6 +129,11 @@ def change_status(event_id: int) -> ResponseValue:
         status_form.form_errors.append(_("Choose what should happen to the event."))
         return _render_details(event, _edit_form(event), status_form, code=422)
     to_tell = invitations.count_still_registered(event) if target is not EventStatus.DELIVERED else 0
+    asks_first = target is EventStatus.CANCELLED and target in services.allowed_transitions(event)
+    if asks_first and status_form.confirmed.data != "yes":
+        return render_template(
+            "events/cancel_confirm.html", event=event, form=status_form, to_tell=to_tell, active_tab="details"
+        )
     try:
         services.change_status(event, target, note=status_form.note.data or "", actor=current_user)
     except DomainError as exc:

@@ -391,17 +391,26 @@ _TRANSITIONS: dict[EventStatus, set[EventStatus]] = {
 }
 
 
+def _has_taken_place(event: Event) -> bool:
+    """A published event whose end has passed happened (a postponed one did not, whatever
+    its old date): cancelling it would tell its attendees it never took place."""
+    return event.status is EventStatus.PUBLISHED and event.is_past
+
+
 def allowed_transitions(event: Event) -> list[EventStatus]:
     """The statuses `event` can move to now, in the order buttons are shown."""
     allowed = [target for target, sources in _TRANSITIONS.items() if event.status in sources]
     if EventStatus.DELIVERED in allowed and not event.is_past:
         allowed.remove(EventStatus.DELIVERED)
+    if EventStatus.CANCELLED in allowed and _has_taken_place(event):
+        allowed.remove(EventStatus.CANCELLED)
     return allowed
 
 
 def change_status(event: Event, target: EventStatus, *, note: str = "", actor: User | None = None) -> Event:
     """Publish, postpone, cancel or mark delivered. Raises `InvalidTransition` when the
-    move makes no sense (for example delivering an event that has not happened), and
+    move makes no sense (for example delivering an event that has not happened, or
+    cancelling a published one that has already ended), and
     `ValidationFailed` (field "note") for a note that cannot be stored."""
     if target not in _TRANSITIONS or event.status not in _TRANSITIONS[target]:
         raise InvalidTransition(
@@ -413,6 +422,8 @@ def change_status(event: Event, target: EventStatus, *, note: str = "", actor: U
         )
     if target is EventStatus.DELIVERED and not event.is_past:
         raise InvalidTransition(_("An event can be marked delivered only after it has ended."))
+    if target is EventStatus.CANCELLED and _has_taken_place(event):
+        raise InvalidTransition(_("This event has already ended, so it can no longer be cancelled."))
     errors = FieldErrors()
     errors.fit("note", note, Event.status_note)
     errors.raise_if_any()

@@ -135,7 +135,8 @@ def _status_paragraph(registration: Registration) -> str:
     return sentences.your_registration_state(registration.status)
 
 
-def queue_registered(registration: Registration) -> None:
+def queue_registered(registration: Registration, *, sequence: int | None = None) -> None:
+    """`sequence`: a new SEQUENCE for a person registering again, whose entry was cancelled."""
     with i18n.force_language(mail_language(registration)):
         subjects = {
             RegistrationStatus.CONFIRMED: _("Registration confirmed"),
@@ -148,6 +149,7 @@ def queue_registered(registration: Registration) -> None:
             subjects.get(registration.status, _("Your registration")),
             [_("Thank you for registering."), _status_paragraph(registration)],
             calendar_method=_request_if_confirmed(registration),
+            sequence=sequence,
         )
 
 

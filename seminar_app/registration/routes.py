@@ -14,7 +14,7 @@ from werkzeug.wrappers import Response
 
 from seminar_app import i18n, sentences
 from seminar_app.campaigns.registration_link import InvitationLink
-from seminar_app.errors import DomainError
+from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import limiter
 from seminar_app.forms import show_domain_error
@@ -109,7 +109,24 @@ def register(slug: str) -> ResponseValue:
             show_domain_error(form, exc)
         else:
             return redirect(url_for(".done", slug=slug))
+    elif posted:
+        _add_rule_errors(event, form)
     return _render_form(event, form, code=422 if form.errors else 200, link=link)
+
+
+def _add_rule_errors(event: Event, form: RegistrationForm) -> None:
+    """A form refused for its shape (a required field left empty) also shows what the rules
+    say about the other fields, so that the person corrects everything in one round."""
+    try:
+        services.check_registration(event, form.to_input(i18n.current_language()))
+    except ValidationFailed as exc:
+        fresh = {name: messages for name, messages in exc.errors.items() if not _has_errors(form, name)}
+        show_domain_error(form, ValidationFailed(fresh))
+
+
+def _has_errors(form: RegistrationForm, name: str) -> bool:
+    field = form._fields.get(name)
+    return field is None or bool(field.errors)
 
 
 @bp.get("/events/<slug>/register/done")
@@ -226,6 +243,20 @@ def cancel(token: str) -> ResponseValue:
         "registration/cancel.html", registration=registration, event=registration.event, form=form, token=token
     )
     return page, 422 if form.errors else 200
+
+
+@bp.post("/r/<token>/register-again")
+@rate_limit
+def register_again(token: str) -> ResponseValue:
+    registration = _by_token(token)
+    if ConfirmForm().validate_on_submit():
+        try:
+            services.register_again(registration)
+        except DomainError as exc:
+            flash(exc.message, "error")
+        else:
+            flash(sentences.your_registration_state(registration.status), "success")
+    return redirect(url_for(".private_page", token=token))
 
 
 @bp.get("/r/<token>/data.json")

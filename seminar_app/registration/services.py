@@ -259,6 +259,12 @@ def _check(event: Event, data: RegistrationInput, *, by_organiser: bool) -> tupl
     return email, mode  # type: ignore[return-value]
 
 
+def check_registration(event: Event, data: RegistrationInput) -> None:
+    """Every problem `register` would find in `data` from the public form, registering
+    nobody: lets a refused form show all its errors at once. Raises `ValidationFailed`."""
+    _check(event, data, by_organiser=False)
+
+
 def event_language_for_people(event: Event) -> str:
     """The language to write to someone added to `event` without saying theirs: the event's,
     else its project's, when the platform ships it."""
@@ -502,6 +508,33 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
     emails.queue_cancelled(registration, by_organiser=actor is not None, had_entry=had_entry)
     db.session.flush()
     promote_waiting(registration.event)
+    db.session.commit()
+    return registration
+
+
+def register_again(registration: Registration, *, now: datetime | None = None) -> Registration:
+    """Someone who cancelled takes part again through their private link, while the event is
+    open to registration: a seat in their mode if one is free (pending when the event needs
+    approval), else the end of the waiting list; they are mailed as when they first
+    registered, with a calendar entry that replaces the cancelled one.
+    Raises `InvalidTransition` unless the registration is cancelled, `RegistrationClosed`."""
+    _ensure_changeable(registration)
+    if registration.status is not RegistrationStatus.CANCELLED:
+        raise InvalidTransition(_("Only a cancelled registration can be renewed."))
+    event = registration.event
+    now = now or utcnow()
+    ensure_open(event, now=now)
+    modes = offered_modes(event)
+    _lock_event(event)
+    if registration.mode not in modes:
+        registration.mode = modes[0]
+    registration.status = RegistrationStatus.WAITLISTED
+    registration.cancelled_at = None
+    registration.created_at = now  # a place in the waiting list's order as of now
+    if _has_seat(event, registration.mode):
+        _seat(registration, now=now)
+    sequence = invitations.next_sequence(event) if invitations.has_entry(registration) else None
+    emails.queue_registered(registration, sequence=sequence)
     db.session.commit()
     return registration
 

@@ -108,3 +108,24 @@ def test_register_follow_the_link_switch_mode_cancel_and_the_waiting_get_seats( 
         page.goto(private_link_in(subjects["Há um lugar livre para si"]))
         expect(page.locator(".registration-state")).to_have_text("Confirmed")
         expect(page.get_by_text(where).first).to_be_visible()
+
+
+def test_a_refused_form_lists_every_error_and_takes_the_focus_there(page, make_event) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
+    event = make_event(title="Seminário nacional sobre mentoria")
+    page.goto(f"/events/{event.slug}/register")
+    page.get_by_label("E-mail", exact=True).fill("not-an-address")
+    page.get_by_role("button", name="Register").click()
+
+    summary = page.locator("#error-summary")
+    expect(summary).to_be_focused()
+    expect(page).to_have_title(re.compile(r"^Error: Register · "))
+    expect(summary.get_by_role("link")).to_have_count(4)  # name, e-mail, mode, privacy: one round
+    privacy = page.get_by_label("I have read the privacy notice")
+    expect(privacy).to_have_attribute("aria-invalid", "true")
+    expect(privacy).to_have_attribute("aria-describedby", "privacy_acknowledged-error")
+    expect(page.get_by_label("E-mail", exact=True)).to_have_value("not-an-address")
+
+    summary.get_by_role("link", name=re.compile("privacy notice")).click()
+    expect(privacy).to_be_focused()
