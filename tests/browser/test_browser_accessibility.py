@@ -23,7 +23,9 @@ TAGS = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
 
 def violations(page) -> list[str]:  # type: ignore[no-untyped-def]
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", TAGS)
+    result = page.evaluate(
+        "tags => axe.run(document, {runOnly: {type: 'tag', values: tags}, resultTypes: ['violations']})", TAGS
+    )
     return [
         f"{v['id']}: {node['target']} {node.get('failureSummary', '')[:160]}"
         for v in result["violations"]

@@ -14,8 +14,8 @@ from seminar_app.enums import AttendanceMode, Role
 from seminar_app.extensions import db
 from seminar_app.registration import services
 from seminar_app.registration.services import RegistrationInput, private_token
-from tests.browser.test_browser_accessibility import AXE, violations
 from tests.browser.conftest import _unavailable
+from tests.browser.test_browser_accessibility import AXE, violations
 from tests.conftest import PASSWORD
 from tests.test_feedback_services import invited_tokens
 
