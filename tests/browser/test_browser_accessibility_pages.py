@@ -261,6 +261,7 @@ def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-un
                     page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
                     page.locator("main form button[type=submit]").last.click()
                     page.wait_for_load_state()
+                    assert page.locator(".is-invalid").count(), f"{address} shows its errors"
                     found[f"{address} with errors"] = violations(page)
                 page.goto(f"/manage/events/{past.id}/feedback")
                 found["the feedback results with answers"] = violations(page)
