@@ -56,7 +56,7 @@ def test_manager_filters_the_dashboard_and_downloads_the_xlsx(  # type: ignore[n
     expect(page.locator("#kpi-attended")).to_have_text("1")
     expect(page.get_by_role("img").first).to_be_visible()
 
-    page.get_by_label("Kind of event").select_option(EventKind.SEMINAR.value)
+    page.get_by_label("Kind of event", exact=True).select_option(EventKind.SEMINAR.value)
     page.get_by_role("button", name="Apply").click()
     expect(page.locator("#kpi-events")).to_have_text("1")
     expect(page.locator("#kpi-registered")).to_have_text("3")

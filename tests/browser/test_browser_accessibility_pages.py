@@ -1,0 +1,275 @@
+"""axe-core on every page of the URL map, and on the states a form or a link can be in.
+
+The pages are read from the app's URL map, so a page added later is checked without editing
+this file: every GET route that is not a file, a feed or the JSON API is opened with valid
+ids and tokens, by the visitor it is meant for (anybody, the event's organiser, an
+administrator), and must answer 200 and have no WCAG 2.1 A/AA violation. The same pages are
+checked on a desktop and on a phone-sized screen, where the layout differs."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from flask import Flask
+
+from seminar_app.attendance import services as attendance_services
+from seminar_app.campaigns.models import Campaign
+from seminar_app.contacts.models import Contact, ContactList, LegalBasis
+from seminar_app.enums import AttendanceMode, Role
+from seminar_app.events.models import EventTranslation
+from seminar_app.extensions import db
+from seminar_app.mail.models import OutboxMessage
+from seminar_app.registration import services
+from seminar_app.registration.services import RegistrationInput, private_token
+from tests.browser.conftest import _unavailable
+from tests.browser.test_browser_accessibility import AXE, violations
+from tests.conftest import PASSWORD
+from tests.test_campaigns_invitee import invite
+from tests.test_feedback_results import answer_all
+from tests.test_feedback_services import invited_tokens
+
+pytestmark = pytest.mark.browser
+
+VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
+
+_PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
+# Files, feeds and JSON: not pages (a browser downloads them).
+_NOT_A_PAGE = re.compile(r"\.[a-z]+$")
+
+
+@dataclass
+class Site:
+    valid: dict[str, Any]
+    tokens: dict[str, str]
+    extra: dict[str, list[tuple[str, int]]]
+    users: dict[str, Any]
+
+
+@pytest.fixture
+def site(make_project, make_partner, make_user, make_event, make_agenda_item, make_speaker) -> Site:
+    """A project with one of everything a page can show: an event with its agenda, a
+    translation, registrations (one checked in), a campaign and its invitee, contacts, mail,
+    and an event that took place with feedback to show."""
+    project = make_project()
+    partner = make_partner(project)
+    organiser = make_user(Role.ORGANISER, partners=[partner])
+    admin = make_user(Role.ADMIN)
+    event = make_event(partner, title="National seminar on mentoring in probation", language="en")
+    speaker = make_speaker(event)
+    item = make_agenda_item(event, title="Welcome", speakers=[speaker])
+    db.session.add(EventTranslation(event_id=event.id, language="de", title="Nationales Seminar"))
+    db.session.commit()
+    people = [
+        services.register(
+            event,
+            RegistrationInput(
+                name=f"Ana Reis {n}",
+                email=f"ana{n}@example.org",
+                organisation="Probation Service",
+                mode=AttendanceMode.ONSITE,
+                privacy_acknowledged=True,
+                language="en",
+            ),
+        ).registration
+        for n in range(3)
+    ]
+    attendance_services.check_in(people[0], event.local_days[0])
+    invitation, invitation_token = invite(event, language="en")
+    contact = Contact(
+        partner=partner, email="rita@example.org", name="Rita", legal_basis=LegalBasis.LEGITIMATE_INTEREST
+    )
+    contact_list = ContactList(partner=partner, name="Practitioners", contacts=[contact])
+    db.session.add_all([contact_list, Campaign(event=event, personal_note="Welcome")])
+    db.session.commit()
+
+    past = make_event(partner, title="Regional workshop", days_ahead=-3, language="en")
+    answer_all(past, invited_tokens(past, 8))
+    (feedback_token,) = invited_tokens(past, 1, start=50)
+    message = db.session.scalars(db.select(OutboxMessage).limit(1)).one()
+    return Site(
+        valid={
+            "event_id": event.id,
+            "partner_id": partner.id,
+            "project_id": project.id,
+            "registration_id": people[1].id,
+            "contact_id": contact.id,
+            "list_id": contact_list.id,
+            "campaign_id": invitation.campaign_id,
+            "result_id": project.results[0].id,
+            "version": project.current_privacy_notice.version,
+            "item_id": item.id,
+            "speaker_id": speaker.id,
+            "message_id": message.id,
+            "user_id": organiser.id,
+            "slug": event.slug,
+            "project_slug": project.slug,
+            "code": "en",
+            "language": "de",
+        },
+        tokens={
+            "/r/": private_token(people[1]),
+            "/feedback/": feedback_token,
+            "/invitations/": invitation_token,
+            "/manage/checkin/": attendance_services.check_in_token(people[1]),
+        },
+        extra={
+            # States a link or a form leads to, beside the URL map's pages.
+            "anonymous": [
+                ("/no-such-page", 404),
+                (f"/events/{event.slug}-no-such-event", 404),
+                ("/r/an-unknown-link", 404),
+                ("/feedback/an-unknown-link", 404),
+                ("/invitations/an-unknown-link/decline", 404),
+                (f"/events/{event.slug}?lang=de", 200),
+            ],
+            "organiser": [
+                (f"/manage/events/{past.id}/feedback", 200),
+                (f"/manage/events/{past.id}", 200),
+                (f"/projects/{project.slug}/dashboard?from=not-a-date", 400),
+                ("/manage/checkin/an-unknown-code", 404),
+            ],
+            "admin": [],
+        },
+        users={"organiser": organiser, "admin": admin, "event": event, "past": past},
+    )
+
+
+def visitor(rule: str) -> str:
+    """Who a page is for: administrators, the organisers who manage, or anybody."""
+    if rule.startswith("/admin"):
+        return "admin"
+    if rule.startswith(("/manage", "/partners", "/projects/<int", "/contacts", "/dashboard")) or rule.endswith(
+        "/dashboard"
+    ):
+        return "organiser"
+    return "anonymous"
+
+
+def pages(app: Flask, site: Site) -> dict[str, list[str]]:
+    """Every HTML page of the URL map, with valid values, by the visitor it is for."""
+    found: dict[str, list[str]] = {"anonymous": [], "organiser": [], "admin": []}
+    for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
+        if "GET" not in rule.methods or rule.endpoint == "static" or rule.rule.startswith("/api/"):
+            continue
+        if _NOT_A_PAGE.search(rule.rule):
+            continue
+        token = next((t for prefix, t in site.tokens.items() if rule.rule.startswith(prefix)), "")
+
+        def value(match: re.Match[str], token: str = token, rule: str = rule.rule) -> str:
+            name = match.group(1)
+            if name == "token":
+                return token
+            if name == "slug" and rule.startswith("/projects/"):
+                return str(site.valid["project_slug"])
+            return str(site.valid[name])
+
+        found[visitor(rule.rule)].append(_PARAMETER.sub(value, rule.rule))
+    return found
+
+
+def _context(browser, live_server: str, viewport: dict[str, int], user=None):  # type: ignore[no-untyped-def]
+    phone = viewport["width"] < 500
+    context = browser.new_context(
+        base_url=live_server,
+        locale="en-GB",
+        viewport=viewport,
+        is_mobile=phone,
+        has_touch=phone,
+        bypass_csp=True,  # only so that axe can be injected; the app's policy stays strict
+    )
+    page = context.new_page()
+    page.set_default_timeout(10_000)
+    if user is not None:
+        page.goto("/login")
+        page.get_by_label("E-mail", exact=True).fill(user.email)
+        page.get_by_label("Password", exact=True).fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_url(lambda url: "/login" not in url)
+    return context, page
+
+
+def _submitted(page, button: str) -> None:  # type: ignore[no-untyped-def]
+    """Send the page's form without the browser's own checks, to see the server's messages."""
+    page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
+    page.get_by_role("button", name=button, exact=True).click()
+    page.wait_for_load_state()
+
+
+@pytest.mark.parametrize("screen", sorted(VIEWPORTS))
+def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-untyped-def]
+    browser, live_server, app, site, screen
+) -> None:
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing: run npm ci --prefix tests/tools")
+    viewport = VIEWPORTS[screen]
+    found: dict[str, list[str]] = {}
+    wrong: list[str] = []
+    addresses = pages(app, site)
+    assert len(addresses["anonymous"]) >= 15 and len(addresses["organiser"]) >= 40 and len(addresses["admin"]) >= 10
+    event, past = site.users["event"], site.users["past"]
+
+    for who in ("anonymous", "organiser", "admin"):
+        context, page = _context(browser, live_server, viewport, site.users.get(who))
+        try:
+            for address, expected in [(a, 200) for a in addresses[who]] + site.extra[who]:
+                response = page.goto(address)
+                status = response.status if response else 0
+                if status != expected or ("/login" in page.url and address != "/login"):
+                    wrong.append(f"{address} as {who}: {status} at {page.url}")
+                found[f"{address} ({who})"] = violations(page)
+
+            if who == "anonymous":
+                page.goto(f"/events/{event.slug}/register")
+                _submitted(page, "Register")
+                assert page.get_by_role("alert").count(), "the registration form shows its errors"
+                found["the registration form with errors"] = violations(page)
+
+                page.goto(f"/feedback/{site.tokens['/feedback/']}")
+                page.locator("input[type=radio]").first.evaluate("e => { e.value = '9'; e.checked = true; }")
+                _submitted(page, "Send my answers")
+                assert page.get_by_role("alert").count(), "the feedback form shows its errors"
+                found["the feedback form with errors"] = violations(page)
+                page.locator("input[type=radio]").first.check()
+                _submitted(page, "Send my answers")
+                assert "/thanks" in page.url
+                found["the feedback form's thanks"] = violations(page)
+                page.goto(f"/feedback/{site.tokens['/feedback/']}")
+                found["a feedback link used already"] = violations(page)
+
+                page.goto(f"/invitations/{site.tokens['/invitations/']}/decline")
+                _submitted(page, page.locator("main form button[type=submit]").first.inner_text().strip())
+                found["an invitation declined"] = violations(page)
+
+                page.goto("/login")
+                page.get_by_label("E-mail", exact=True).fill("nobody@example.org")
+                page.get_by_label("Password", exact=True).fill("wrong")
+                page.get_by_role("button", name="Log in").click()
+                found["the log-in form with an error"] = violations(page)
+
+            if who == "organiser":
+                # A required text emptied, so that the server answers with its messages.
+                for address in (
+                    "/manage/events/new",
+                    f"/manage/events/{event.id}/agenda/new",
+                    f"/manage/events/{event.id}/speakers/new",
+                ):
+                    page.goto(address)
+                    page.locator("main form input[type=text], main form textarea").first.fill("")
+                    page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
+                    page.locator("main form button[type=submit]").last.click()
+                    page.wait_for_load_state()
+                    assert page.locator(".is-invalid").count(), f"{address} shows its errors"
+                    found[f"{address} with errors"] = violations(page)
+                page.goto(f"/manage/events/{past.id}/feedback")
+                found["the feedback results with answers"] = violations(page)
+        finally:
+            context.close()
+
+    assert not wrong, "pages that did not open as expected:\n" + "\n".join(wrong)
+    failing = {where: v for where, v in found.items() if v}
+    assert not failing, f"{len(failing)} of {len(found)} page states on a {screen}:\n" + "\n".join(
+        f"{where}: {v}" for where, v in failing.items()
+    )
