@@ -71,7 +71,12 @@ def visible_text(page: str) -> str:
 
 def assert_no_english(code: str, where: str, text: str) -> None:
     text = re.sub(r"\s+", " ", text)
-    leaked = [fragment for fragment in english_fragments(code) if fragment in text]
+    # Whole words only: the English "as present" is not inside the Portuguese "as presentes".
+    leaked = [
+        fragment
+        for fragment in english_fragments(code)
+        if fragment in text and re.search(rf"(?<!\w){re.escape(fragment)}(?!\w)", text)
+    ]
     assert not leaked, f"{where} in {code} shows English: {leaked[:8]}"
 
 
