@@ -90,7 +90,9 @@ def test_creating_an_event_records_who_for_which_partner(partner, organiser, mak
     assert entry.actor_id is None and entry.actor_email == ""  # the factory acts as the system
 
     clear()
-    copy = event_services.duplicate_event(made, made.starts_at.replace(tzinfo=None) + timedelta(days=7), actor=organiser)
+    copy = event_services.duplicate_event(
+        made, made.starts_at.replace(tzinfo=None) + timedelta(days=7), actor=organiser
+    )
     entry = only(AuditAction.EVENT_CREATED)
     assert (entry.event_id, entry.actor_id, entry.actor_email, entry.actor_role) == (
         copy.id,

@@ -33,7 +33,9 @@ def upgrade():
         sa.ForeignKeyConstraint(
             ["actor_id"], ["user_account.id"], name=op.f("fk_audit_entry_actor_id_user_account"), ondelete="SET NULL"
         ),
-        sa.ForeignKeyConstraint(["event_id"], ["event.id"], name=op.f("fk_audit_entry_event_id_event"), ondelete="SET NULL"),
+        sa.ForeignKeyConstraint(
+            ["event_id"], ["event.id"], name=op.f("fk_audit_entry_event_id_event"), ondelete="SET NULL"
+        ),
         sa.ForeignKeyConstraint(
             ["partner_id"], ["partner.id"], name=op.f("fk_audit_entry_partner_id_partner"), ondelete="SET NULL"
         ),

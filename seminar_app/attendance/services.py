@@ -240,7 +240,9 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
     if email:
         emails.queue_registered(registration)
     # One entry for the walk-in: their registration exists only because they came.
-    _audit(AuditAction.ATTENDANCE_RECORDED, registration, day, actor, mode=mode.value, source=CheckInSource.WALK_IN.value)
+    _audit(
+        AuditAction.ATTENDANCE_RECORDED, registration, day, actor, mode=mode.value, source=CheckInSource.WALK_IN.value
+    )
     db.session.commit()
     return registration
 

@@ -123,7 +123,10 @@ def partner_events(partner_id: int) -> list[Event]:
     """The events offered by the event filter once a partner is chosen, latest first."""
     return list(
         db.session.scalars(
-            select(Event).where(Event.partner_id == partner_id).order_by(Event.starts_at.desc()).limit(MAX_EVENT_CHOICES)
+            select(Event)
+            .where(Event.partner_id == partner_id)
+            .order_by(Event.starts_at.desc())
+            .limit(MAX_EVENT_CHOICES)
         )
     )
 
@@ -153,9 +156,7 @@ def _scope(viewer: User) -> ColumnElement[bool] | None:
     if viewer.role is Role.ADMIN:
         return None
     if viewer.role is Role.MANAGER:
-        return AuditEntry.project_id.in_(
-            select(user_project.c.project_id).where(user_project.c.user_id == viewer.id)
-        )
+        return AuditEntry.project_id.in_(select(user_project.c.project_id).where(user_project.c.user_id == viewer.id))
     return AuditEntry.partner_id.in_(select(user_partner.c.partner_id).where(user_partner.c.user_id == viewer.id))
 
 

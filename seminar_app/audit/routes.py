@@ -41,7 +41,11 @@ def _page(endpoint: str, csv_endpoint: str) -> ResponseValue:
         projects=list(db.session.scalars(queries.visible_projects(current_user))),
         partners=list(db.session.scalars(queries.visible_partners(current_user))),
         events=queries.partner_events(filters.partner_id) if filters.partner_id else [],
-        actions=[(action, ACTION_LABELS[action]) for action in ACTIONS],
+        actions=[
+            (action, ACTION_LABELS[action])
+            for action in ACTIONS
+            if current_user.is_admin or not action.startswith("user.")  # account entries are the admins'
+        ],
         endpoint=endpoint,
         csv_endpoint=csv_endpoint,
         admin_page=endpoint.startswith("audit.admin"),

@@ -89,10 +89,7 @@ def describe(entry: AuditEntry, people: dict[int, str]) -> str:
     (`queries.people_named`)."""
     d = entry.details or {}
     who = actor_name(entry)
-    if entry.event is not None:
-        event = entry.event.title
-    else:
-        event = str(d.get("title") or _("an event that no longer exists"))
+    event = entry.event.title if entry.event is not None else str(d.get("title") or _("an event that was deleted"))
     partner = entry.partner.name if entry.partner is not None else _("a partner")
     number = entry.target_id or 0
     account = people.get(entry.target_id or 0, _("account #%(id)d", id=number))

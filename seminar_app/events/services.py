@@ -332,9 +332,7 @@ def _audited_fields(event: Event) -> dict[str, object]:
     """The event's editable values by field name, to name what an edit changed (the audit
     log keeps the names, not the values)."""
     values: dict[str, object] = {
-        column.key: getattr(event, column.key)
-        for column in Event.__table__.columns
-        if column.key not in _NOT_AUDITED
+        column.key: getattr(event, column.key) for column in Event.__table__.columns if column.key not in _NOT_AUDITED
     }
     values["results"] = sorted(result.id for result in event.results)
     return values
@@ -412,7 +410,11 @@ def delete_event(event: Event, *, actor: User | None = None) -> None:
         raise InvalidTransition(_("Only drafts can be deleted. Cancel a published event instead."))
     # The entry names the event by id and title only: it outlives the row.
     audit.record(
-        AuditAction.EVENT_DELETED, actor=actor, partner=event.partner, target_id=event.id, details={"title": event.title}
+        AuditAction.EVENT_DELETED,
+        actor=actor,
+        partner=event.partner,
+        target_id=event.id,
+        details={"title": event.title},
     )
     db.session.delete(event)
     db.session.commit()

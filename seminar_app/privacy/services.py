@@ -83,7 +83,11 @@ def grant_personal_data(partner: Partner, manager: User, *, actor: User) -> Pers
     try:
         db.session.flush()
         audit.record(
-            AuditAction.GRANT_GIVEN, actor=actor, partner=partner, target_id=grant.id, details={"manager_id": manager.id}
+            AuditAction.GRANT_GIVEN,
+            actor=actor,
+            partner=partner,
+            target_id=grant.id,
+            details={"manager_id": manager.id},
         )
         db.session.commit()
     except IntegrityError:
