@@ -372,3 +372,24 @@ def test_purge_for_project_deletes_that_projects_entries_only(event, organiser, 
     assert audit.purge_for_project(event.partner.project_id) == 1
     db.session.commit()
     assert [e.event_id for e in entries(AuditAction.EVENT_POSTPONED)] == [other_event.id]
+
+
+def test_flask_audit_list_prints_a_projects_entries_for_the_operator(
+    event, organiser, make_event, make_partner, runner
+) -> None:
+    other_event = make_event(make_partner(), title="Other project's seminar")
+    event_services.change_status(event, EventStatus.POSTPONED, actor=organiser)
+    event_services.change_status(other_event, EventStatus.POSTPONED, actor=organiser)
+
+    result = runner.invoke(args=["audit", "list", "--project", event.project.slug, "--since", "2020-01-01"])
+    assert result.exit_code == 0, result.output
+    assert "event.postponed" in result.output and "ana.silva@partner.example" in result.output
+    assert f"Ana Silva postponed the event “{event.title}”." in result.output
+    assert "Other project's seminar" not in result.output
+    assert result.output.rstrip().endswith("1 entry")
+
+    assert "no project has the slug" in runner.invoke(args=["audit", "list", "--project", "nope"]).output
+    bad_date = runner.invoke(args=["audit", "list", "--since", "31/12/2026"])
+    assert bad_date.exit_code == 2 and "--since" in bad_date.output
+    bad_action = runner.invoke(args=["audit", "list", "--action", "event.exploded"])
+    assert bad_action.exit_code == 2 and "unknown action" in bad_action.output

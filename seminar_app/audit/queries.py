@@ -152,8 +152,8 @@ def check_visible(viewer: User, filters: AuditFilters) -> bool:
     return True
 
 
-def _scope(viewer: User) -> ColumnElement[bool] | None:
-    if viewer.role is Role.ADMIN:
+def _scope(viewer: User | None) -> ColumnElement[bool] | None:
+    if viewer is None or viewer.role is Role.ADMIN:
         return None
     if viewer.role is Role.MANAGER:
         return AuditEntry.project_id.in_(select(user_project.c.project_id).where(user_project.c.user_id == viewer.id))
@@ -164,9 +164,10 @@ def _start_of(day: date) -> datetime:
     return datetime.combine(day, time.min, tzinfo=UTC)
 
 
-def entries_query(viewer: User, filters: AuditFilters) -> Select[tuple[AuditEntry]]:
-    """The entries `viewer` may read that match `filters`, newest first, with what their
-    descriptions name loaded in the same query. Dates are UTC days, both ends included."""
+def entries_query(viewer: User | None, filters: AuditFilters) -> Select[tuple[AuditEntry]]:
+    """The entries `viewer` may read (None: the operator's command line, every entry) that
+    match `filters`, newest first, with what their descriptions name loaded in the same
+    query. Dates are UTC days, both ends included."""
     query = (
         select(AuditEntry)
         .options(
