@@ -7,6 +7,14 @@ describes is, and a change that rolls back leaves no entry.
 Entries are kept for the project's evidence period, like the attendance sheets they
 support; the retention job deletes them with `purge_for_project` when that period ends,
 and nothing else deletes or edits them.
+
+What is recorded, where the issue left it open: registrations people make themselves
+(form, API, invitation link, renewing a cancelled one) are not audited, being their own
+record; cancelling or erasing through the private link is, with no actor and
+`{"by": "attendee"}`. A walk-in is one `attendance.recorded` entry (source "walk_in").
+Personal-data downloads stay in `PersonalDataAccess` for the partner's own page and are
+also written here by `privacy.services.log_personal_data_access`, in the same
+transaction, so that the auditor reads one log.
 """
 
 from __future__ import annotations
