@@ -129,6 +129,7 @@ def _import_models() -> None:
     from seminar_app.accounts import models as _accounts  # noqa: F401
     from seminar_app.agenda import models as _agenda  # noqa: F401
     from seminar_app.attendance import models as _attendance  # noqa: F401
+    from seminar_app.audit import models as _audit  # noqa: F401
     from seminar_app.campaigns import models as _campaigns  # noqa: F401
     from seminar_app.contacts import models as _contacts  # noqa: F401
     from seminar_app.events import models as _events  # noqa: F401
@@ -154,6 +155,7 @@ _BLUEPRINT_PREFIXES = {
     "privacy": None,
     "contacts": None,
     "campaigns": None,
+    "audit": None,
     "api": "/api/v1",
 }
 

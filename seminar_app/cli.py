@@ -12,6 +12,7 @@ from sqlalchemy.orm import selectinload
 
 from seminar_app.accounts.models import User
 from seminar_app.accounts.services import UserInput, create_user
+from seminar_app.audit.cli import audit_cli
 from seminar_app.campaigns.cli import campaigns_cli
 from seminar_app.enums import Role
 from seminar_app.errors import DomainError, ValidationFailed
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         jobs_cli,
         report_cli,
         campaigns_cli,
+        audit_cli,
     ):
         app.cli.add_command(command)
 

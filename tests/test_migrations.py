@@ -224,3 +224,27 @@ def test_existing_projects_get_the_statement_their_own_wording_says(empty_databa
         downgrade(revision="0010")
         assert "funding_kind" not in {c["name"] for c in inspect(db.engine).get_columns("project")}
         db.engine.dispose()
+
+
+def test_the_audit_log_table_comes_and_goes_with_migration_0014(empty_database_url: str) -> None:
+    """Migration 0014 adds the audit log with its indexes; its downgrade removes them and
+    leaves the rest of the schema as 0013 had it."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0013")
+        assert "audit_entry" not in inspect(db.engine).get_table_names()
+        upgrade(revision="0014")
+        indexes = {index["name"] for index in inspect(db.engine).get_indexes("audit_entry")}
+        assert {"ix_audit_entry_partner_at", "ix_audit_entry_project_at"} <= indexes
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO audit_entry (at, actor_email, actor_role, action, details)"
+                    " VALUES (CURRENT_TIMESTAMP, 'admin@example.org', 'admin', 'user.created', '{\"role\": \"admin\"}')"
+                )
+            )
+            assert conn.execute(text("SELECT action FROM audit_entry")).scalar_one() == "user.created"
+        downgrade(revision="0013")
+        assert "audit_entry" not in inspect(db.engine).get_table_names()
+        assert "project" in inspect(db.engine).get_table_names()
+        db.engine.dispose()

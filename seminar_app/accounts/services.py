@@ -10,6 +10,8 @@ from flask_babel import ngettext
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.db_types import utcnow
 from seminar_app.enums import Role
 from seminar_app.extensions import db
@@ -165,6 +167,17 @@ def create_user(data: UserInput, *, actor: User | None = None) -> User:
     user = User()
     _apply_user(user, data, email, partners, projects)
     db.session.add(user)
+    db.session.flush()
+    audit.record(
+        AuditAction.USER_CREATED,
+        actor=actor,
+        target_id=user.id,
+        details={
+            "role": user.role.value,
+            "partner_ids": [p.id for p in user.partners],
+            "project_ids": [p.id for p in user.projects],
+        },
+    )
     db.session.commit()
     return user
 
@@ -175,6 +188,57 @@ def update_user(user: User, data: UserInput, *, actor: User | None = None) -> Us
     can be neither demoted nor deactivated, so the installation is never left without one.
     Raises `ValidationFailed`."""
     email, partners, projects = _check_user(data, user=user, password_required=False)
+    before = _AccountState.of(user)
     _apply_user(user, data, email, partners, projects)
+    _audit_changes(user, before, password_reset=bool(data.password), actor=actor)
     db.session.commit()
     return user
+
+
+@dataclass(frozen=True)
+class _AccountState:
+    email: str
+    name: str
+    role: Role
+    active: bool
+    partner_ids: frozenset[int]
+    project_ids: frozenset[int]
+
+    @classmethod
+    def of(cls, user: User) -> _AccountState:
+        return cls(
+            user.email,
+            user.name,
+            user.role,
+            user.active,
+            frozenset(p.id for p in user.partners),
+            frozenset(p.id for p in user.projects),
+        )
+
+
+def _audit_changes(user: User, before: _AccountState, *, password_reset: bool, actor: User | None) -> None:
+    """One audit entry per kind of change an administrator made to the account."""
+    after = _AccountState.of(user)
+
+    def log(action: str, **details: object) -> None:
+        audit.record(action, actor=actor, target_id=user.id, details=details)
+
+    changed = [name for name in ("email", "name") if getattr(before, name) != getattr(after, name)]
+    if changed:
+        log(AuditAction.USER_CHANGED, fields=changed)
+    if before.role is not after.role:
+        log(AuditAction.USER_ROLE_CHANGED, old=before.role.value, new=after.role.value)
+    if (before.partner_ids, before.project_ids) != (after.partner_ids, after.project_ids):
+        log(
+            AuditAction.USER_ACCESS_CHANGED,
+            partners_added=sorted(after.partner_ids - before.partner_ids),
+            partners_removed=sorted(before.partner_ids - after.partner_ids),
+            projects_added=sorted(after.project_ids - before.project_ids),
+            projects_removed=sorted(before.project_ids - after.project_ids),
+        )
+    if password_reset:
+        log(AuditAction.USER_PASSWORD_RESET)
+    if before.active and not after.active:
+        log(AuditAction.USER_DEACTIVATED)
+    elif after.active and not before.active:
+        log(AuditAction.USER_REACTIVATED)

@@ -25,6 +25,8 @@ from seminar_app.attendance.imports import ParsedReport, Participant, parse_repo
 from seminar_app.attendance.matching import ImportPreview, Match, Registrant, match_participants
 from seminar_app.attendance.models import Attendance
 from seminar_app.attendance.services import ensure_attendance_open, ensure_event_day
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.db_types import utcnow
 from seminar_app.enums import AttendanceMode, CheckInSource
 from seminar_app.errors import DomainError
@@ -248,6 +250,12 @@ def apply_import(
                     checked_in_by_id=actor.id if actor is not None else None,
                 )
             )
+        audit.record(
+            AuditAction.ATTENDANCE_IMPORTED,
+            actor=actor,
+            event=event,
+            details={"day": pending.day.isoformat(), "count": len(done.matched), "unchanged": len(done.already)},
+        )
         try:
             db.session.commit()
         except IntegrityError:

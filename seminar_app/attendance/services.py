@@ -21,6 +21,8 @@ from seminar_app import sentences
 from seminar_app.accounts.models import User
 from seminar_app.attendance import queries
 from seminar_app.attendance.models import Attendance
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.db_types import utcnow
 from seminar_app.enums import AttendanceMode, CheckInSource, EventStatus, RegistrationStatus
 from seminar_app.errors import DomainError
@@ -106,6 +108,7 @@ def check_in(
         checked_in_by_id=actor.id if actor is not None else None,
     )
     db.session.add(attendance)
+    _audit(AuditAction.ATTENDANCE_RECORDED, registration, day, actor, mode=attendance.mode.value, source=source.value)
     try:
         db.session.commit()
     except IntegrityError:
@@ -125,9 +128,20 @@ def undo_check_in(registration: Registration, day: date, *, actor: User | None =
     existing = queries.attendance_on(registration, day)
     if existing is None:
         return False
+    _audit(AuditAction.ATTENDANCE_UNDONE, registration, day, actor, mode=existing.mode.value)
     db.session.delete(existing)
     db.session.commit()
     return True
+
+
+def _audit(action: str, registration: Registration, day: date, actor: User | None, **details: str) -> None:
+    audit.record(
+        action,
+        actor=actor,
+        event=registration.event,
+        target_id=registration.id,
+        details={"day": day.isoformat(), **details},
+    )
 
 
 # --- walk-ins -------------------------------------------------------------------------------
@@ -225,6 +239,10 @@ def add_walk_in(event: Event, data: WalkInInput, day: date, *, actor: User | Non
     )
     if email:
         emails.queue_registered(registration)
+    # One entry for the walk-in: their registration exists only because they came.
+    _audit(
+        AuditAction.ATTENDANCE_RECORDED, registration, day, actor, mode=mode.value, source=CheckInSource.WALK_IN.value
+    )
     db.session.commit()
     return registration
 

@@ -18,6 +18,8 @@ from sqlalchemy import select
 from seminar_app import geo
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.calendar import invitations
 from seminar_app.db_types import utcnow
 from seminar_app.enums import EventFormat, EventKind, EventStatus, TargetAudience
@@ -273,6 +275,8 @@ def create_event(partner: Partner, data: EventInput, *, actor: User | None = Non
     event = Event(partner=partner, status=EventStatus.DRAFT, slug=slug)
     _apply(event, data, checked, partner)
     db.session.add(event)
+    db.session.flush()
+    audit.record(AuditAction.EVENT_CREATED, actor=actor, event=event, details={"title": event.title})
     db.session.commit()
     return event
 
@@ -303,14 +307,35 @@ def update_event(event: Event, data: EventInput, *, actor: User | None = None) -
         item.ends_at += shift
     before = (event.capacity_onsite, event.capacity_online)
     entry_before = invitations.snapshot(event)
+    fields_before = _audited_fields(event)
     _apply(event, data, checked, event.partner)
     event.slug = checked.slug or event.slug
     db.session.flush()
+    fields_after = _audited_fields(event)
+    changed = [name for name in fields_before if fields_before[name] != fields_after[name]]
+    if changed:
+        audit.record(AuditAction.EVENT_CHANGED, actor=actor, event=event, details={"fields": changed})
     tell_attendees_of_change(event, entry_before)
     db.session.commit()
     if any(_grew(old, new) for old, new in zip(before, (event.capacity_onsite, event.capacity_online), strict=True)):
         capacity_changed(event)
     return event
+
+
+_NOT_AUDITED = {
+    *("id", "partner_id", "created_at", "updated_at", "published_at", "status", "status_note"),
+    *("registration_changes", "ical_sequence"),
+}
+
+
+def _audited_fields(event: Event) -> dict[str, object]:
+    """The event's editable values by field name, to name what an edit changed (the audit
+    log keeps the names, not the values)."""
+    values: dict[str, object] = {
+        column.key: getattr(event, column.key) for column in Event.__table__.columns if column.key not in _NOT_AUDITED
+    }
+    values["results"] = sorted(result.id for result in event.results)
+    return values
 
 
 def _grew(old: int | None, new: int | None) -> bool:
@@ -328,6 +353,10 @@ def duplicate_event(event: Event, new_start_local: datetime, *, actor: User | No
     with db.session.no_autoflush:
         copy = _copy_of(event, shift)
         db.session.add(copy)
+    db.session.flush()
+    audit.record(
+        AuditAction.EVENT_CREATED, actor=actor, event=copy, details={"title": copy.title, "copied_from": event.id}
+    )
     db.session.commit()
     return copy
 
@@ -379,6 +408,14 @@ def delete_event(event: Event, *, actor: User | None = None) -> None:
     """Delete a draft. Anything once published is kept for reporting: cancel it instead."""
     if event.status is not EventStatus.DRAFT:
         raise InvalidTransition(_("Only drafts can be deleted. Cancel a published event instead."))
+    # The entry names the event by id and title only: it outlives the row.
+    audit.record(
+        AuditAction.EVENT_DELETED,
+        actor=actor,
+        partner=event.partner,
+        target_id=event.id,
+        details={"title": event.title},
+    )
     db.session.delete(event)
     db.session.commit()
 
@@ -388,6 +425,14 @@ _TRANSITIONS: dict[EventStatus, set[EventStatus]] = {
     EventStatus.POSTPONED: {EventStatus.PUBLISHED},
     EventStatus.CANCELLED: {EventStatus.PUBLISHED, EventStatus.POSTPONED},
     EventStatus.DELIVERED: {EventStatus.PUBLISHED},
+}
+
+
+_STATUS_ACTIONS = {
+    EventStatus.PUBLISHED: AuditAction.EVENT_PUBLISHED,
+    EventStatus.POSTPONED: AuditAction.EVENT_POSTPONED,
+    EventStatus.CANCELLED: AuditAction.EVENT_CANCELLED,
+    EventStatus.DELIVERED: AuditAction.EVENT_DELIVERED,
 }
 
 
@@ -435,6 +480,9 @@ def change_status(event: Event, target: EventStatus, *, note: str = "", actor: U
     if previous in invitations.LIVE_STATUSES and target is not EventStatus.DELIVERED:
         db.session.flush()
         tell_attendees_of_status(event)
+    audit.record(
+        _STATUS_ACTIONS[target], actor=actor, event=event, details={"from": previous.value, "to": target.value}
+    )
     db.session.commit()
     return event
 

@@ -17,6 +17,8 @@ from sqlalchemy.exc import IntegrityError
 
 from seminar_app.accounts.models import User
 from seminar_app.accounts.permissions import may_see_personal_data
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.db_types import utcnow
 from seminar_app.enums import Role
 from seminar_app.errors import DomainError, NotAllowed
@@ -79,6 +81,14 @@ def grant_personal_data(partner: Partner, manager: User, *, actor: User) -> Pers
     grant = PersonalDataGrant(partner=partner, manager=manager, granted_by=actor, granted_at=utcnow())
     db.session.add(grant)
     try:
+        db.session.flush()
+        audit.record(
+            AuditAction.GRANT_GIVEN,
+            actor=actor,
+            partner=partner,
+            target_id=grant.id,
+            details={"manager_id": manager.id},
+        )
         db.session.commit()
     except IntegrityError:
         # The same grant was given a moment ago (a double click, another organiser).
@@ -97,6 +107,13 @@ def revoke_personal_data(grant: PersonalDataGrant, *, actor: User) -> PersonalDa
     if grant.revoked_at is None:
         grant.revoked_at = utcnow()
         grant.revoked_by = actor
+        audit.record(
+            AuditAction.GRANT_REVOKED,
+            actor=actor,
+            partner=grant.partner,
+            target_id=grant.id,
+            details={"manager_id": grant.user_id},
+        )
         db.session.commit()
     return grant
 
@@ -105,7 +122,8 @@ def log_personal_data_access(
     user: User, partner: Partner, event: Event | None, what: str, row_count: int
 ) -> PersonalDataAccess:
     """Record one download of `partner`'s personal data (committed at once, before the file
-    leaves, so that an export is never handed out unlogged)."""
+    leaves, so that an export is never handed out unlogged). The same transaction writes the
+    audit log's entry, so the partner's access log and the audit log never disagree."""
     entry = PersonalDataAccess(
         user_id=user.id,
         user_email=user.email,
@@ -116,6 +134,13 @@ def log_personal_data_access(
         at=utcnow(),
     )
     db.session.add(entry)
+    audit.record(
+        AuditAction.EXPORT_PERSONAL_DATA,
+        actor=user,
+        event=event,
+        partner=partner,
+        details={"what": what, "rows": row_count},
+    )
     db.session.commit()
     return entry
 

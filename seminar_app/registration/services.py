@@ -24,6 +24,8 @@ from sqlalchemy.exc import IntegrityError
 
 from seminar_app import geo, i18n, sentences
 from seminar_app.accounts.models import User
+from seminar_app.audit import services as audit
+from seminar_app.audit.models import AuditAction
 from seminar_app.calendar import invitations
 from seminar_app.campaigns import responses as invitation_responses
 from seminar_app.db_types import start_write_transaction, utcnow
@@ -386,6 +388,9 @@ def register(
     # Conversion counts everyone invited who registered, through the personal link or not.
     invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
     emails.queue_registered(registration)
+    if by_organiser:
+        # People registering themselves are the registrations' own record, not an audited act.
+        _audit(AuditAction.REGISTRATION_ADDED, registration, actor, status=registration.status.value, source=source)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
 
@@ -503,9 +508,11 @@ def cancel_registration(registration: Registration, *, actor: User | None = None
         return registration
     _lock_event(registration.event)
     had_entry = invitations.has_entry(registration)
+    previous = registration.status
     registration.status = RegistrationStatus.CANCELLED
     registration.cancelled_at = utcnow()
     emails.queue_cancelled(registration, by_organiser=actor is not None, had_entry=had_entry)
+    _audit(AuditAction.REGISTRATION_CANCELLED, registration, actor, previous=previous.value)
     db.session.flush()
     promote_waiting(registration.event)
     db.session.commit()
@@ -545,6 +552,7 @@ def approve(registration: Registration, *, actor: User | None = None) -> Registr
     registration.status = RegistrationStatus.CONFIRMED
     registration.confirmed_at = utcnow()
     emails.queue_approved(registration)
+    _audit(AuditAction.REGISTRATION_APPROVED, registration, actor)
     db.session.commit()
     return registration
 
@@ -561,6 +569,7 @@ def decline(registration: Registration, *, actor: User | None = None, reason: st
     _lock_event(registration.event)
     registration.status = RegistrationStatus.DECLINED
     emails.queue_declined(registration, reason=reason)
+    _audit(AuditAction.REGISTRATION_DECLINED, registration, actor)
     db.session.flush()
     promote_waiting(registration.event)
     db.session.commit()
@@ -574,8 +583,22 @@ def move_from_waitlist(registration: Registration, *, actor: User | None = None)
     _lock_event(registration.event)
     _seat(registration)
     emails.queue_promoted(registration)
+    _audit(AuditAction.REGISTRATION_PROMOTED, registration, actor, status=registration.status.value)
     db.session.commit()
     return registration
+
+
+def _audit(action: str, registration: Registration, actor: User | None, **details: str) -> None:
+    """Log an act on one registration by its id only (never the person's data). Without an
+    `actor` the attendee did it through their private link, which the entry says."""
+    logged_in = actor is not None and bool(getattr(actor, "is_authenticated", False))
+    audit.record(
+        action,
+        actor=actor,
+        event=registration.event,
+        target_id=registration.id,
+        details={**details, "by": "organiser" if logged_in else "attendee"},
+    )
 
 
 def capacity_changed(event: Event) -> list[Registration]:
@@ -703,6 +726,7 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
 
     _ensure_changeable(registration)
     had_entry = invitations.has_entry(registration)
+    _audit(AuditAction.REGISTRATION_ERASED, registration, actor, previous=registration.status.value)
     if registration.status in (*ACTIVE, RegistrationStatus.WAITLISTED):
         _lock_event(registration.event)
         registration.status = RegistrationStatus.CANCELLED

@@ -130,8 +130,9 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
                 (f"/manage/events/{past.id}", 200),
                 (f"/projects/{project.slug}/dashboard?from=not-a-date", 400),
                 ("/manage/checkin/an-unknown-code", 404),
+                (f"/manage/audit?partner={partner.id}&event={event.id}", 200),
             ],
-            "admin": [],
+            "admin": [("/admin/audit?since=not-a-date&action=nothing", 400)],
         },
         users={"organiser": organiser, "admin": admin, "event": event, "past": past},
     )
