@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, DEFAULT_PUBLIC_BASE_URL, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
-from seminar_app import i18n, ratelimit
+from seminar_app import i18n, ops, ratelimit
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 
 
@@ -43,6 +43,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         )
     _trust_hosts(app, production=production)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    ops.init_app(app)
 
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]
