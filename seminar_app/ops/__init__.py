@@ -12,7 +12,8 @@ bp = Blueprint("ops", __name__)
 
 def init_app(app: Flask) -> None:
     """Logs and request ids first (their after_request runs last, seeing the final status)."""
-    from seminar_app.ops import logs, requestid
+    from seminar_app.ops import logs, metrics, requestid
 
     logs.init_app(app)
+    metrics.init_app(app)
     app.context_processor(lambda: {"request_id": requestid.current_request_id()})
