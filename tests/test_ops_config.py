@@ -13,7 +13,13 @@ import pytest
 from config import ProductionConfig
 from seminar_app import create_app
 from seminar_app.extensions import limiter
-from seminar_app.ops.startchecks import EX_CONFIG, ConfigurationError, production_problems, settings_problems
+from seminar_app.ops.startchecks import (
+    EX_CONFIG,
+    ConfigurationError,
+    metrics_directory_problem,
+    production_problems,
+    settings_problems,
+)
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
@@ -49,6 +55,8 @@ def test_good_settings_have_no_problem() -> None:
         ({"RATELIMIT_STORAGE_URI": "memory://"}, "RATELIMIT_STORAGE_URI is memory://"),
         ({"CACHE_REDIS_URL": None}, "CACHE_REDIS_URL is not set"),
         ({"SQLALCHEMY_DATABASE_URI": "sqlite:///instance/seminar_app.db"}, "DATABASE_URL is not set or names SQLite"),
+        ({"LOG_FORMAT": "xml"}, "LOG_FORMAT is 'xml': use json"),
+        ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL is 'LOUD'"),
     ],
 )
 def test_each_unsafe_setting_is_named_with_what_to_do(changes: dict[str, object], expected: str) -> None:
@@ -69,6 +77,13 @@ def test_an_unreachable_database_is_named_without_its_password() -> None:
     )
     assert "cannot be reached" in problem and "127.0.0.1:9/none" in problem
     assert "hunter2" not in problem
+
+
+def test_a_metrics_directory_that_cannot_be_written_is_named(tmp_path: Path) -> None:
+    assert metrics_directory_problem({}) is None
+    assert metrics_directory_problem({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path)}) is None
+    problem = metrics_directory_problem({"PROMETHEUS_MULTIPROC_DIR": str(tmp_path / "missing")})
+    assert problem and "is not a directory this user can write to" in problem
 
 
 def test_create_app_lists_every_problem_at_once() -> None:
