@@ -6,6 +6,7 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -114,7 +115,8 @@ def test_create_app_lists_every_problem_at_once() -> None:
 
 def environment(**settings: str) -> dict[str, str]:
     """A clean environment, as a unit file gives one: nothing from the test run leaks in."""
-    return {"PATH": os.environ["PATH"], "HOME": str(ROOT), "PYTHONPATH": str(ROOT), **settings}
+    home = tempfile.gettempdir()  # gunicorn keeps a folder of its own there
+    return {"PATH": os.environ["PATH"], "HOME": home, "PYTHONPATH": str(ROOT), **settings}
 
 
 def production_environment(**settings: str) -> dict[str, str]:
