@@ -147,6 +147,8 @@ class Config:
     # The lowest level written to the log: DEBUG, INFO, WARNING, ERROR.
     LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
     # /metrics answers `Authorization: Bearer <METRICS_TOKEN>`; unset, only loopback clients.
+    # (PROMETHEUS_MULTIPROC_DIR, for several gunicorn workers, is read by prometheus_client
+    # itself from the environment: see seminar_app/ops/metrics.py.)
     METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
     # Errors are reported to Sentry only when a DSN is set (no personal data is sent).
     SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
