@@ -6,6 +6,10 @@ from __future__ import annotations
 import io
 import json
 import logging
+import signal
+import subprocess
+import sys
+import time
 from collections.abc import Callable, Iterator
 from datetime import timedelta
 from typing import Any
@@ -305,3 +309,45 @@ def test_with_a_dsn_an_error_is_reported_with_the_request_id_and_no_personal_dat
     assert "user" not in report or not report["user"].get("ip_address")
     with other.app_context():
         db.engine.dispose()
+
+
+def test_the_mail_worker_logs_json_lines_by_ids_never_addresses(app: Flask, smtp) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_mail_cli import ROOT, queue
+
+    rows = queue(2)
+    rows[0].request_id = "req-from-the-form"
+    db.session.commit()
+    config = {
+        "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+        "MAIL_BACKEND": "smtp",
+        "MAIL_SERVER": smtp.host,
+        "MAIL_PORT": smtp.port,
+        "LOG_FORMAT": "json",
+    }
+    worker = subprocess.Popen(
+        [sys.executable, "-m", "flask", "--app", f"seminar_app:create_app({config!r})", "mail", "worker"],
+        cwd=ROOT,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        text=True,
+    )
+    try:
+        assert smtp.wait_for(2, timeout=30), "the worker delivered nothing"
+        time.sleep(0.5)  # its log lines follow the commit
+        worker.send_signal(signal.SIGTERM)
+        _, errors = worker.communicate(timeout=20)
+    finally:
+        if worker.poll() is None:
+            worker.kill()
+            worker.wait()
+    assert worker.returncode == 0, errors
+    lines = [json.loads(line) for line in errors.splitlines()]
+    started, *deliveries, stopped = lines
+    worker_id = started["request_id"]
+    assert worker_id.startswith("mail-worker-") and started["message"] == f"Mail worker {worker_id} started"
+    assert stopped["message"] == f"Mail worker {worker_id} stopped"
+    assert sorted((line["outbox_id"], line["request_id"], line["outcome"]) for line in deliveries) == [
+        (rows[0].id, "req-from-the-form", "sent"),
+        (rows[1].id, None, "sent"),
+    ]
+    assert "@example.org" not in errors
