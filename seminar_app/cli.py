@@ -19,6 +19,7 @@ from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
 from seminar_app.jobs.cli import jobs_cli
 from seminar_app.mail.cli import mail_cli
+from seminar_app.ops.cli import check_config_command
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
@@ -45,6 +46,7 @@ def init_app(app: Flask) -> None:
         report_cli,
         campaigns_cli,
         audit_cli,
+        check_config_command,
     ):
         app.cli.add_command(command)
 
