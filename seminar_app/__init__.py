@@ -103,6 +103,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
             response.headers["Cache-Control"] = "no-store"
         return response
 
+    from seminar_app.ops import health
+
+    health.answer_any_host(app)
     return app
 
 
@@ -155,6 +158,7 @@ _BLUEPRINT_PREFIXES = {
     "contacts": None,
     "campaigns": None,
     "api": "/api/v1",
+    "ops": None,
 }
 
 

@@ -36,8 +36,9 @@ pytestmark = pytest.mark.browser
 VIEWPORTS = {"desktop": {"width": 1280, "height": 800}, "phone": {"width": 390, "height": 844}}
 
 _PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
-# Files, feeds and JSON: not pages (a browser downloads them).
-_NOT_A_PAGE = re.compile(r"\.[a-z]+$")
+# Files, feeds and JSON: not pages (a browser downloads them); nor are the operations
+# endpoints for the load balancer and Prometheus (seminar_app/ops).
+_NOT_A_PAGE = re.compile(r"\.[a-z]+$|^/(?:healthz|readyz|metrics)$")
 
 
 @dataclass
