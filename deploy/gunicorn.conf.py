@@ -1,0 +1,89 @@
+"""gunicorn settings for one web node (used by deploy/systemd/seminar-web@.service and by
+deploy/rehearsal.sh). Every value can be overridden from the environment, so that one file
+serves several nodes on one machine (each with its own SEMINAR_BIND).
+
+    gunicorn -c deploy/gunicorn.conf.py seminar_app.wsgi:app
+"""
+
+from __future__ import annotations
+
+import json
+import multiprocessing
+import os
+import shutil
+from pathlib import Path
+from typing import Any
+
+# The node's address: nginx's upstream lists one line per node. Loopback by default: only
+# nginx talks to gunicorn (it buffers slow clients, which sync workers cannot afford).
+bind = [os.environ.get("SEMINAR_BIND", "127.0.0.1:8001")]
+
+# Sync workers: one request at a time per process, the model this app is written for
+# (blocking SQLAlchemy and SMTP calls, no shared state between requests). Twice the cores
+# plus one keeps the CPU busy while some workers wait on PostgreSQL.
+worker_class = os.environ.get("GUNICORN_WORKER_CLASS", "sync")
+workers = int(os.environ.get("GUNICORN_WORKERS", str(multiprocessing.cpu_count() * 2 + 1)))
+threads = int(os.environ.get("GUNICORN_THREADS", "1"))
+
+# A request that runs longer than this is killed (its worker restarted): the largest
+# export or PDF report here takes a few seconds; 60 s leaves room on a slow day.
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "60"))
+# On SIGTERM (systemctl stop/restart) workers finish the request in hand for up to this long.
+graceful_timeout = int(os.environ.get("GUNICORN_GRACEFUL_TIMEOUT", "30"))
+# Only used by gthread/async workers; the sync worker closes every connection after its answer.
+keepalive = int(os.environ.get("GUNICORN_KEEPALIVE", "5"))
+
+# Recycle each worker after about this many requests (jitter: not all at once), which caps
+# the effect of any slow memory growth.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = int(os.environ.get("GUNICORN_MAX_REQUESTS_JITTER", "200"))
+
+# nginx keeps the access log (with $request_id); the app logs each request itself when the
+# ops part's JSON logging is on. GUNICORN_ACCESS_LOG=- turns gunicorn's on, as one JSON line.
+accesslog = os.environ.get("GUNICORN_ACCESS_LOG") or None
+access_log_format = json.dumps(
+    {
+        "time": "%(t)s",
+        "remote": "%(h)s",
+        "method": "%(m)s",
+        "path": "%(U)s",
+        "status": "%(s)s",
+        "bytes": "%(B)s",
+        "duration_us": "%(D)s",
+        "request_id": "%({x-request-id}i)s",
+    }
+)
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
+# Trust X-Forwarded-* only from nginx on this machine (ProxyFix in the app does the rest).
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
+proc_name = "seminar-web-" + bind[0].rsplit(":", 1)[-1]
+
+# Each worker imports the app itself (no preload): the start checks open database and Redis
+# connections, which must not be shared by forked processes. A worker that cannot load the
+# app (a setting missing or unsafe) makes gunicorn stop the whole node ("Worker failed to
+# boot"), so systemd shows the app's message instead of a restart loop.
+preload_app = False
+
+_MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
+
+
+def on_starting(server: Any) -> None:
+    """Start with an empty metrics directory: files of a previous run would add old counts."""
+    if _MULTIPROC_DIR:
+        path = Path(_MULTIPROC_DIR)
+        if path.exists():
+            shutil.rmtree(path)
+        path.mkdir(parents=True, exist_ok=True)
+
+
+def child_exit(server: Any, worker: Any) -> None:
+    """prometheus_client's multiprocess mode: a dead worker's live gauges must go with it
+    (as prometheus-flask-exporter's documentation asks for gunicorn)."""
+    if not _MULTIPROC_DIR:
+        return
+    try:
+        from prometheus_client import multiprocess
+    except ImportError:
+        return
+    multiprocess.mark_process_dead(worker.pid)
