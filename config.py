@@ -140,6 +140,21 @@ class Config:
     API_MAX_PAGE_SIZE = 100
     PUBLIC_PAGE_SIZE = 24
 
+    # Operations (seminar_app/ops). "json": one JSON object per log line on stderr, with the
+    # request id (production's default); "text": plain lines (development; the test suite
+    # leaves logging to pytest).
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "text")
+    # The lowest level written to the log: DEBUG, INFO, WARNING, ERROR.
+    LOG_LEVEL = os.environ.get("LOG_LEVEL", "INFO").upper()
+    # /metrics answers `Authorization: Bearer <METRICS_TOKEN>`; unset, only loopback clients.
+    METRICS_TOKEN = os.environ.get("METRICS_TOKEN") or None
+    # Errors are reported to Sentry only when a DSN is set (no personal data is sent).
+    SENTRY_DSN = os.environ.get("SENTRY_DSN") or None
+    SENTRY_ENVIRONMENT = os.environ.get("SENTRY_ENVIRONMENT", "production")
+    # Production refuses SQLite (one file, one machine, no concurrent writers across nodes)
+    # unless this is set, for a single small server that accepts those limits.
+    ALLOW_SQLITE_IN_PRODUCTION = _bool("ALLOW_SQLITE_IN_PRODUCTION")
+
 
 class DevelopmentConfig(Config):
     DEBUG = True
@@ -159,6 +174,7 @@ class TestConfig(Config):
 
 
 class ProductionConfig(Config):
+    LOG_FORMAT = os.environ.get("LOG_FORMAT", "json")
     SESSION_COOKIE_SECURE = _bool("SESSION_COOKIE_SECURE", True)
     REMEMBER_COOKIE_SECURE = True
     PREFERRED_URL_SCHEME = "https"

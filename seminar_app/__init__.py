@@ -11,9 +11,10 @@ from flask import Flask, request
 from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
-from config import CONFIGS, DEFAULT_PUBLIC_BASE_URL, DEFAULT_SECRET_KEY, INSTANCE_DIR, Config
-from seminar_app import i18n, ratelimit
+from config import CONFIGS, INSTANCE_DIR, Config
+from seminar_app import i18n, ops, ratelimit
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
+from seminar_app.ops import startchecks
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -31,18 +32,12 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
     else:
         app.config.from_object(config)
     production = not app.debug and not app.testing
-    if production and app.config["SECRET_KEY"] == DEFAULT_SECRET_KEY:
-        raise RuntimeError("Refusing to start: set SECRET_KEY to a long random value in production.")
     if production:
-        ratelimit.check_storage(app)
-    if production and app.config["PUBLIC_BASE_URL"] == DEFAULT_PUBLIC_BASE_URL:
-        # Links in mail and calendars would point at 127.0.0.1 and every real visitor would get 400.
-        raise RuntimeError(
-            "Refusing to start: set PUBLIC_BASE_URL to the site's address as visitors reach it "
-            "(e.g. https://seminars.example.org)."
-        )
+        # Every unsafe or missing setting at once, and an unreachable database (ops/startchecks.py).
+        startchecks.check_production(app.config)
     _trust_hosts(app, production=production)
     INSTANCE_DIR.mkdir(exist_ok=True)
+    ops.init_app(app)
 
     if app.config["PROXY_COUNT"]:
         proxies = app.config["PROXY_COUNT"]

@@ -1,7 +1,8 @@
 """How the rate limits (Flask-Limiter, `extensions.limiter`) behave in production.
 
 Counters live in RATELIMIT_STORAGE_URI. With `memory://` each worker process counts on its
-own, so N workers let N times the limit through: production refuses to start with it.
+own, so N workers let N times the limit through: production refuses to start with it
+(seminar_app.ops.startchecks).
 
 When Redis cannot be reached the limiter fails open, but not unlimited: it logs the warning
 "Rate limit storage unreachable - falling back to in-memory storage" (to the server's
@@ -22,17 +23,6 @@ from flask.logging import default_handler
 from redis.exceptions import RedisError
 
 from seminar_app.extensions import limiter
-
-
-def check_storage(app: Flask) -> None:
-    """Refuse to start a production app whose rate limits would be counted per process."""
-    uri = app.config.get("RATELIMIT_STORAGE_URI") or "memory://"
-    if app.config.get("RATELIMIT_ENABLED", True) and uri.startswith("memory://"):
-        raise RuntimeError(
-            "Refusing to start: RATELIMIT_STORAGE_URI is memory://, so every worker process would count "
-            "log-ins and registrations on its own. Set it to a Redis server that all workers share, "
-            "such as redis://127.0.0.1:6379/0."
-        )
 
 
 def _seconds_until_reset() -> int:

@@ -97,6 +97,24 @@ def app(_app: Flask) -> Iterator[Flask]:
 
 
 @pytest.fixture
+def at_migrations_head(app: Flask) -> Iterator[str]:
+    """The test database (built from the models) stamped at the head of migrations/ as
+    `flask db upgrade` leaves a real one, so that /readyz finds it ready."""
+    from seminar_app.ops.health import migrations_head
+
+    head = migrations_head()
+    assert head
+    db.session.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
+    db.session.execute(text("DELETE FROM alembic_version"))
+    db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
+    db.session.commit()
+    yield head
+    db.session.rollback()
+    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
+    db.session.commit()
+
+
+@pytest.fixture
 def client(app: Flask) -> FlaskClient:
     return app.test_client()
 

@@ -82,6 +82,8 @@ def production_app(database_url: str, **settings: object) -> Flask:
         SQLALCHEMY_DATABASE_URI = database_url
         PUBLIC_BASE_URL = PUBLIC
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+        ALLOW_SQLITE_IN_PRODUCTION = True
         RATELIMIT_ENABLED = False
         PROXY_COUNT = 0
         TRUSTED_HOSTS: list[str] | None = None

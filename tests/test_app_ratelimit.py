@@ -18,6 +18,7 @@ from config import ProductionConfig
 from seminar_app import create_app, pagecache
 from seminar_app.events.models import Event
 from seminar_app.extensions import db, limiter
+from seminar_app.ops.startchecks import ConfigurationError
 from tests.test_registration_api import body
 from tests.test_registration_routes import form
 
@@ -138,6 +139,8 @@ def production_config(**settings: object) -> type[ProductionConfig]:
     class Production(ProductionConfig):
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         SQLALCHEMY_DATABASE_URI = "sqlite://"
+        ALLOW_SQLITE_IN_PRODUCTION = True
+        CACHE_REDIS_URL = REDIS_URL
         RATELIMIT_ENABLED = True
         PUBLIC_BASE_URL = "https://seminars.example.org"
 
@@ -148,7 +151,7 @@ def production_config(**settings: object) -> type[ProductionConfig]:
 
 def test_production_refuses_to_start_with_per_process_rate_limit_storage() -> None:
     try:
-        with pytest.raises(RuntimeError, match=r"RATELIMIT_STORAGE_URI.*redis://"):
+        with pytest.raises(ConfigurationError, match=r"RATELIMIT_STORAGE_URI.*redis://"):
             create_app(production_config(RATELIMIT_STORAGE_URI="memory://"))
         assert create_app(production_config(RATELIMIT_STORAGE_URI=REDIS_URL)).config["RATELIMIT_ENABLED"]
     finally:

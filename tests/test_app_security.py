@@ -7,18 +7,21 @@ import pytest
 from config import ProductionConfig
 from seminar_app import create_app
 from seminar_app.extensions import db, limiter
+from seminar_app.ops.startchecks import ConfigurationError
 
 
 def test_production_refuses_to_start_with_the_default_secret_key() -> None:
     class Unsafe(ProductionConfig):
         SQLALCHEMY_DATABASE_URI = "sqlite://"
+        ALLOW_SQLITE_IN_PRODUCTION = True
 
-    with pytest.raises(RuntimeError, match="SECRET_KEY"):
+    with pytest.raises(ConfigurationError, match="SECRET_KEY"):
         create_app(Unsafe)
 
     class Safe(Unsafe):
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
         PUBLIC_BASE_URL = "https://seminars.example.org"
 
     try:
@@ -33,12 +36,15 @@ def test_production_refuses_to_start_without_its_public_address() -> None:
 
     class NoAddress(ProductionConfig):
         SQLALCHEMY_DATABASE_URI = "sqlite://"
+        ALLOW_SQLITE_IN_PRODUCTION = True
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
 
     try:
-        with pytest.raises(RuntimeError, match="PUBLIC_BASE_URL"):
+        with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL") as refused:
             create_app(NoAddress)
+        assert refused.value.problems == [refused.value.problems[0]], "the only problem is the address"
     finally:
         limiter.enabled = False
 

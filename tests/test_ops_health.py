@@ -17,22 +17,6 @@ UNREACHABLE_REDIS = "redis://127.0.0.1:6399/0"
 
 
 @pytest.fixture
-def migrated(app: Flask) -> Iterator[str]:
-    """The test database built from the models, stamped at the head of migrations/ as
-    `flask db upgrade` leaves a real one."""
-    head = health.migrations_head()
-    assert head
-    db.session.execute(text("CREATE TABLE IF NOT EXISTS alembic_version (version_num VARCHAR(32) NOT NULL)"))
-    db.session.execute(text("DELETE FROM alembic_version"))
-    db.session.execute(text("INSERT INTO alembic_version (version_num) VALUES (:head)"), {"head": head})
-    db.session.commit()
-    yield head
-    db.session.rollback()
-    db.session.execute(text("DROP TABLE IF EXISTS alembic_version"))
-    db.session.commit()
-
-
-@pytest.fixture
 def other_app(app: Flask) -> Iterator[Callable[..., Flask]]:
     made: list[Flask] = []
 
@@ -60,7 +44,7 @@ def test_healthz_says_the_process_is_up_without_touching_the_database(other_app:
     assert_plain_machine_answer(response)
 
 
-def test_readyz_is_ready_with_the_database_at_the_head_revision(client, migrated: str) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_ready_with_the_database_at_the_head_revision(client, at_migrations_head: str) -> None:  # type: ignore[no-untyped-def]
     response = client.get("/readyz")
     assert response.status_code == 200, response.get_json()
     body = response.get_json()
@@ -71,14 +55,14 @@ def test_readyz_is_ready_with_the_database_at_the_head_revision(client, migrated
     assert_plain_machine_answer(response)
 
 
-def test_readyz_is_not_ready_while_migrations_are_behind(client, migrated: str) -> None:  # type: ignore[no-untyped-def]
+def test_readyz_is_not_ready_while_migrations_are_behind(client, at_migrations_head: str) -> None:  # type: ignore[no-untyped-def]
     db.session.execute(text("UPDATE alembic_version SET version_num = '0012'"))
     db.session.commit()
     response = client.get("/readyz")
     assert response.status_code == 503
     body = response.get_json()
     assert body["failed"] == ["migrations"]
-    assert f"at 0012, expected {migrated}" in body["checks"]["migrations"]
+    assert f"at 0012, expected {at_migrations_head}" in body["checks"]["migrations"]
     assert "flask db upgrade" in body["checks"]["migrations"]
     assert_plain_machine_answer(response)
 
@@ -102,7 +86,7 @@ def test_readyz_is_not_ready_when_the_database_is_unreachable(other_app: Callabl
 
 
 def test_readyz_stays_ready_but_says_degraded_when_redis_is_gone(
-    other_app: Callable[..., Flask], migrated: str
+    other_app: Callable[..., Flask], at_migrations_head: str
 ) -> None:
     node = other_app(
         CACHE_TYPE="RedisCache",
@@ -116,7 +100,7 @@ def test_readyz_stays_ready_but_says_degraded_when_redis_is_gone(
     assert body["checks"]["redis"] == "unreachable (degraded: cache off, rate limits per process)"
 
 
-def test_readyz_checks_the_rate_limit_redis_too(other_app: Callable[..., Flask], migrated: str) -> None:
+def test_readyz_checks_the_rate_limit_redis_too(other_app: Callable[..., Flask], at_migrations_head: str) -> None:
     node = other_app(RATELIMIT_ENABLED=True, RATELIMIT_STORAGE_URI="redis://:secret@127.0.0.1:6399/0")
     try:
         response = node.test_client().get("/readyz")
@@ -127,7 +111,7 @@ def test_readyz_checks_the_rate_limit_redis_too(other_app: Callable[..., Flask],
     assert "secret" not in response.get_data(as_text=True)
 
 
-def test_the_migrations_head_is_read_once_per_process(client, migrated: str) -> None:  # type: ignore[no-untyped-def]
+def test_the_migrations_head_is_read_once_per_process(client, at_migrations_head: str) -> None:  # type: ignore[no-untyped-def]
     before = health.migrations_head.cache_info()
     for _ in range(3):
         assert client.get("/readyz").status_code == 200
@@ -136,7 +120,7 @@ def test_the_migrations_head_is_read_once_per_process(client, migrated: str) -> 
     assert after.hits == before.hits + 3
 
 
-def test_health_checks_are_never_rate_limited(other_app: Callable[..., Flask], migrated: str) -> None:
+def test_health_checks_are_never_rate_limited(other_app: Callable[..., Flask], at_migrations_head: str) -> None:
     node = other_app(RATELIMIT_ENABLED=True, RATELIMIT_DEFAULT="2 per minute")
     try:
         client = node.test_client()
@@ -170,7 +154,9 @@ def production(app: Flask) -> Iterator[Flask]:
 
 
 @pytest.mark.parametrize("host", ["127.0.0.1:8000", "10.0.0.12", "localhost", "evil.example"])
-def test_production_answers_health_checks_whatever_the_host(production: Flask, migrated: str, host: str) -> None:
+def test_production_answers_health_checks_whatever_the_host(
+    production: Flask, at_migrations_head: str, host: str
+) -> None:
     """nginx and systemd ask with the node's address; the trusted-host check must not turn them away."""
     client = production.test_client()
     assert client.get("/healthz", headers={"Host": host}).status_code == 200

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import logging
 import signal
 import threading
 from types import FrameType
@@ -14,7 +15,9 @@ from flask.cli import AppGroup
 from seminar_app.extensions import db
 from seminar_app.mail.retention import scrub_sent_mail
 from seminar_app.mail.sender import DeliveryReport, deliver_all_due, deliver_due
+from seminar_app.ops.requestid import bound_request_id, new_request_id
 
+log = logging.getLogger("seminar_app.mail.worker")
 mail_cli = AppGroup("mail", help="Deliver the mail outbox.")
 
 
@@ -47,21 +50,29 @@ def worker(interval: float, batch_size: int) -> None:
 
     previous = {sig: signal.signal(sig, request_stop) for sig in (signal.SIGTERM, signal.SIGINT)}
     click.echo(f"Mail worker started (every {interval:g} s); stop with Ctrl-C or SIGTERM.")
+    # The worker's own lines carry its id; each delivery's line the id of the request that queued the mail.
     try:
-        while not stop.is_set():
-            report = DeliveryReport()
-            try:
-                report = deliver_due(batch_size)
-            except Exception:
-                current_app.logger.exception("Mail worker: delivery failed; trying again in %g s.", interval)
-                db.session.rollback()
-            finally:
-                db.session.remove()
-            if report.handled:
-                click.echo(_summary(report))
-            else:
-                stop.wait(interval)
+        with bound_request_id(f"mail-worker-{new_request_id()}") as worker_id:
+            log.info("Mail worker %s started", worker_id)
+            _work(stop, interval, batch_size)
+            log.info("Mail worker %s stopped", worker_id)
     finally:
         for sig, handler in previous.items():
             signal.signal(sig, handler)
     click.echo("Mail worker stopped.")
+
+
+def _work(stop: threading.Event, interval: float, batch_size: int) -> None:
+    while not stop.is_set():
+        report = DeliveryReport()
+        try:
+            report = deliver_due(batch_size)
+        except Exception:
+            current_app.logger.exception("Mail worker: delivery failed; trying again in %g s.", interval)
+            db.session.rollback()
+        finally:
+            db.session.remove()
+        if report.handled:
+            click.echo(_summary(report))
+        else:
+            stop.wait(interval)

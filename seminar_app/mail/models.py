@@ -46,6 +46,8 @@ class OutboxMessage(db.Model):
     # unsubscribe address sent as List-Unsubscribe (with List-Unsubscribe-Post).
     campaign_id: Mapped[int | None] = mapped_column(ForeignKey("campaign.id", ondelete="SET NULL"), index=True)
     list_unsubscribe: Mapped[str] = mapped_column(String(500), default="", server_default="")
+    # The request (X-Request-ID) or job run that queued the message, for following it in the logs.
+    request_id: Mapped[str | None] = mapped_column(String(64))
     attempts: Mapped[int] = mapped_column(default=0)
     last_error: Mapped[str] = mapped_column(Text, default="")
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

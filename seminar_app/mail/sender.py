@@ -186,6 +186,28 @@ def _scrub_if_asked(message: OutboxMessage) -> None:
         message.body_text = message.body_html = message.calendar_ics = ""
 
 
+def _delivery_fields(message: OutboxMessage, outcome: str, error: BaseException | None = None) -> dict[str, Any]:
+    """What the log says about a delivery attempt: ids and the outcome, never the address,
+    subject or body (the error's type only: SMTP errors quote the address). Read before the
+    commit, which expires the row."""
+    fields: dict[str, Any] = {
+        "outbox_id": message.id,
+        "message_id": message.message_id,
+        "request_id": message.request_id,
+        "attempt": message.attempts,
+        "outcome": outcome,
+        "kind": message.kind,
+    }
+    if error is not None:
+        fields["error"] = type(error).__name__
+    return fields
+
+
+def _log_delivery(fields: dict[str, Any]) -> None:
+    level = logging.WARNING if fields["outcome"] == "failed" else logging.INFO
+    log.log(level, "Mail %s %s (attempt %d)", fields["outbox_id"], fields["outcome"], fields["attempt"], extra=fields)
+
+
 def _record_sent(message: OutboxMessage) -> DeliveryReport:
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
@@ -194,7 +216,9 @@ def _record_sent(message: OutboxMessage) -> DeliveryReport:
     message.last_error = ""
     scrub_private_links(message)
     _scrub_if_asked(message)
+    fields = _delivery_fields(message, "sent")
     db.session.commit()
+    _log_delivery(fields)
     return DeliveryReport(sent=1)
 
 
@@ -214,7 +238,9 @@ def _record_failure(
         message.status = OutboxStatus.QUEUED
         message.next_attempt_at = now + backoff(message.attempts)
         report = DeliveryReport(retried=1)
+    fields = _delivery_fields(message, "failed" if report.failed else "retry", exc)
     db.session.commit()
+    _log_delivery(fields)
     return report
 
 
@@ -252,7 +278,7 @@ def build_message(message: OutboxMessage) -> EmailMessage:
         try:
             mail["Reply-To"] = headers.mailbox("", message.reply_to)
         except UndeliverableAddress:
-            log.warning("Message %s goes without its Reply-To %r: it cannot be written.", message.id, message.reply_to)
+            log.warning("Message %s goes without its Reply-To: the address cannot be written.", message.id)
     mail["Subject"] = headers.unstructured(message.subject)
     mail["Date"] = format_datetime(utcnow())
     mail["Message-ID"] = message.message_id

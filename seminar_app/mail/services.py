@@ -18,6 +18,7 @@ from seminar_app.enums import OutboxStatus
 from seminar_app.errors import InvalidTransition
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.ops.requestid import current_request_id
 
 # Outbox ids a session committed, for the web process to deliver after the response.
 PENDING_DELIVERY_KEY = "outbox_pending_ids"
@@ -56,6 +57,7 @@ def queue_mail(
         calendar_ics=calendar_ics,
         scrub_after_send=scrub_after_send,
         message_id=f"<{uuid.uuid4().hex}@{domain}>",
+        request_id=current_request_id(),
     )
     db.session.add(message)
     return message

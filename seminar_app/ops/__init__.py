@@ -4,7 +4,16 @@ Nothing here is a page for people: these are the doors for the load balancer, sy
 Prometheus and the operator's log tools.
 """
 
-from flask import Blueprint
+from flask import Blueprint, Flask
 
 # Routes are imported by create_app() when the blueprint is registered, not here.
 bp = Blueprint("ops", __name__)
+
+
+def init_app(app: Flask) -> None:
+    """Logs and request ids first (their after_request runs last, seeing the final status)."""
+    from seminar_app.ops import logs, metrics, requestid
+
+    logs.init_app(app)
+    metrics.init_app(app)
+    app.context_processor(lambda: {"request_id": requestid.current_request_id()})

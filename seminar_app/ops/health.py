@@ -11,10 +11,10 @@ slower and less strictly limited. Taking nodes out because Redis blinked would t
 out at once, since they share it; `/readyz` therefore stays 200 and says
 "unreachable (degraded: cache off, rate limits per process)".
 
-The load balancer and systemd ask with whatever Host they have (127.0.0.1, the node's
-address), which production's trusted-host check would refuse with 400. The two paths reveal
-nothing and build no links, so they are answered for any Host: `answer_any_host` puts the
-public host in their environ before Flask sees it.
+The load balancer, systemd and Prometheus ask with whatever Host they have (127.0.0.1, the
+node's address), which production's trusted-host check would refuse with 400. These paths
+reveal nothing (/metrics has its own guard) and build no links, so they are answered for any
+Host: `answer_any_host` puts the public host in their environ before Flask sees it.
 """
 
 from __future__ import annotations
@@ -37,7 +37,8 @@ from seminar_app.extensions import db
 
 logger = logging.getLogger(__name__)
 
-HEALTH_PATHS = frozenset({"/healthz", "/readyz"})
+# Asked by machines with the node's own address as Host (the load balancer, systemd, Prometheus).
+ANY_HOST_PATHS = frozenset({"/healthz", "/readyz", "/metrics"})
 OK = "ok"
 REDIS_DEGRADED = "unreachable (degraded: cache off, rate limits per process)"
 
@@ -121,12 +122,12 @@ WsgiApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 
 
 def answer_any_host(app: Flask) -> None:
-    """Let the health paths through production's trusted-host check, whatever the Host."""
+    """Let the health and metrics paths through production's trusted-host check, whatever the Host."""
     public_host = urlsplit(app.config["PUBLIC_BASE_URL"]).netloc
     inner: WsgiApp = app.wsgi_app
 
     def wsgi_app(environ: dict[str, Any], start_response: Callable[..., Any]) -> Iterable[bytes]:
-        if environ.get("PATH_INFO") in HEALTH_PATHS and public_host:
+        if environ.get("PATH_INFO") in ANY_HOST_PATHS and public_host:
             environ["HTTP_HOST"] = public_host
             environ.pop("HTTP_X_FORWARDED_HOST", None)
         return inner(environ, start_response)
