@@ -59,11 +59,12 @@ loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "info")
 forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1")
 proc_name = "seminar-web-" + bind[0].rsplit(":", 1)[-1]
 
-# Each worker imports the app itself (no preload): the start checks open database and Redis
-# connections, which must not be shared by forked processes. A worker that cannot load the
-# app (a setting missing or unsafe) makes gunicorn stop the whole node ("Worker failed to
-# boot"), so systemd shows the app's message instead of a restart loop.
-preload_app = False
+# The app is loaded once, in the master, before the workers are forked: a setting that is
+# missing or unsafe stops the node there with the app's message and exit code 78
+# (seminar_app/wsgi.py), which systemd does not restart; without preload every worker would
+# exit 78 and gunicorn would start another, for ever. The start checks close their own
+# connections; post_fork below makes sure no pooled database connection crosses the fork.
+preload_app = True
 
 _MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
@@ -87,3 +88,15 @@ def child_exit(server: Any, worker: Any) -> None:
     except ImportError:
         return
     multiprocess.mark_process_dead(worker.pid)
+
+
+def post_fork(server: Any, worker: Any) -> None:
+    """A forked worker must not reuse the master's pooled database connections (SQLAlchemy's
+    advice for forking servers): drop them without closing the master's sockets."""
+    app = getattr(server.app, "callable", None)
+    if app is None or not hasattr(app, "app_context"):
+        return
+    from seminar_app.extensions import db
+
+    with app.app_context():
+        db.engine.dispose(close=False)

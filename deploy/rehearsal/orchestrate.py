@@ -280,7 +280,7 @@ class Rehearsal:
     def start_node(self, index: int) -> None:
         assert self.processes
         port = self.node_ports[index]
-        wsgi = "seminar_app.wsgi:app" if (REPO / "seminar_app" / "wsgi.py").exists() else "seminar_app:create_app()"
+        wsgi = "seminar_app.wsgi:app"
         metrics = self.workdir / f"metrics-{port}"
         self.processes.start(
             f"web-{port}",
