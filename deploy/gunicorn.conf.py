@@ -10,7 +10,6 @@ from __future__ import annotations
 import json
 import multiprocessing
 import os
-import shutil
 from pathlib import Path
 from typing import Any
 
@@ -69,13 +68,23 @@ preload_app = True
 _MULTIPROC_DIR = os.environ.get("PROMETHEUS_MULTIPROC_DIR")
 
 
-def on_starting(server: Any) -> None:
-    """Start with an empty metrics directory: files of a previous run would add old counts."""
-    if _MULTIPROC_DIR:
-        path = Path(_MULTIPROC_DIR)
-        if path.exists():
-            shutil.rmtree(path)
-        path.mkdir(parents=True, exist_ok=True)
+def _fresh_metrics_dir() -> None:
+    """prometheus_client's multiprocess folder must exist before the app is loaded (preload
+    loads it in the master before any server hook runs) and must start empty, or a previous
+    run's files would add old counts. Done once per master: a SIGHUP re-reads this file and
+    must not delete the files of live workers."""
+    if not _MULTIPROC_DIR or os.environ.get("_SEMINAR_METRICS_DIR_READY") == _MULTIPROC_DIR:
+        return
+    path = Path(_MULTIPROC_DIR)
+    path.mkdir(parents=True, exist_ok=True)
+    # The files, not the folder: under systemd the folder is the unit's RuntimeDirectory and
+    # its parent (/run) is read-only to the service.
+    for stale in path.glob("*.db"):
+        stale.unlink()
+    os.environ["_SEMINAR_METRICS_DIR_READY"] = _MULTIPROC_DIR
+
+
+_fresh_metrics_dir()
 
 
 def child_exit(server: Any, worker: Any) -> None:

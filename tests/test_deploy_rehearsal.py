@@ -22,26 +22,28 @@ REDIS = Fault("Redis stopped", T0 + 40, T0 + 50)
 
 
 def facts(**overrides: Any) -> dict[str, Any]:
+    """Two people from the load (one seated, one waiting) and a seeded person promoted from the waiting list."""
     base: dict[str, Any] = {
         "registrations": [
             {"id": 1, "event_id": 7, "email": "a@load.example.org", "status": "confirmed", "mode": "onsite"},
             {"id": 2, "event_id": 7, "email": "b@load.example.org", "status": "waitlisted", "mode": "onsite"},
+            {"id": 3, "event_id": 7, "email": "s@seed.example.org", "status": "confirmed", "mode": "online"},
         ],
         "capacities": {"7": {"onsite": 1, "online": 5}},
-        "outbox_by_status": {"sent": 2},
+        "outbox_by_status": {"sent": 4},
         "mails": [
-            {"id": 1, "kind": "registration_confirmed", "status": "sent", "message_id": "<m1@x>", "registration_id": 1},
-            {
-                "id": 2,
-                "kind": "registration_waitlisted",
-                "status": "sent",
-                "message_id": "<m2@x>",
-                "registration_id": 2,
-            },
+            mail(1, "registration_confirmed", 1),
+            mail(2, "registration_waitlisted", 2),
+            mail(3, "registration_waitlisted", 3),
+            mail(4, "promoted", 3),
         ],
     }
     base.update(overrides)
     return base
+
+
+def mail(n: int, kind: str, registration_id: int, status: str = "sent") -> dict[str, Any]:
+    return {"id": n, "kind": kind, "status": status, "message_id": f"<m{n}@x>", "registration_id": registration_id}
 
 
 def client_log(*extra: dict[str, Any]) -> list[dict[str, Any]]:
@@ -52,7 +54,7 @@ def client_log(*extra: dict[str, Any]) -> list[dict[str, Any]]:
     ]
 
 
-SMTP = [{"message_id": "<m1@x>"}, {"message_id": "<m2@x>"}]
+SMTP = [{"message_id": f"<m{n}@x>"} for n in (1, 2, 3, 4)]
 
 
 def judge(**overrides: Any) -> figures.Verdict:
@@ -118,12 +120,10 @@ def test_a_registration_answered_but_not_stored_fails() -> None:
 def test_a_registration_stored_twice_fails() -> None:
     doubled = facts()
     doubled["registrations"].append(
-        {"id": 3, "event_id": 7, "email": "a@load.example.org", "status": "cancelled", "mode": "online"}
+        {"id": 5, "event_id": 7, "email": "a@load.example.org", "status": "cancelled", "mode": "online"}
     )
-    doubled["mails"].append(
-        {"id": 3, "kind": "registration_confirmed", "status": "sent", "message_id": "<m3@x>", "registration_id": 3}
-    )
-    verdict = judge(facts=doubled, smtp_log=[*SMTP, {"message_id": "<m3@x>"}])
+    doubled["mails"].append(mail(5, "registration_confirmed", 5))
+    verdict = judge(facts=doubled, smtp_log=[*SMTP, {"message_id": "<m5@x>"}])
     assert verdict.failures == ["1 registration(s) are stored more than once"]
 
 
@@ -134,15 +134,17 @@ def test_more_seats_taken_than_the_mode_has_fails() -> None:
     assert "over capacity: event 7 onsite: 2 of 1" in verdict.failures
 
 
-def test_no_waiting_list_means_the_events_were_not_near_capacity() -> None:
-    roomy = facts()
-    roomy["registrations"][1]["status"] = "confirmed"
-    roomy["capacities"]["7"]["onsite"] = 10
-    assert "nobody is on a waiting list: the events were not near capacity" in judge(facts=roomy).failures
+def test_a_waiting_list_that_did_not_move_means_the_events_were_not_near_capacity() -> None:
+    nobody_promoted = facts()
+    nobody_promoted["mails"] = nobody_promoted["mails"][:3]
+    verdict = judge(facts=nobody_promoted, smtp_log=SMTP[:3])
+    assert verdict.failures == [
+        "the waiting list did not move (2 put on it, 0 promoted): the events were not near capacity"
+    ]
 
 
 def test_a_confirmation_not_received_by_the_smtp_server_fails() -> None:
-    verdict = judge(smtp_log=SMTP[:1])
+    verdict = judge(smtp_log=SMTP[1:])
     assert "1 registration mail(s) were not delivered to the SMTP server" in verdict.failures
 
 
@@ -158,7 +160,7 @@ def test_a_message_unknown_to_the_outbox_fails() -> None:
 
 
 def test_mail_left_in_the_outbox_fails() -> None:
-    verdict = judge(facts=facts(outbox_by_status={"sent": 2, "sending": 1, "queued": 2}))
+    verdict = judge(facts=facts(outbox_by_status={"sent": 4, "sending": 1, "queued": 2}))
     assert "3 message(s) still queued or being sent at the end" in verdict.failures
 
 

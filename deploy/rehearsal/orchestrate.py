@@ -43,7 +43,7 @@ SHIPPED_NGINX = REPO / "deploy" / "nginx" / "seminar_app.conf"
 PROXY_SNIPPET = REPO / "deploy" / "nginx" / "seminar_app_proxy.conf"
 MAIL_STALE_CLAIM_SECONDS = 20
 JOB_RUNNER_EVERY = 10.0
-CANCEL_EVERY = 2.0
+CANCEL_EVERY = 3.0
 
 
 def say(message: str) -> None:

@@ -26,9 +26,10 @@ from seminar_app.projects.models import Project
 from seminar_app.registration.services import RegistrationInput, register
 
 # Seats per mode, and how many are taken before the load starts: the load's first
-# registrations get the last seats, later ones wait, cancellations promote them.
+# registration in each mode gets the last seat, later ones wait, cancellations promote them.
+# Few events, so that even a slow machine's load puts people on every waiting list.
 CAPACITY = 12
-PREFILLED = 9
+PREFILLED = CAPACITY - 1
 
 
 def seed(count: int) -> list[dict[str, object]]:
@@ -85,7 +86,7 @@ def seed(count: int) -> list[dict[str, object]]:
 
 def main() -> None:
     out = Path(sys.argv[1])
-    count = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+    count = int(sys.argv[2]) if len(sys.argv) > 2 else 3
     app = create_app()
     with app.app_context():
         events = seed(count)
