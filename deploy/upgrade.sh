@@ -15,14 +15,14 @@ if [ ${#ports[@]} -eq 0 ]; then
   exit 2
 fi
 cd "$(dirname "$0")/.."
-run_as() { runuser -u seminar -- env $(grep -v '^\s*#' /etc/seminar_app/env | xargs -d '\n') SEMINAR_CONFIG=production FLASK_APP=seminar_app "$@"; }
 
 echo "upgrade: installing dependencies"
-run_as .venv/bin/pip install -q -r requirements.txt
-run_as .venv/bin/pybabel compile -q -d seminar_app/translations
+.venv/bin/pip install -q -r requirements.txt
+.venv/bin/pybabel compile -q -d seminar_app/translations
 
-echo "upgrade: migrating the database (once, before any node restarts)"
-run_as .venv/bin/flask db upgrade
+echo "upgrade: checking the settings, then migrating the database (once, before any node restarts)"
+deploy/manage.sh check-config
+deploy/manage.sh db upgrade
 
 for port in "${ports[@]}"; do
   echo "upgrade: restarting node $port"
