@@ -11,8 +11,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+import sentry_sdk
+import sentry_sdk.transport
 from flask import Flask
 from flask_migrate import downgrade, upgrade
+from sentry_sdk.envelope import Envelope
 from sqlalchemy import inspect, select, text
 
 from seminar_app import create_app
@@ -185,6 +188,19 @@ def failing_app(app: Flask) -> Iterator[Flask]:
         db.engine.dispose()
 
 
+def test_an_unhandled_error_is_logged_without_the_token_in_its_path(failing_app: Flask, json_log) -> None:  # type: ignore[no-untyped-def]
+    @failing_app.get("/test-only/r/<token>/boom")
+    def boom_with_token(token: str) -> str:
+        raise RuntimeError("broken")
+
+    failing_app.test_client().get("/test-only/r/private-token-456/boom", headers={"X-Request-ID": "req-with-token"})
+    [error] = [line for line in json_log() if line["level"] == "ERROR"]
+    assert error["message"] == "Exception on /test-only/r/<token>/boom [GET]"
+    assert error["request_id"] == "req-with-token"
+    assert "RuntimeError: broken" in error["exc_info"]
+    assert "private-token-456" not in json.dumps(json_log())
+
+
 def test_the_error_page_shows_the_reference_to_quote(failing_app: Flask) -> None:
     client = failing_app.test_client()
     response = client.get("/test-only/boom", headers={"X-Request-ID": "support-case-4711"})
@@ -217,4 +233,75 @@ def test_migration_0016_adds_and_removes_the_outbox_request_id(empty_database_ur
         assert "request_id" not in columns and "message_id" in columns
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT count(*) FROM outbox_message")).scalar_one() == 1
+        db.engine.dispose()
+
+
+# --- optional error reports to Sentry ----------------------------------------------------------
+
+
+class RecordingTransport(sentry_sdk.transport.Transport):
+    """Keeps the events instead of sending them."""
+
+    def __init__(self, options: dict[str, Any] | None = None) -> None:
+        super().__init__(options)
+        self.events: list[dict[str, Any]] = []
+
+    def capture_envelope(self, envelope: Envelope) -> None:
+        for item in envelope.items:
+            if item.type == "event":
+                self.events.append(item.payload.json)
+
+
+@pytest.fixture
+def no_sentry() -> Iterator[None]:
+    """Sentry's client is global to the process: whatever a test set up is taken down."""
+    yield
+    sentry_sdk.get_client().close()
+    sentry_sdk.get_global_scope().set_client(None)
+
+
+def test_without_a_dsn_sentry_is_not_initialised(app: Flask, no_sentry: None) -> None:
+    assert app.config["SENTRY_DSN"] is None
+    create_app({"SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"]})
+    assert not sentry_sdk.is_initialized()
+
+
+def test_with_a_dsn_an_error_is_reported_with_the_request_id_and_no_personal_data(
+    app: Flask, event: Event, no_sentry: None
+) -> None:
+    transport = RecordingTransport()
+    other = create_app(
+        {
+            "SQLALCHEMY_DATABASE_URI": app.config["SQLALCHEMY_DATABASE_URI"],
+            "PROPAGATE_EXCEPTIONS": False,
+            "SENTRY_DSN": "http://publickey@127.0.0.1:9/1",
+            "SENTRY_TRANSPORT": transport,
+        }
+    )
+    assert sentry_sdk.is_initialized()
+
+    @other.post("/test-only/r/<token>/boom")
+    def boom(token: str) -> str:
+        raise RuntimeError(f"could not store {EMAIL} for {token}")
+
+    client = other.test_client()
+    client.set_cookie("session", "a-session-cookie")
+    response = client.post(
+        "/test-only/r/private-token-123/boom?invitation=secret-invite",
+        data={"email": EMAIL},
+        headers={"X-Request-ID": "support-case-0815"},
+    )
+    assert response.status_code == 500
+    sentry_sdk.flush()
+    [report] = transport.events
+    assert report["tags"]["request_id"] == "support-case-0815"
+    assert report["exception"]["values"][-1]["type"] == "RuntimeError"
+    # The stack trace's context lines are source code (this test's own literals), not data.
+    sent = json.dumps({**report, "exception": [value["value"] for value in report["exception"]["values"]]})
+    for personal in (EMAIL, "private-token-123", "secret-invite", "a-session-cookie"):
+        assert personal not in sent, personal
+    assert report["request"]["url"] == "/test-only/r/<token>/boom"
+    assert "[email]" in sent
+    assert "user" not in report or not report["user"].get("ip_address")
+    with other.app_context():
         db.engine.dispose()

@@ -12,8 +12,9 @@ bp = Blueprint("ops", __name__)
 
 def init_app(app: Flask) -> None:
     """Logs and request ids first (their after_request runs last, seeing the final status)."""
-    from seminar_app.ops import logs, metrics, requestid
+    from seminar_app.ops import logs, metrics, requestid, sentry
 
     logs.init_app(app)
     metrics.init_app(app)
+    sentry.init_app(app)
     app.context_processor(lambda: {"request_id": requestid.current_request_id()})

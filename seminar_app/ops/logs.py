@@ -26,7 +26,7 @@ _START_KEY = "seminar_app.request_started"
 _PLAIN_FORMAT = "%(asctime)s %(levelname)s %(name)s [%(request_id)s] %(message)s"
 _JSON_FIELDS = "%(asctime)s %(levelname)s %(name)s %(message)s"
 # View arguments that are secrets: the path that holds one is logged as its rule.
-_SECRET_ARGUMENTS = frozenset({"token"})
+SECRET_ARGUMENTS = frozenset({"token"})
 
 
 class RequestIdFilter(logging.Filter):
@@ -73,7 +73,7 @@ def configure_logging(app: Flask, stream: IO[str] | None = None) -> None:
 
 def loggable_path() -> str:
     """The request's path, or its rule when the path holds a secret; never the query string."""
-    if request.url_rule is not None and _SECRET_ARGUMENTS & set(request.view_args or {}):
+    if request.url_rule is not None and SECRET_ARGUMENTS & set(request.view_args or {}):
         return request.url_rule.rule
     return request.path
 
@@ -89,6 +89,12 @@ def _user_id() -> int | None:
 
 def init_app(app: Flask) -> None:
     configure_logging(app)
+
+    def log_exception(exc_info: Any) -> None:
+        """Flask's own line for an unhandled error, without the path's token."""
+        app.logger.error("Exception on %s [%s]", loggable_path(), request.method, exc_info=exc_info)
+
+    app.log_exception = log_exception  # type: ignore[method-assign]
 
     @app.before_request
     def start_clock() -> None:

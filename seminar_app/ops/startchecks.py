@@ -18,6 +18,8 @@ an edit made through one worker leaves the others serving the old page until it 
 
 from __future__ import annotations
 
+import logging
+import os
 from collections.abc import Mapping
 from typing import Any
 from urllib.parse import urlsplit
@@ -93,7 +95,22 @@ def settings_problems(config: Mapping[str, Any]) -> list[str]:
             "Set it to PostgreSQL (e.g. postgresql://seminar@127.0.0.1/seminar), or "
             "ALLOW_SQLITE_IN_PRODUCTION=1 for a single small server that accepts its limits."
         )
+    if config.get("LOG_FORMAT", "text") not in ("json", "text"):
+        problems.append(f"LOG_FORMAT is {config.get('LOG_FORMAT')!r}: use json (one JSON object a line) or text.")
+    if not isinstance(logging.getLevelName(str(config.get("LOG_LEVEL", "INFO"))), int):
+        problems.append(f"LOG_LEVEL is {config.get('LOG_LEVEL')!r}: use DEBUG, INFO, WARNING or ERROR.")
     return problems
+
+
+def metrics_directory_problem(environ: Mapping[str, str]) -> str | None:
+    """PROMETHEUS_MULTIPROC_DIR, when set, must be a directory the workers can write to."""
+    directory = environ.get("PROMETHEUS_MULTIPROC_DIR")
+    if directory and not (os.path.isdir(directory) and os.access(directory, os.W_OK | os.X_OK)):
+        return (
+            f"PROMETHEUS_MULTIPROC_DIR is {directory!r}, which is not a directory this user can write to: "
+            "create it (empty) before gunicorn starts, or unset it for a single process."
+        )
+    return None
 
 
 def database_problem(uri: str) -> str | None:
@@ -121,6 +138,9 @@ def database_problem(uri: str) -> str | None:
 def production_problems(config: Mapping[str, Any]) -> list[str]:
     """Every reason production would refuse these settings, the database's reachability included."""
     problems = settings_problems(config)
+    directory = metrics_directory_problem(os.environ)
+    if directory:
+        problems.append(directory)
     database = config.get("SQLALCHEMY_DATABASE_URI") or ""
     # SQLite is a file: nothing to reach (and opening it would create it).
     if database and not database.startswith("sqlite") and not any("DATABASE_URL" in p for p in problems):
