@@ -6,7 +6,7 @@ export FLASK_APP := seminar_app
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test setup setup-dev migrate demo translations messages lint format bench clean
+.PHONY: run test setup setup-dev migrate demo translations messages lint format bench rehearsal clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,12 @@ bench: setup-dev
 	PYTHONPATH=. $(BIN)/python bench/reports.py
 	PYTHONPATH=. $(BIN)/python bench/campaign.py
 	PYTHONPATH=. $(BIN)/python bench/import_bombs.py
+
+# Production rehearsal on loopback (deploy/README.md); needs PostgreSQL on 127.0.0.1:5432.
+# REHEARSAL_ARGS="--duration 120" for the benchmark figures.
+REHEARSAL_ARGS ?= --duration 30 --users 20
+rehearsal: setup-dev
+	deploy/rehearsal.sh $(REHEARSAL_ARGS)
 
 clean:
 	rm -rf $(VENV) .pytest_cache .ruff_cache

@@ -20,6 +20,7 @@ from seminar_app.extensions import db
 from seminar_app.jobs.cli import jobs_cli
 from seminar_app.mail.cli import mail_cli
 from seminar_app.ops.cli import check_config_command
+from seminar_app.ops.integrity_cli import integrity_cli
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
@@ -47,6 +48,7 @@ def init_app(app: Flask) -> None:
         campaigns_cli,
         audit_cli,
         check_config_command,
+        integrity_cli,
     ):
         app.cli.add_command(command)
 
