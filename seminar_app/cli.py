@@ -18,6 +18,7 @@ from seminar_app.errors import DomainError, ValidationFailed
 from seminar_app.extensions import db
 from seminar_app.jobs.cli import jobs_cli
 from seminar_app.mail.cli import mail_cli
+from seminar_app.privacy.cli import retention_cli
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
@@ -43,6 +44,7 @@ def init_app(app: Flask) -> None:
         jobs_cli,
         report_cli,
         campaigns_cli,
+        retention_cli,
     ):
         app.cli.add_command(command)
 

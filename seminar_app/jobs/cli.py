@@ -13,7 +13,7 @@ from seminar_app.mail.sender import deliver_all_due
 jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs.")
 
 
-def _moment(value: str | None) -> datetime | None:
+def parse_moment(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -34,14 +34,16 @@ def run(now_text: str | None) -> None:
     """Do every job that is due and not done yet, deliver the mail, then exit.
 
     Safe to run every minute, late, or twice at once: each job is done once per person."""
-    report = run_due_jobs(_moment(now_text))
+    report = run_due_jobs(parse_moment(now_text))
     click.echo(
         f"Reminders: {report.reminders}, feedback requests: {report.feedback_requests}, "
         f"feedback reminders: {report.feedback_reminders}, "
         f"events whose access needs were deleted: {report.access_needs_purged}, "
         f"invitees forgotten after the retention period: {report.invitees_forgotten}, "
         f"campaign mails queued: {report.campaign_mails}, "
-        f"delivered mails purged after the retention period: {report.mail_purged}."
+        f"delivered mails purged after the retention period: {report.mail_purged}, "
+        f"events whose operational data was purged: {report.retention_operational}, "
+        f"events whose evidence was purged: {report.retention_evidence}."
     )
     delivery = deliver_all_due()
     click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")
