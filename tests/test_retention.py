@@ -17,7 +17,7 @@ from seminar_app.attendance.evidence import online_attendance, sheet_people
 from seminar_app.attendance.models import Attendance
 from seminar_app.campaigns.models import Campaign, Invitation
 from seminar_app.contacts.models import email_hash
-from seminar_app.enums import AttendanceMode, ConsentPurpose, CheckInSource, OutboxStatus, RegistrationStatus, Role
+from seminar_app.enums import AttendanceMode, CheckInSource, ConsentPurpose, OutboxStatus, RegistrationStatus, Role
 from seminar_app.errors import NotAllowed, ValidationFailed
 from seminar_app.events.models import Event
 from seminar_app.extensions import db

@@ -35,6 +35,7 @@ class EventRetention:
     slug: str
     title: str
     status: EventStatus
+    timezone: str
     ends_at: datetime
     operational_on: datetime | None
     operational_due: bool
@@ -94,6 +95,7 @@ def retention_schedule(projects: list[Project], now: datetime | None = None) -> 
                 slug=e.slug,
                 title=e.title,
                 status=e.status,
+                timezone=e.timezone,
                 ends_at=e.ends_at,
                 operational_on=e.ends_at + timedelta(days=days) if e.status in retention.OPERATIONAL_STATUSES else None,
                 operational_due=e.id in due_operational,
