@@ -10,7 +10,7 @@ from flask.cli import AppGroup
 from seminar_app.jobs.services import run_due_jobs
 from seminar_app.mail.sender import deliver_all_due
 
-jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs.")
+jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs, retention.")
 
 
 def parse_moment(value: str | None) -> datetime | None:
