@@ -134,3 +134,42 @@ def test_the_project_page_shows_the_same_schedule_read_only(client, login, make_
     assert "Retention" in page and "(Dispute with a partner)" in page
     assert "Seminar in Lisbon" in page and "On legal hold" in page
     assert f'href="/projects/{project.id}/retention"' in page
+
+
+@pytest.mark.parametrize("tier", ["operational", "evidence"])
+def test_the_organisers_pages_and_documents_still_open_after_each_tier(  # type: ignore[no-untyped-def]
+    client, login, make_user, make_event, tier
+) -> None:
+    from seminar_app.attendance import services as attendance_services
+    from seminar_app.privacy.retention import run_retention
+    from tests.test_retention import STARTS_LOCAL, register
+
+    event = make_event(starts_local=STARTS_LOCAL, hours=3)
+    came = register(event, "Ana Sousa")
+    register(event, "Joao Martins")
+    attendance_services.check_in(came, event.local_days[0])
+    if tier == "evidence":
+        change_retention(
+            event.partner.project,
+            RetentionInput(None, (event.ends_at + timedelta(days=1)).date(), False),
+            actor=make_user(Role.ADMIN),
+        )
+    run_retention(event.ends_at + timedelta(days=31))
+    login(make_user(Role.ORGANISER, partners=[event.partner]))
+
+    base = f"/manage/events/{event.id}"
+    for address in (
+        f"{base}/registrations",
+        f"{base}/registrations.csv",
+        f"{base}/registrations.xlsx",
+        f"{base}/attendance",
+        f"{base}/attendance/online.pdf",
+        f"{base}/attendance/sheet/{event.local_days[0].isoformat()}.pdf",
+        f"{base}/evidence-pack.zip",
+        f"/events/{event.slug}",
+        f"/events/{event.slug}/calendar.ics",
+    ):
+        assert client.get(address).status_code == 200, address
+    listing = client.get(f"{base}/registrations").get_data(as_text=True)
+    assert ("Ana Sousa" in listing) is (tier == "operational"), "attendees stay named until the evidence date"
+    assert "Joao Martins" not in listing and "probation.example" not in listing
