@@ -37,6 +37,8 @@ def test_a_manager_sets_days_evidence_date_and_a_hold_and_sees_each_change(clien
     manager = make_user(Role.MANAGER, projects=[project], name="Maria Manager")
     login(manager)
 
+    dashboard = client.get(f"/projects/{project.slug}/dashboard").get_data(as_text=True)
+    assert f'href="{url(project)}"' in dashboard, "the manager finds the page from the dashboard"
     page = client.get(url(project))
     assert page.status_code == 200
     text = page.get_data(as_text=True)
@@ -105,6 +107,7 @@ def test_a_number_that_is_not_one_is_refused(client, login, make_user, project) 
 def test_organisers_may_not_open_or_change_retention(client, login, make_user, project, event) -> None:
     login(make_user(Role.ORGANISER, partners=[event.partner]))
 
+    assert url(project) not in client.get(f"/projects/{project.slug}/dashboard").get_data(as_text=True)
     assert client.get(url(project)).status_code == 403
     assert client.post(url(project), data=form(legal_hold="y", legal_hold_reason="x")).status_code == 403
     db.session.expire_all()

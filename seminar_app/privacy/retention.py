@@ -34,7 +34,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 from flask import current_app
-from sqlalchemy import String, cast, exists, literal, select, update
+from sqlalchemy import ColumnElement, String, cast, exists, literal, select, update
 
 from seminar_app.attendance.models import Attendance
 from seminar_app.db_types import start_write_transaction, utcnow
@@ -80,7 +80,7 @@ def project_key(project_id: int) -> str:
     return f"{EVIDENCE}:project-{project_id}"
 
 
-def _not_done(job: str) -> object:
+def _not_done(job: str) -> ColumnElement[bool]:
     key = literal(f"{job}:event-") + cast(Event.id, String)
     return ~exists().where(JobDone.key == key)
 
@@ -229,7 +229,7 @@ def purge_evidence(event: Event, now: datetime) -> int | None:
     return people
 
 
-def _people_left(event_id: int, *conditions: object) -> list[Registration]:
+def _people_left(event_id: int, *conditions: ColumnElement[bool]) -> list[Registration]:
     return list(
         db.session.scalars(
             select(Registration)

@@ -17,10 +17,12 @@ from seminar_app.forms import show_domain_error
 from seminar_app.privacy import bp
 from seminar_app.privacy.forms import RetentionForm
 from seminar_app.privacy.retention_schedule import retention_changes, retention_schedule
-from seminar_app.privacy.retention_settings import RetentionInput, change_retention
+from seminar_app.privacy.retention_settings import RetentionInput, change_retention, may_change_retention
 from seminar_app.projects.models import Project
 
 ResponseValue = Response | str | tuple[str, int]
+
+bp.add_app_template_global(may_change_retention, "may_change_retention")
 
 
 @bp.route("/projects/<int:project_id>/retention", methods=["GET", "POST"])
