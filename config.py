@@ -135,6 +135,10 @@ class Config:
     # Invitees' names and addresses are operational data: blanked this many days after the
     # event ended (their answers, groups and countries stay for the conversion figures).
     INVITATION_RETENTION_DAYS = int(os.environ.get("INVITATION_RETENTION_DAYS", "30"))
+    # Retention tier 1 (seminar_app/privacy/retention.py): registrants' contact details,
+    # the event's mail and the tie of feedback links to people go this many days after
+    # each event ended, for projects that set no number of their own.
+    OPERATIONAL_RETENTION_DAYS = int(os.environ.get("OPERATIONAL_RETENTION_DAYS", "30"))
 
     API_PAGE_SIZE = 20
     API_MAX_PAGE_SIZE = 100

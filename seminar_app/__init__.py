@@ -166,6 +166,7 @@ _MORE_ROUTES = {
     "attendance": ("evidence_routes",),
     "contacts": ("import_routes",),
     "campaigns": ("invitee_routes",),
+    "privacy": ("retention_routes",),
 }
 
 

@@ -21,6 +21,7 @@ from seminar_app.jobs.cli import jobs_cli
 from seminar_app.mail.cli import mail_cli
 from seminar_app.ops.cli import check_config_command
 from seminar_app.ops.integrity_cli import integrity_cli
+from seminar_app.privacy.cli import retention_cli
 from seminar_app.projects import queries
 from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.services import PartnerInput, ProjectInput, ResultInput, add_result, create_partner
@@ -49,6 +50,7 @@ def init_app(app: Flask) -> None:
         audit_cli,
         check_config_command,
         integrity_cli,
+        retention_cli,
     ):
         app.cli.add_command(command)
 

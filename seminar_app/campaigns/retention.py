@@ -7,26 +7,15 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import Select, func, select, update
+from sqlalchemy import Select, and_, func, update
 
 from seminar_app.campaigns.emails import INVITATION, REMINDER
 from seminar_app.campaigns.models import Invitation
 from seminar_app.contacts.models import email_hash, normalise_email
 from seminar_app.db_types import utcnow
-from seminar_app.enums import OutboxStatus
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
-from seminar_app.mail.retention import forget_file_copies
-
-_BLANK_MAIL = {
-    "to_address": "",
-    "to_name": "",
-    "subject": "",
-    "body_text": "",
-    "body_html": "",
-    "calendar_ics": "",
-    "list_unsubscribe": "",
-}
+from seminar_app.mail.retention import forget_mail
 
 
 def forget_invitees(
@@ -40,28 +29,14 @@ def forget_invitees(
     blanks itself once sent; the file backend's .eml copies are deleted. Returns how many
     invitations were blanked."""
     invitations = update(Invitation).where(Invitation.event_id.in_(event_ids), Invitation.erased_at.is_(None))
-    mail = update(OutboxMessage).where(
-        OutboxMessage.event_id.in_(event_ids), OutboxMessage.kind.in_((INVITATION, REMINDER))
-    )
+    mail = and_(OutboxMessage.event_id.in_(event_ids), OutboxMessage.kind.in_((INVITATION, REMINDER)))
     if address is not None:
         invitations = invitations.where(Invitation.email_hash == email_hash(address))
-        mail = mail.where(func.lower(OutboxMessage.to_address) == normalise_email(address))
-    else:
-        mail = mail.where(OutboxMessage.to_address != "")
+        mail = and_(mail, func.lower(OutboxMessage.to_address) == normalise_email(address))
     blanked = db.session.execute(
         invitations.values(
             email=None, name="", organisation="", link_salt=None, erased_at=now or utcnow()
         ).execution_options(synchronize_session=False)
     ).rowcount
-    mail = mail.execution_options(synchronize_session=False)
-    forget_file_copies(list(db.session.scalars(select(OutboxMessage.id).where(mail.whereclause))))
-    db.session.execute(mail.where(OutboxMessage.status == OutboxStatus.SENDING).values(scrub_after_send=True))
-    db.session.execute(
-        mail.where(OutboxMessage.status == OutboxStatus.QUEUED).values(
-            status=OutboxStatus.FAILED, last_error=reason, **_BLANK_MAIL
-        )
-    )
-    db.session.execute(
-        mail.where(OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED])).values(**_BLANK_MAIL)
-    )
+    forget_mail(mail, reason=reason)
     return blanked or 0

@@ -15,10 +15,10 @@ from seminar_app.ops.requestid import bound_request_id, new_request_id
 
 log = logging.getLogger("seminar_app.jobs")
 
-jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs.")
+jobs_cli = AppGroup("jobs", help="Scheduled work: reminders, feedback requests, deletion of access needs, retention.")
 
 
-def _moment(value: str | None) -> datetime | None:
+def parse_moment(value: str | None) -> datetime | None:
     if value is None:
         return None
     try:
@@ -40,7 +40,7 @@ def run(now_text: str | None) -> None:
 
     Safe to run every minute, late, or twice at once: each job is done once per person.
     Its log lines and the mail it queues carry the run's id (as a request's carry the request id)."""
-    moment = _moment(now_text)
+    moment = parse_moment(now_text)
     with bound_request_id(f"jobs-{new_request_id()}") as run_id:
         log.info("Job run %s started", run_id, extra={"run_id": run_id})
         report = run_due_jobs(moment)
@@ -63,7 +63,9 @@ def run(now_text: str | None) -> None:
         f"events whose access needs were deleted: {report.access_needs_purged}, "
         f"invitees forgotten after the retention period: {report.invitees_forgotten}, "
         f"campaign mails queued: {report.campaign_mails}, "
-        f"delivered mails purged after the retention period: {report.mail_purged}."
+        f"delivered mails purged after the retention period: {report.mail_purged}, "
+        f"events whose operational data was purged: {report.retention_operational}, "
+        f"events whose evidence was purged: {report.retention_evidence}."
     )
     click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")
     if report.failures:

@@ -3,8 +3,9 @@
 `run_due_jobs` sends the reminder before an event, the feedback request after it and
 one feedback reminder a few days later, deletes access needs once the event is over, and
 queues what invitation campaigns still owe (so a campaign cut short by a crash continues),
-forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended, and
-deletes delivered mail MAIL_RETENTION_DAYS after it went out.
+forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended,
+deletes delivered mail MAIL_RETENTION_DAYS after it went out, and runs the two retention
+tiers (seminar_app.privacy.retention). None of these purges touches a project on legal hold.
 
 Guarantees:
 - each job is done once per person (once per event for the deletion): a `JobDone` row
@@ -38,6 +39,7 @@ from seminar_app.feedback.services import feedback_url, has_answered, invite
 from seminar_app.jobs import emails
 from seminar_app.jobs.models import JobDone
 from seminar_app.mail.retention import purge_delivered_mail
+from seminar_app.projects.queries import events_on_legal_hold
 from seminar_app.registration.models import Registration
 
 REMINDER = "reminder"
@@ -68,6 +70,8 @@ class JobReport:
     invitees_forgotten: int = 0
     campaign_mails: int = 0
     mail_purged: int = 0
+    retention_operational: int = 0
+    retention_evidence: int = 0
     failures: int = 0
 
 
@@ -118,7 +122,18 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
         report.invitees_forgotten += _guarded(FORGET_INVITEES, event_id, report, lambda e: _forget_invitees(e, now))
     report.campaign_mails += _continue_campaigns(report)
     report.mail_purged += purge_delivered_mail(now)
+    _run_retention(now, report)
     return report
+
+
+def _run_retention(now: datetime, report: JobReport) -> None:
+    """Both retention tiers, each event's once (see privacy.retention)."""
+    from seminar_app.privacy.retention import run_retention
+
+    run = run_retention(now)
+    report.retention_operational += run.operational_events
+    report.retention_evidence += run.evidence_events
+    report.failures += run.failures
 
 
 def _continue_campaigns(report: JobReport) -> int:
@@ -177,7 +192,9 @@ def _events_with_access_needs_after_end(now: datetime) -> list[int]:
     return list(
         db.session.scalars(
             select(Event.id)
-            .where(Event.status.in_(PURGEABLE), Event.ends_at <= now, has_needs)
+            .where(
+                Event.status.in_(PURGEABLE), Event.ends_at <= now, has_needs, Event.id.not_in(events_on_legal_hold())
+            )
             .order_by(Event.ends_at, Event.id)
         )
     )
@@ -190,7 +207,9 @@ def _events_with_invitees_after(ended_before: datetime) -> list[int]:
     has_invitees = exists().where(Invitation.event_id == Event.id, Invitation.erased_at.is_(None))
     return list(
         db.session.scalars(
-            select(Event.id).where(Event.ends_at <= ended_before, has_invitees).order_by(Event.ends_at, Event.id)
+            select(Event.id)
+            .where(Event.ends_at <= ended_before, has_invitees, Event.id.not_in(events_on_legal_hold()))
+            .order_by(Event.ends_at, Event.id)
         )
     )
 
@@ -307,7 +326,7 @@ def _queue_once(
         return 0
     queued = 0
     for registration in _not_done(job, event, recipients(event)):
-        if _claim(job_key(job, event.id, registration.id), now):
+        if claim_once(job_key(job, event.id, registration.id), now):
             compose(registration)
             queued += 1
     db.session.commit()
@@ -320,7 +339,7 @@ def _not_done(job: str, event: Event, registrations: Sequence[Registration]) -> 
     return [r for r in registrations if job_key(job, event.id, r.id) not in done]
 
 
-def _claim(key: str, now: datetime) -> bool:
+def claim_once(key: str, now: datetime) -> bool:
     """Record `key` as done in the current transaction; False when it already is.
 
     On PostgreSQL a key another runner has inserted but not committed makes this wait
@@ -346,7 +365,7 @@ def _forget_invitees(event: Event, now: datetime) -> int:
     event_id = event.id
     start_write_transaction(db.session)
     forgotten = forget_invitees(select(Event.id).where(Event.id == event_id), reason="retention period over", now=now)
-    _claim(job_key(FORGET_INVITEES, event_id), now)
+    claim_once(job_key(FORGET_INVITEES, event_id), now)
     db.session.commit()
     return forgotten
 
@@ -362,6 +381,6 @@ def _purge_access_needs(event: Event, now: datetime) -> int:
         .values(access_needs="")
         .execution_options(synchronize_session=False)
     ).rowcount
-    _claim(job_key(PURGE_ACCESS_NEEDS, event_id), now)
+    claim_once(job_key(PURGE_ACCESS_NEEDS, event_id), now)
     db.session.commit()
     return 1 if deleted else 0

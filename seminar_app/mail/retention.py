@@ -7,8 +7,11 @@ Guarantees:
   working link, the database and the admin view do not. A failed message keeps its links
   so that it can be sent again;
 - sent and failed mail older than MAIL_RETENTION_DAYS is deleted, with its .eml copies;
-  mail a campaign's figures count is blanked instead (its status stays);
-- `forget_file_copies` deletes the file backend's .eml copies of given messages.
+  mail a campaign's figures count is blanked instead (its status stays); mail about an
+  event of a project on legal hold is kept;
+- `forget_file_copies` deletes the file backend's .eml copies of given messages;
+- `forget_mail` blanks chosen messages whatever their state (queued ones are cancelled,
+  one being sent blanks itself once sent), for the invitee and retention purges.
 """
 
 from __future__ import annotations
@@ -21,7 +24,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
 from flask import current_app
-from sqlalchemy import delete, exists, func, or_, select, update
+from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
 from werkzeug.routing import RoutingException
 
@@ -120,17 +123,55 @@ def forget_file_copies(message_ids: Collection[int]) -> int:
     return deleted
 
 
+BLANK_MAIL = {
+    "to_address": "",
+    "to_name": "",
+    "reply_to": "",
+    "subject": "",
+    "body_text": "",
+    "body_html": "",
+    "calendar_ics": "",
+    "list_unsubscribe": "",
+}
+
+
+def forget_mail(which: ColumnElement[bool], *, reason: str) -> int:
+    """Blank, in the caller's transaction (the caller commits), the address, subject and
+    bodies of the messages `which` selects, and delete their .eml copies. Mail still queued
+    is cancelled (failed, with `reason`); mail a sender is delivering right now blanks
+    itself once sent (`scrub_after_send`); status, kind and dates stay, so the figures that
+    count mail stay right. Returns how many messages still held something to blank."""
+    holding = (which, or_(OutboxMessage.to_address != "", OutboxMessage.body_text != ""))
+    ids = list(db.session.scalars(select(OutboxMessage.id).where(*holding)))
+    if not ids:
+        return 0
+    forget_file_copies(ids)
+    chosen = update(OutboxMessage).where(OutboxMessage.id.in_(ids)).execution_options(synchronize_session=False)
+    db.session.execute(chosen.where(OutboxMessage.status == OutboxStatus.SENDING).values(scrub_after_send=True))
+    db.session.execute(
+        chosen.where(OutboxMessage.status == OutboxStatus.QUEUED).values(
+            status=OutboxStatus.FAILED, last_error=reason, **BLANK_MAIL
+        )
+    )
+    db.session.execute(
+        chosen.where(OutboxMessage.status.in_([OutboxStatus.SENT, OutboxStatus.FAILED])).values(**BLANK_MAIL)
+    )
+    return len(ids)
+
+
 def purge_delivered_mail(now: datetime | None = None) -> int:
     """Delete sent and failed mail older than MAIL_RETENTION_DAYS (at most PURGE_BATCH rows
     per call) and its .eml copies; blank instead the mail a campaign counts (invitations and
     their reminders keep their sent/failed status for the figures). Commits. Returns how
     many messages were deleted or blanked."""
     from seminar_app.campaigns.models import Invitation
+    from seminar_app.projects.queries import events_on_legal_hold
 
     cutoff = (now or utcnow()) - timedelta(days=current_app.config["MAIL_RETENTION_DAYS"])
     old = (
         OutboxMessage.status.in_((OutboxStatus.SENT, OutboxStatus.FAILED)),
         func.coalesce(OutboxMessage.sent_at, OutboxMessage.created_at) < cutoff,
+        or_(OutboxMessage.event_id.is_(None), OutboxMessage.event_id.not_in(events_on_legal_hold())),
     )
     counted = exists().where(
         or_(Invitation.message_id == OutboxMessage.id, Invitation.reminder_message_id == OutboxMessage.id)

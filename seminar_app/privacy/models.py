@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, Index, String
+from sqlalchemy import ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime, utcnow
@@ -71,3 +71,24 @@ class PersonalDataAccess(db.Model):
 
     user: Mapped[User | None] = relationship()
     event: Mapped[Event | None] = relationship()
+
+
+class RetentionChange(db.Model):
+    """One change of a project's retention settings: who (the name is kept even if the
+    account goes), when, which setting, from what to what, and the reason given for a legal
+    hold. Never edited: the settings page lists them, newest first."""
+
+    __tablename__ = "retention_change"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[int] = mapped_column(ForeignKey("project.id", ondelete="CASCADE"), index=True)
+    changed_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    changed_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+    changed_by_name: Mapped[str] = mapped_column(String(200), default="")
+    # "operational_retention_days", "evidence_kept_until" or "legal_hold"
+    setting: Mapped[str] = mapped_column(String(40))
+    old_value: Mapped[str] = mapped_column(String(40), default="")
+    new_value: Mapped[str] = mapped_column(String(40), default="")
+    reason: Mapped[str] = mapped_column(Text, default="")
+
+    changed_by: Mapped[User | None] = relationship()

@@ -1,16 +1,18 @@
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import date, datetime
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime, utcnow
 from seminar_app.extensions import db
 
 if TYPE_CHECKING:
+    from seminar_app.accounts.models import User
     from seminar_app.events.models import Event
 
 
@@ -41,6 +43,18 @@ class Project(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     # Feeds name the project: their Last-Modified follows this.
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
+    # Retention (seminar_app.privacy.retention): operational personal data goes this many
+    # days after each event ends (None: the OPERATIONAL_RETENTION_DAYS setting); the funder's
+    # evidence is kept until `evidence_kept_until` (None: kept, no date set yet); a legal
+    # hold stops every purge of the project's data while it is on.
+    operational_retention_days: Mapped[int | None]
+    evidence_kept_until: Mapped[date | None]
+    legal_hold: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    legal_hold_reason: Mapped[str] = mapped_column(Text, default="", server_default="")
+    legal_hold_set_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    legal_hold_set_by_id: Mapped[int | None] = mapped_column(ForeignKey("user_account.id", ondelete="SET NULL"))
+
+    legal_hold_set_by: Mapped[User | None] = relationship(foreign_keys=[legal_hold_set_by_id])
 
     partners: Mapped[list[Partner]] = relationship(
         back_populates="project", order_by="Partner.country, Partner.short_name"

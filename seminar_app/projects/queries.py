@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import selectinload
 
 from seminar_app.extensions import db
@@ -106,3 +106,12 @@ def event_counts_by_result(project: Project) -> dict[int, int]:
         .group_by(event_result.c.result_id)
     ).all()
     return dict(rows)  # type: ignore[arg-type]
+
+
+def events_on_legal_hold() -> Select[tuple[int]]:
+    """The ids of the events of projects on legal hold, as a subquery-ready SELECT: every
+    purge (retention tiers, access needs, invitees, delivered mail) leaves them alone."""
+    from seminar_app.events.models import Event
+
+    held_partners = select(Partner.id).join(Partner.project).where(Project.legal_hold.is_(True))
+    return select(Event.id).where(Event.partner_id.in_(held_partners))

@@ -14,6 +14,7 @@ from seminar_app.errors import DomainError
 from seminar_app.extensions import db
 from seminar_app.forms import show_domain_error
 from seminar_app.geo import language_name
+from seminar_app.privacy.retention_schedule import retention_schedule
 from seminar_app.projects import bp, queries, services
 from seminar_app.projects.forms import (
     ConfirmForm,
@@ -77,8 +78,12 @@ def new_project() -> ResponseValue:
 @admin_required
 def project_detail(project_id: int) -> ResponseValue:
     project = _project_or_404(project_id)
+    [schedule] = retention_schedule([project])
     return render_template(
-        "projects/project_detail.html", project=project, event_counts=queries.event_counts_by_partner(project)
+        "projects/project_detail.html",
+        project=project,
+        event_counts=queries.event_counts_by_partner(project),
+        schedule=schedule,
     )
 
 

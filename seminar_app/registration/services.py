@@ -743,6 +743,18 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
     forget_file_copies([message.id for message in mails])
     if had_entry:
         emails.queue_erased(registration)
+    anonymise(registration)
+    db.session.commit()
+    return registration
+
+
+def anonymise(registration: Registration, *, now: datetime | None = None) -> None:
+    """Blank every personal field of `registration` (in the caller's transaction) and stop
+    its private link, keeping the anonymous record reports count: status and its dates, mode,
+    country, stakeholder group, partner flag, language, attendance rows and consents (purpose,
+    answer, notice version and time: no one is named once the registration is blank).
+    The one rule for what an erased person leaves, shared by erasure on request and by the
+    retention purges (seminar_app.privacy.retention)."""
     registration.name = ""
     registration.email = None
     registration.organisation = ""
@@ -751,6 +763,4 @@ def erase_registration(registration: Registration, *, actor: User | None = None)
     registration.access_needs = ""
     registration.link_salt = None
     registration.token_hash = None
-    registration.erased_at = utcnow()
-    db.session.commit()
-    return registration
+    registration.erased_at = now or utcnow()

@@ -141,7 +141,7 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
 
 def visitor(rule: str) -> str:
     """Who a page is for: administrators, the organisers who manage, or anybody."""
-    if rule.startswith("/admin"):
+    if rule.startswith("/admin") or rule.endswith("/retention"):
         return "admin"
     if rule.startswith(("/manage", "/partners", "/projects/<int", "/contacts", "/dashboard")) or rule.endswith(
         "/dashboard"
@@ -267,6 +267,14 @@ def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-un
                     found[f"{address} with errors"] = violations(page)
                 page.goto(f"/manage/events/{past.id}/feedback")
                 found["the feedback results with answers"] = violations(page)
+
+            if who == "admin":
+                page.goto(f"/projects/{site.valid['project_id']}/retention")
+                page.get_by_label("Days after each event before operational data is deleted").fill("-1")
+                page.get_by_label("Legal hold: stop every deletion of this project's data").check()
+                _submitted(page, "Save")
+                assert page.get_by_role("alert").count(), "the retention settings show their errors"
+                found["the retention settings with errors"] = violations(page)
         finally:
             context.close()
 
