@@ -37,6 +37,7 @@ from flask import current_app
 from sqlalchemy import ColumnElement, String, cast, exists, literal, select, update
 
 from seminar_app.attendance.models import Attendance
+from seminar_app.audit.services import purge_for_project
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import EventStatus
 from seminar_app.events.models import Event
@@ -274,18 +275,6 @@ def _purge_project_evidence(project_id: int, now: datetime) -> int:
     if not claim_once(project_key(project_id), now):
         db.session.rollback()
         return 0
-    _purge_audit_entries(project_id)
+    purge_for_project(project_id)
     db.session.commit()
     return 1
-
-
-def _purge_audit_entries(project_id: int) -> int:
-    """The project's audit entries go at its evidence date, in the caller's transaction.
-
-    MERGE h16-audit: the lead wires `seminar_app.audit.services.purge_for_project` here;
-    until the audit log is merged there is nothing to purge."""
-    try:
-        from seminar_app.audit.services import purge_for_project  # type: ignore[import-not-found]
-    except ImportError:
-        return 0
-    return int(purge_for_project(project_id))
