@@ -237,3 +237,45 @@ def test_the_generated_configuration_is_valid_nginx(tmp_path: Path) -> None:
         check=False,
     )
     assert result.returncode == 0, result.stderr
+
+
+WAIT_READY = Path(__file__).resolve().parents[1] / "deploy" / "wait-ready.sh"
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def test_the_web_unit_counts_a_node_as_started_only_once_readyz_answers() -> None:
+    """deploy/wait-ready.sh (the web unit's ExecStartPost) gives up with a message while
+    /readyz does not answer 200, and returns at once when it does."""
+    import threading
+    from http.server import BaseHTTPRequestHandler, HTTPServer
+
+    port = _free_port()
+    waiting = subprocess.run([str(WAIT_READY), str(port), "1"], capture_output=True, text=True, timeout=30)
+    assert waiting.returncode == 1
+    assert f"web node on port {port} not ready" in waiting.stderr
+
+    class Ready(BaseHTTPRequestHandler):
+        def do_GET(self) -> None:
+            self.send_response(200 if self.path == "/readyz" else 404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = HTTPServer(("127.0.0.1", port), Ready)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    try:
+        ready = subprocess.run([str(WAIT_READY), str(port), "5"], capture_output=True, text=True, timeout=30)
+    finally:
+        server.shutdown()
+        server.server_close()
+    assert ready.returncode == 0, ready.stderr
+    unit = (Path(__file__).resolve().parents[1] / "deploy" / "systemd" / "seminar-web@.service").read_text()
+    assert "ExecStartPost=/srv/seminar_app/deploy/wait-ready.sh %i" in unit
