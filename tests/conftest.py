@@ -17,9 +17,9 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient, FlaskCliRunner
 from hypothesis import settings as hypothesis_settings
-from sqlalchemy import text
+from sqlalchemy import delete, text
 
-from seminar_app import create_app
+from seminar_app import create_app, installation
 from seminar_app.accounts.models import User
 from seminar_app.agenda.models import AgendaItem, Speaker
 from seminar_app.enums import AgendaItemKind, EventFormat, EventKind, EventStatus, Role
@@ -82,6 +82,9 @@ def _empty_all_tables() -> None:
     else:
         for table in tables:
             db.session.execute(table.delete())
+    # Other settings (the job runner's last completion) belong to the test that wrote them.
+    kept = (installation.INSTALLATION_ID, installation.LEGACY_UIDS_THROUGH)
+    db.session.execute(delete(installation.AppSetting).where(installation.AppSetting.key.not_in(kept)))
     db.session.commit()
 
 
