@@ -8,7 +8,6 @@ from dataclasses import replace
 from datetime import timedelta
 
 import pytest
-from alembic.script import ScriptDirectory
 from sqlalchemy import select, text, update
 
 from seminar_app.attendance.models import Attendance
@@ -17,13 +16,14 @@ from seminar_app.enums import AttendanceMode, CheckInSource, OutboxStatus, Regis
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.ops import integrity
+from seminar_app.ops.health import migrations_head
 from seminar_app.ops.integrity import Outcome
 from seminar_app.registration import services
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import RegistrationInput
 
 S = RegistrationStatus
-HEAD = ScriptDirectory(str(integrity.MIGRATIONS_DIR)).get_current_head()
+HEAD = migrations_head()
 
 
 def person(n: int, mode: AttendanceMode = AttendanceMode.ONSITE) -> RegistrationInput:

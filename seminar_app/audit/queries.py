@@ -206,6 +206,12 @@ _USER_ACTIONS = {a for a in ACTIONS if a.startswith("user.")}
 _GRANT_ACTIONS = {AuditAction.GRANT_GIVEN, AuditAction.GRANT_REVOKED}
 
 
+def visible_actions(viewer: User) -> list[str]:
+    """The actions `viewer` can filter by: account entries belong to no project, so they are
+    the administrators' alone."""
+    return [action for action in ACTIONS if viewer.is_admin or action not in _USER_ACTIONS]
+
+
 def people_named(entries: list[AuditEntry]) -> dict[int, str]:
     """The names of the accounts that entries act on (a user's account, a grant's manager),
     by id, in one query. Accounts are staff; registrants are never named."""

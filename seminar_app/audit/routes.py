@@ -8,7 +8,6 @@ from flask_login import current_user, login_required
 
 from seminar_app.accounts.permissions import admin_required
 from seminar_app.audit import bp, exports, queries
-from seminar_app.audit.models import ACTIONS
 from seminar_app.audit.wording import ACTION_LABELS, describe
 from seminar_app.converters import query_int
 from seminar_app.db_types import utcnow
@@ -41,11 +40,7 @@ def _page(endpoint: str, csv_endpoint: str) -> ResponseValue:
         projects=list(db.session.scalars(queries.visible_projects(current_user))),
         partners=list(db.session.scalars(queries.visible_partners(current_user))),
         events=queries.partner_events(filters.partner_id) if filters.partner_id else [],
-        actions=[
-            (action, ACTION_LABELS[action])
-            for action in ACTIONS
-            if current_user.is_admin or not action.startswith("user.")  # account entries are the admins'
-        ],
+        actions=[(action, ACTION_LABELS[action]) for action in queries.visible_actions(current_user)],
         endpoint=endpoint,
         csv_endpoint=csv_endpoint,
         admin_page=endpoint.startswith("audit.admin"),

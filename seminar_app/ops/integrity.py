@@ -15,10 +15,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import timedelta
 from enum import Enum
-from pathlib import Path
 
 from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from flask import current_app
 from sqlalchemy import func, inspect, select
 
@@ -28,10 +26,10 @@ from seminar_app.enums import AttendanceMode, EventStatus, OutboxStatus, Registr
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
+from seminar_app.ops.health import migrations_head
 from seminar_app.projects.models import Project
 from seminar_app.registration.models import Registration
 
-MIGRATIONS_DIR = Path(__file__).resolve().parents[2] / "migrations"
 # Statuses that hold a seat (as seminar_app.registration.services.ACTIVE, restated on purpose:
 # the check must not share the code it checks).
 _SEAT_HOLDING = (RegistrationStatus.CONFIRMED, RegistrationStatus.PENDING)
@@ -70,7 +68,7 @@ def _result(name: str, problems: list[str], ok: str, *, warning: bool = False) -
 def check_migrations() -> CheckResult:
     """The database's Alembic revision is the code's head (else the app runs on an old schema)."""
     name = "migrations at head"
-    heads = set(ScriptDirectory(str(MIGRATIONS_DIR)).get_heads())
+    heads = {migrations_head()}
     with db.engine.connect() as connection:
         if not inspect(connection).has_table("alembic_version"):
             return CheckResult(name, Outcome.FAILED, "no alembic_version table: run `flask db upgrade`")

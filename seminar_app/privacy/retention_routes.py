@@ -31,15 +31,7 @@ def retention_settings(project_id: int) -> ResponseValue:
     project = db.session.get(Project, project_id)
     if project is None or not can_manage_project(current_user, project):
         abort(404)
-    saved = RetentionInput.from_project(project)
-    form = RetentionForm(
-        data={
-            "operational_days": saved.operational_days,
-            "evidence_kept_until": saved.evidence_kept_until,
-            "legal_hold": saved.legal_hold,
-            "legal_hold_reason": saved.legal_hold_reason,
-        }
-    )
+    form = RetentionForm(obj=RetentionInput.from_project(project))
     if form.validate_on_submit():
         try:
             changes = change_retention(project, form.to_input(), actor=current_user)
