@@ -15,6 +15,7 @@ from config import CONFIGS, INSTANCE_DIR, Config
 from seminar_app import i18n, ops, ratelimit
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from seminar_app.ops import startchecks
+from seminar_app.ops.logs import SECRET_ARGUMENTS
 
 
 def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
@@ -84,7 +85,7 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         response.headers.setdefault("Referrer-Policy", "same-origin")
         response.headers.setdefault("Content-Language", i18n.language_tag())
         private = False
-        if (request.view_args and "token" in request.view_args) or "invitation" in request.args:
+        if SECRET_ARGUMENTS & (request.view_args or {}).keys() or "invitation" in request.args:
             # A token in the address is a password (private links, feedback links, check-in
             # codes, an invitation's personal link to the registration form): never sent on
             # as a referrer, never kept by a browser or proxy.
