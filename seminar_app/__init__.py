@@ -133,6 +133,7 @@ def _import_models() -> None:
     from seminar_app.contacts import models as _contacts  # noqa: F401
     from seminar_app.events import models as _events  # noqa: F401
     from seminar_app.feedback import models as _feedback  # noqa: F401
+    from seminar_app.funding import models as _funding  # noqa: F401
     from seminar_app.jobs import models as _jobs  # noqa: F401
     from seminar_app.mail import models as _mail  # noqa: F401
     from seminar_app.projects import models as _projects  # noqa: F401
@@ -155,6 +156,7 @@ _BLUEPRINT_PREFIXES = {
     "contacts": None,
     "campaigns": None,
     "audit": None,
+    "funding": None,
     "api": "/api/v1",
     "ops": None,
 }

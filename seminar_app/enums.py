@@ -174,6 +174,22 @@ class SuppressionReason(LabelledEnum):
     ERASED = "erased"
 
 
+class FundingModel(LabelledEnum):
+    """How the programme pays for multiplier events."""
+
+    UNIT_COSTS = "unit_costs"  # Erasmus+ 2014-2020: an amount per eligible participant
+    LUMP_SUM = "lump_sum"  # Erasmus+ 2021-2027: delivery compared with the plan, no per-head amount
+
+
+class EvidenceKind(LabelledEnum):
+    """What an uploaded evidence file is."""
+
+    SIGNED_SHEET = "signed_sheet"  # one day's attendance sheet signed by the participants
+    ONLINE_REPORT = "online_report"  # the platform's participant report of one online day
+    AGENDA = "agenda"  # the agenda as handed out, when it is not the one built in the product
+    MATERIAL = "material"  # slides, handouts: the material used
+
+
 _LABELS: dict[tuple[type, str], object] = {
     _key(RegistrationStatus.PENDING): _l("Awaiting approval"),
     _key(RegistrationStatus.CONFIRMED): _l("Confirmed"),
@@ -209,6 +225,12 @@ _LABELS: dict[tuple[type, str], object] = {
     _key(EventKind.TRAINING): _l("Training"),
     _key(EventKind.WEBINAR): _l("Webinar"),
     _key(EventKind.MEETING): _l("Meeting"),
+    _key(FundingModel.UNIT_COSTS): _l("Unit costs per participant"),
+    _key(FundingModel.LUMP_SUM): _l("Lump sum"),
+    _key(EvidenceKind.SIGNED_SHEET): _l("Signed attendance sheet"),
+    _key(EvidenceKind.ONLINE_REPORT): _l("Online participant report"),
+    _key(EvidenceKind.AGENDA): _l("Agenda"),
+    _key(EvidenceKind.MATERIAL): _l("Material used"),
     _key(EventFormat.IN_PERSON): _l("In person"),
     _key(EventFormat.ONLINE): _l("Online"),
     _key(EventFormat.HYBRID): _l("Hybrid"),

@@ -248,3 +248,33 @@ def test_the_audit_log_table_comes_and_goes_with_migration_0014(empty_database_u
         assert "audit_entry" not in inspect(db.engine).get_table_names()
         assert "project" in inspect(db.engine).get_table_names()
         db.engine.dispose()
+
+
+def test_the_funding_ledger_comes_and_goes_with_migration_0017(empty_database_url: str) -> None:
+    """Migration 0017 adds the ledger's tables and the event's link to its planned event; an
+    event that existed before keeps its data and is linked to nothing; the downgrade removes
+    the tables and the column and leaves the event."""
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    ledger_tables = {"funding_rules", "funding_change", "planned_event", "eligibility_decision", "evidence_file"}
+    with app.app_context():
+        upgrade(revision="0016")
+        with db.engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO project (name, acronym, slug, funding_programme, grant_number, funding_statement,"
+                    " disclaimer, default_language, feedback_min_answers, created_at, updated_at)"
+                    " VALUES ('P', 'P', 'p', '', '', '', '', 'en', 5, CURRENT_TIMESTAMP, CURRENT_TIMESTAMP)"
+                )
+            )
+        assert not ledger_tables & set(inspect(db.engine).get_table_names())
+        upgrade(revision="0017")
+        assert ledger_tables <= set(inspect(db.engine).get_table_names())
+        assert "planned_event_id" in {c["name"] for c in inspect(db.engine).get_columns("event")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT count(*) FROM funding_rules")).scalar_one() == 0
+        downgrade(revision="0016")
+        assert not ledger_tables & set(inspect(db.engine).get_table_names())
+        assert "planned_event_id" not in {c["name"] for c in inspect(db.engine).get_columns("event")}
+        with db.engine.connect() as conn:
+            assert conn.execute(text("SELECT slug FROM project")).scalar_one() == "p"
+        db.engine.dispose()

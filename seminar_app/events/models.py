@@ -80,6 +80,10 @@ class Event(db.Model):
     created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
     updated_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow, onupdate=utcnow)
     published_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # The multiplier event of the application's plan that this event delivers (funding.models).
+    planned_event_id: Mapped[int | None] = mapped_column(
+        ForeignKey("planned_event.id", ondelete="SET NULL"), index=True
+    )
 
     partner: Mapped[Partner] = relationship(back_populates="events")
     results: Mapped[list[ProjectResult]] = relationship(secondary=event_result, order_by="ProjectResult.code")

@@ -1,0 +1,1 @@
+"""The funding settings, the plan and the ledger pages."""
