@@ -108,6 +108,10 @@ class Config:
     # per this many minutes (the visitor sees the same answer either way).
     REGISTRATION_LINK_RESEND_MINUTES = int(os.environ.get("REGISTRATION_LINK_RESEND_MINUTES", "15"))
 
+    # The largest evidence file an organiser may upload (a day's scanned signed sheet). The
+    # proxy's request limit (deploy/nginx: client_max_body_size) must stay above it.
+    EVIDENCE_MAX_BYTES = int(os.environ.get("EVIDENCE_MAX_BYTES", str(20 * 1024 * 1024)))
+
     # werkzeug's default (scrypt) is deliberately slow; only the test suite lowers it.
     PASSWORD_HASH_METHOD = "scrypt"
 

@@ -9,7 +9,7 @@ from flask_babel import lazy_gettext as _l
 from flask_babel import ngettext
 
 from seminar_app.audit.models import AuditAction, AuditEntry
-from seminar_app.enums import RegistrationStatus, Role
+from seminar_app.enums import EvidenceKind, RegistrationStatus, Role
 from seminar_app.timefmt import format_date
 
 _EVENT_FIELDS = {
@@ -82,6 +82,38 @@ def _fields(names: object, labels: dict[str, object]) -> str:
     if not isinstance(names, list):
         return ""
     return ", ".join(str(labels.get(str(name), name)) for name in names)
+
+
+def _evidence_kind(value: object) -> str:
+    try:
+        return str(EvidenceKind(str(value)).label)
+    except ValueError:
+        return str(value)
+
+
+def _evidence(action: str, who: str, event: str, kind: str, day: object) -> str:
+    """An evidence file uploaded or deleted: "Marta uploaded Signed attendance sheet of 12 Mar 2026 for ..."."""
+    if action == AuditAction.EVIDENCE_UPLOADED:
+        if day:
+            return _(
+                "%(actor)s uploaded a file (%(kind)s, %(day)s) to the evidence of “%(event)s”.",
+                actor=who,
+                kind=kind,
+                day=_day(day),
+                event=event,
+            )
+        return _(
+            "%(actor)s uploaded a file (%(kind)s) to the evidence of “%(event)s”.", actor=who, kind=kind, event=event
+        )
+    if day:
+        return _(
+            "%(actor)s deleted a file (%(kind)s, %(day)s) from the evidence of “%(event)s”.",
+            actor=who,
+            kind=kind,
+            day=_day(day),
+            event=event,
+        )
+    return _("%(actor)s deleted a file (%(kind)s) from the evidence of “%(event)s”.", actor=who, kind=kind, event=event)
 
 
 def describe(entry: AuditEntry, people: dict[int, str]) -> str:
@@ -200,6 +232,8 @@ def describe(entry: AuditEntry, people: dict[int, str]) -> str:
                 event=event,
                 day=day,
             )
+        case a.EVIDENCE_UPLOADED | a.EVIDENCE_DELETED:
+            return _evidence(entry.action, who, event, _evidence_kind(d.get("kind", "")), d.get("day"))
         case a.GRANT_GIVEN:
             return _(
                 "%(actor)s let %(manager)s see the personal data of the attendees of %(partner)s.",
@@ -283,6 +317,8 @@ ACTION_LABELS = {
     AuditAction.ATTENDANCE_RECORDED: _l("Attendance recorded"),
     AuditAction.ATTENDANCE_IMPORTED: _l("Attendance imported"),
     AuditAction.ATTENDANCE_UNDONE: _l("Attendance removed"),
+    AuditAction.EVIDENCE_UPLOADED: _l("Evidence file uploaded"),
+    AuditAction.EVIDENCE_DELETED: _l("Evidence file deleted"),
     AuditAction.GRANT_GIVEN: _l("Access to personal data given"),
     AuditAction.GRANT_REVOKED: _l("Access to personal data ended"),
     AuditAction.EXPORT_PERSONAL_DATA: _l("Personal data downloaded"),
