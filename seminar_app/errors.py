@@ -69,7 +69,7 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             code = (exc.name or "error").lower().replace(" ", "_")
             response, _status = api_error(status, code, exc.description or exc.name)
-        elif status in (400, 403, 404, 429):
+        elif status in (400, 403, 404, 413, 429):
             response = make_response(render_template(f"errors/{status}.html", error=exc))
         else:
             return exc
@@ -78,6 +78,10 @@ def register_error_handlers(app: Flask) -> None:
             if name.lower() != "content-type":
                 response.headers[name] = value
         return response, status
+
+    # nginx answers a request over its client_max_body_size by fetching this page (its
+    # `error_page 413`), so that the person gets the limits in words rather than a bare 413.
+    app.add_url_rule("/request-too-large", "request_too_large", _request_too_large)
 
     @app.errorhandler(DomainError)
     def handle_domain(exc: DomainError):  # type: ignore[no-untyped-def]
@@ -99,3 +103,7 @@ def register_error_handlers(app: Flask) -> None:
         if wants_json():
             return api_error(500, "internal_error", "An unexpected error occurred.")
         return render_template("errors/500.html"), 500
+
+
+def _request_too_large() -> tuple[str, int]:
+    return render_template("errors/413.html"), 413
