@@ -204,7 +204,7 @@ def test_the_rehearsal_runs_the_shipped_failover_settings(tmp_path: Path) -> Non
     assert settings == {
         "server_params": "max_fails=2 fail_timeout=10s",
         "keepalive": "16",
-        "client_max_body_size": "20m",
+        "client_max_body_size": "25m",
     }
     conf = nginx_config(port=9000, node_ports=[9001, 9002], workdir=tmp_path, settings=settings, as_root=False)
     assert "server 127.0.0.1:9001 max_fails=2 fail_timeout=10s;" in conf
