@@ -219,3 +219,49 @@ def test_the_agenda_is_written_in_the_events_language(world) -> None:
     text = pdf_text(agenda_pdf(event))
 
     assert text.startswith("Programa")
+
+
+def test_the_uploaded_files_are_packed_by_kind_and_the_readme_says_what_is_missing(world, event) -> None:
+    from seminar_app.funding.models import EvidenceFile
+
+    # The event is over (40 days ago): every day's evidence is due.
+    event.starts_at -= timedelta(days=70)
+    event.ends_at -= timedelta(days=70)
+    db.session.commit()
+    first, second = event.local_days
+    pdf, jpeg = b"%PDF-1.4 scan of the signed sheet", b"\xff\xd8\xff\xe0 page"
+    for kind, day, name, content, content_type in (
+        ("signed_sheet", first, "Sheet day 1.pdf", pdf, "application/pdf"),
+        ("signed_sheet", second, "page1.jpg", jpeg, "image/jpeg"),
+        ("material", None, "slides.pdf", pdf, "application/pdf"),
+    ):
+        db.session.add(
+            EvidenceFile(
+                event_id=event.id,
+                kind=kind,
+                day=day,
+                filename=name,
+                content_type=content_type,
+                size=len(content),
+                sha256="0" * 64,
+                content=content,
+            )
+        )
+    db.session.commit()
+
+    pack = evidence_pack.build(event)
+
+    archive = open_zip(pack.content)
+    uploaded = [n for n in archive.namelist() if "/" in n]
+    assert uploaded == [
+        "material/01-slides.pdf",
+        f"signed-sheets/{first.isoformat()}-02-Sheet_day_1.pdf",
+        f"signed-sheets/{second.isoformat()}-03-page1.jpg",
+    ]
+    assert archive.read(uploaded[2]) == jpeg
+    readme = archive.read("README.txt").decode()
+    for name in uploaded:
+        assert f"- {name}: " in readme
+    assert "Signed attendance sheet of" in readme and "uploaded as page1.jpg" in readme
+    assert "Still missing for the funder:" in readme
+    assert "online participant report for" in readme.split("Still missing for the funder:")[1]

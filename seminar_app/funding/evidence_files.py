@@ -21,7 +21,7 @@ from typing import IO, TYPE_CHECKING
 from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import selectinload, undefer
 
 from seminar_app.audit.models import AuditAction
 from seminar_app.audit.services import record
@@ -173,12 +173,13 @@ def delete_evidence(evidence: EvidenceFile, *, actor: User | None) -> None:
     db.session.commit()
 
 
-def files_of_event(event_id: int) -> list[EvidenceFile]:
-    """The event's files without their bytes, by kind, day and upload time."""
+def files_of_event(event_id: int, *, with_content: bool = False) -> list[EvidenceFile]:
+    """The event's files by kind, day and upload time; their bytes only `with_content`."""
+    options = [selectinload(EvidenceFile.uploaded_by), *([undefer(EvidenceFile.content)] if with_content else [])]
     return list(
         db.session.scalars(
             select(EvidenceFile)
-            .options(selectinload(EvidenceFile.uploaded_by))
+            .options(*options)
             .where(EvidenceFile.event_id == event_id)
             .order_by(EvidenceFile.kind, EvidenceFile.day, EvidenceFile.uploaded_at, EvidenceFile.id)
         )

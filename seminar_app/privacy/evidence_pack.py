@@ -1,6 +1,7 @@
 """The per-event evidence pack for the funder: one zip with the agenda, the attendance
-evidence, the feedback summary and the event's reporting fields, plus a README naming
-each file.
+evidence, the feedback summary and the event's reporting fields, the files the organiser
+uploaded (signed sheets, online reports, agenda, material, in a folder per kind), plus a
+README naming each file and saying what the funder still lacks.
 
 The attendance documents hold personal data (names, organisations), so the pack is only
 built for those who may see them, and each download is logged by the service.
@@ -18,9 +19,13 @@ from sqlalchemy import select
 from seminar_app import geo, i18n
 from seminar_app.attendance import evidence
 from seminar_app.db_types import utcnow
+from seminar_app.enums import EvidenceKind
 from seminar_app.events.models import Event
 from seminar_app.feedback.exports import results_csv
 from seminar_app.feedback.results import feedback_results
+from seminar_app.funding.evidence_files import download_name, files_of_event
+from seminar_app.funding.evidence_status import evidence_for_events
+from seminar_app.funding.rules import rules_for
 from seminar_app.privacy.agenda_pdf import agenda_pdf
 from seminar_app.registration.exports import to_csv
 from seminar_app.reports.queries import status_label
@@ -31,6 +36,13 @@ ONLINE_LIST = "online-participants.pdf"
 FEEDBACK = "feedback-summary.csv"
 REPORTING = "reporting-fields.csv"
 README = "README.txt"
+# The folder of each kind of uploaded file in the pack.
+FOLDERS = {
+    "signed_sheet": "signed-sheets",
+    "online_report": "online-reports",
+    "agenda": "agenda",
+    "material": "material",
+}
 
 
 @dataclass
@@ -103,6 +115,34 @@ def _people_listed(event: Event) -> int:
     return len(ids)
 
 
+def _uploaded(event: Event) -> list[tuple[str, bytes, str]]:
+    """The uploaded evidence files as (path in the pack, bytes, description)."""
+    entries = []
+    for n, upload in enumerate(files_of_event(event.id, with_content=True), start=1):
+        day = f"{upload.day.isoformat()}-" if upload.day is not None else ""
+        path = f"{FOLDERS.get(upload.kind, 'other')}/{day}{n:02d}-{download_name(upload)}"
+        kind = EvidenceKind(upload.kind).label
+        if upload.day is not None:
+            described = _(
+                "%(kind)s of %(day)s, uploaded as %(name)s",
+                kind=kind,
+                day=upload.day.isoformat(),
+                name=upload.filename,
+            )
+        else:
+            described = _("%(kind)s, uploaded as %(name)s", kind=kind, name=upload.filename)
+        entries.append((path, upload.content, described))
+    return entries
+
+
+def _lacking(event: Event) -> list[str]:
+    status = evidence_for_events([event], rules_for(event.project)).get(event.id)
+    missing = [item.describe() for item in status.missing] if status is not None else []
+    if not missing:
+        return [_("Nothing the project's funding rules ask for is missing.")]
+    return [_("Still missing for the funder:"), *(f"- {text}" for text in missing)]
+
+
 def _readme(event: Event, descriptions: list[tuple[str, str]]) -> bytes:
     lines = [
         _("Evidence pack: %(title)s", title=event.title),
@@ -111,6 +151,8 @@ def _readme(event: Event, descriptions: list[tuple[str, str]]) -> bytes:
         "",
         _("Files:"),
         *(f"- {name}: {text}" for name, text in descriptions),
+        "",
+        *_lacking(event),
         "",
         _(
             "The attendance documents contain personal data. Keep this pack as evidence for the funder "
@@ -128,7 +170,7 @@ def build(event: Event, *, blank_rows: int = evidence.WALK_IN_ROWS) -> EvidenceP
         if event.format.has_venue:
             for day in event.local_days:
                 sheet = evidence.attendance_sheet_pdf(event, day, blank_rows=blank_rows)
-                described = _("the attendance sheet signed on %(day)s", day=day.isoformat())
+                described = _("the attendance sheet to sign on %(day)s, as printed", day=day.isoformat())
                 files.append((sheet_name(day.isoformat()), sheet, described))
         if event.format.is_online:
             described = _("the list of online participants with the organiser's declaration")
@@ -136,6 +178,7 @@ def build(event: Event, *, blank_rows: int = evidence.WALK_IN_ROWS) -> EvidenceP
         feedback = results_csv(event, feedback_results(event))
         files.append((FEEDBACK, feedback, _("the summary of the anonymous feedback")))
         files.append((REPORTING, reporting_fields_csv(event), _("the event's reporting fields, in one row")))
+        files.extend(_uploaded(event))
         readme = _readme(event, [(name, described) for name, _content, described in files])
     buffer = io.BytesIO()
     with zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
