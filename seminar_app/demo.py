@@ -77,6 +77,10 @@ Instituto Aurora para a Reinserção Social, receives anonymous counts only.
 - **Why:** to run the seminar, send you the joining details and a feedback request, and prove to the
   European Commission that the seminar took place (attendance lists are kept for five years after the
   project's final payment, then deleted).
+- **Signed attendance sheets:** the sheet you sign at the seminar is kept as evidence for the funder until the
+  end of that evidence period, even if you ask us to erase your data: the funder requires it, so erasure does
+  not apply to it (GDPR art. 17(3)(b) and (e): a legal obligation, and the establishment or defence of legal
+  claims). Everything else about you is erased as you ask.
 - **Your rights:** you can see, download, correct or erase your data at any time from the private link in
   every e-mail we send you, or write to the organiser.
 """

@@ -16,9 +16,11 @@ Consents stay: purpose, answer, notice version and time, anonymous once the pers
 
 Tier 2, evidence (on `evidence_kept_until`; never while it is unset), for every ended
 event of the project: everyone left is anonymised, online minutes and who ticked the
-attendance are cleared, and once per project the audit entries are purged. Nothing is
-stored as a document: the evidence PDFs and the evidence pack are built from these rows,
-so from then on they list nobody.
+attendance are cleared, the uploaded evidence files (scanned signed sheets) and the
+eligibility decisions are deleted, and once per project the audit entries are purged, with
+the evidence files and decisions of any event not ended. The generated evidence PDFs and
+the evidence pack are built from these rows, so from then on they list nobody. Tier 1 and
+a person's erasure never touch the uploaded files: a signed sheet is the funder's evidence.
 
 Both tiers keep every row reports count (registrations with status, mode, country, group
 and partner flag; attendance days; feedback invitations and answers), so no figure changes.
@@ -43,6 +45,7 @@ from seminar_app.enums import EventStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.feedback.models import FeedbackInvitation
+from seminar_app.funding.retention import delete_funding_evidence
 from seminar_app.jobs.models import JobDone
 from seminar_app.jobs.services import claim_once, job_key
 from seminar_app.mail.models import OutboxMessage
@@ -226,6 +229,7 @@ def purge_evidence(event: Event, now: datetime) -> int | None:
         .values(minutes=None, checked_in_by_id=None)
         .execution_options(synchronize_session=False)
     )
+    delete_funding_evidence(select(Event.id).where(Event.id == locked.id))
     db.session.commit()
     return people
 
@@ -266,7 +270,8 @@ def _operational_work(event: Event, now: datetime) -> int:
 
 
 def _purge_project_evidence(project_id: int, now: datetime) -> int:
-    """The project-wide part of tier 2, once: its audit entries. 1 when done now."""
+    """The project-wide part of tier 2, once: its audit entries, and the evidence files and
+    eligibility decisions of events that had not ended by then. 1 when done now."""
     start_write_transaction(db.session)
     project = db.session.get(Project, project_id)
     if project is None or _on_hold(project_id) or not evidence_due(project, now):
@@ -276,5 +281,8 @@ def _purge_project_evidence(project_id: int, now: datetime) -> int:
         db.session.rollback()
         return 0
     purge_for_project(project_id)
+    delete_funding_evidence(
+        select(Event.id).join(Partner, Partner.id == Event.partner_id).where(Partner.project_id == project_id)
+    )
     db.session.commit()
     return 1
