@@ -16,7 +16,7 @@ the Commission's official wording per language (the project keeps no wording of 
 from __future__ import annotations
 
 import unicodedata
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from zoneinfo import ZoneInfo
 
@@ -141,6 +141,8 @@ class DemoEvent:
     platform: str = ""
     status_note: str = ""
     outcome: str = ""
+    # The city of the venue when it is not the partner's own (a seminar repeated elsewhere).
+    city: str = ""
 
 
 def _online(slug: str) -> str:
@@ -337,6 +339,21 @@ EVENTS = [
 # English versions of two seminars with international guests, as their organisers wrote
 # them (see events.translation_services): (title, summary, description, objective, and
 # each agenda item's title and description in the agenda's order).
+# The Bologna seminar repeated in Ferrara for the practitioners of the province's prison and
+# probation offices: both deliver the same planned multiplier event (demo_funding.PLAN, E2).
+EVENTS.append(
+    replace(
+        EVENTS[1],
+        slug="prism-seminario-nazionale-ferrara",
+        title="Seminario nazionale PRISM a Ferrara: valutazione del rischio e cooperazione multi-agenzia",
+        days_ahead=-9,
+        summary="La replica del seminario di Bologna per gli operatori della provincia di Ferrara.",
+        venue=("Sala conferenze della Casa Circondariale di Ferrara", "Via Arginone 327"),
+        city="Ferrara",
+        outcome="",
+    )
+)
+
 ENGLISH: dict[str, tuple[str, str, str, str, list[tuple[str, str]]]] = {
     "prism-seminario-nacional-lisboa": (
         "PRISM national seminar: mentoring and reintegration",
@@ -452,7 +469,7 @@ def _create_event(spec: DemoEvent, partner: Partner, results: dict[str, ProjectR
             description=spec.description,
             venue_name=spec.venue[0],
             address=spec.venue[1],
-            city=partner.city if spec.format.has_venue else "",
+            city=(spec.city or partner.city) if spec.format.has_venue else "",
             country=partner.country,
             online_platform=spec.platform if online else "",
             joining_url=_online(spec.slug) if online else "",
@@ -650,4 +667,7 @@ def load_demo_data() -> DemoSummary:
     _ensure_user(summary, "manager@demo.example", "Helena Vasconcelos", Role.MANAGER, project_ids=[project.id])
     for short_name, (email, name) in ORGANISERS.items():
         _ensure_user(summary, email, name, Role.ORGANISER, partner_ids=[partners[short_name].id])
+    from seminar_app.demo_funding import ensure_funding
+
+    ensure_funding(project, partners, summary)
     return summary

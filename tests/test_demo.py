@@ -213,3 +213,30 @@ def test_a_renamed_stakeholder_group_is_shown_as_the_project_wrote_it(app, demo)
         labels = {g.code: g.display_label for g in project.stakeholder_groups}
     assert labels["students"] == "Estudantes de Criminologia"
     assert labels["researchers"] == "Investigadores"
+
+
+# --- the funder's ledger ------------------------------------------------------------------
+
+
+def test_the_plan_has_five_multiplier_events_one_per_country_and_one_still_lacks_its_sheet(demo):
+    from seminar_app.funding.evidence_status import evidence_for_events
+    from seminar_app.funding.models import EvidenceFile, PlannedEvent
+    from seminar_app.funding.rules import rules_for
+
+    project = db.session.scalar(select(Project))
+    rules = rules_for(project)
+    assert rules.id is not None and rules.min_online_minutes == 30 and rules.cap == 30000
+    plan = list(db.session.scalars(select(PlannedEvent).order_by(PlannedEvent.code)))
+    assert [p.code for p in plan] == ["E1", "E2", "E3", "E4", "E5"]
+    assert len({p.country for p in plan}) == 5 and all(p.budget and p.planned_local for p in plan)
+    delivered_by = {p.code: [e for e in events() if e.planned_event_id == p.id] for p in plan}
+    assert all(delivered_by.values()), "every planned event has a seminar"
+    assert len(delivered_by["E2"]) == 2, "the Bologna seminar and its repeat in Ferrara"
+    lacking = {}
+    for code, delivered in delivered_by.items():
+        status = evidence_for_events(delivered, rules)
+        lacking[code] = [item for s in status.values() for item in s.missing]
+    assert [code for code, items in lacking.items() if items] == ["E2"]
+    assert [item.kind.value for item in lacking["E2"]] == ["signed_sheet"]
+    sheets = db.session.scalars(select(EvidenceFile).where(EvidenceFile.kind == "signed_sheet")).all()
+    assert sheets and all(f.content_type == "application/pdf" and f.content.startswith(b"%PDF") for f in sheets)
