@@ -23,6 +23,7 @@ from seminar_app.contacts.models import Contact, ContactList, LegalBasis
 from seminar_app.enums import AttendanceMode, RegistrationStatus, Role
 from seminar_app.events.models import EventTranslation
 from seminar_app.extensions import db
+from seminar_app.funding.models import EvidenceFile
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.models import Registration
 from tests.conftest import PASSWORD
@@ -86,7 +87,16 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
     contact = Contact(partner=partner, email="ana@example.org", name="Ana", legal_basis=LegalBasis.LEGITIMATE_INTEREST)
     contact_list = ContactList(partner=partner, name="Practitioners", contacts=[contact])
     campaign = Campaign(event=event, personal_note="Welcome")
-    db.session.add_all([contact_list, campaign])
+    evidence = EvidenceFile(
+        event_id=event.id,
+        kind="agenda",
+        filename="agenda.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        content=b"%PDF-1.4\n",
+    )
+    db.session.add_all([contact_list, campaign, evidence])
     db.session.commit()
     assert isinstance(item, AgendaItem)
     return {
@@ -105,6 +115,7 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
             "item_id": item.id,
             "speaker_id": speaker.id,
             "message_id": message.id,
+            "file_id": evidence.id,
             "user_id": owner.id,
             "slug": event.slug,
             "day": event.local_days[0].isoformat(),

@@ -21,6 +21,7 @@ from seminar_app.contacts.models import Contact, ContactList, Suppression, email
 from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
 from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
+from seminar_app.funding.models import EvidenceFile
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, ProjectResult
@@ -87,7 +88,18 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
     give_link(invitation)
     event.translations.append(EventTranslation(language="de", title="Secret translated title"))
     item.translations.append(AgendaItemTranslation(language="de", title="Secret translated item"))
-    db.session.add_all([contact_list, campaign, invitation])
+    # A's scan of a signed sheet (its name names the attendee, as a careless upload might).
+    evidence = EvidenceFile(
+        event_id=event.id,
+        kind="signed_sheet",
+        day=event.local_days[0],
+        filename="Secret Attendee signed.pdf",
+        content_type="application/pdf",
+        size=32,
+        sha256="0" * 64,
+        content=b"%PDF-1.4 Secret Attendee signed",
+    )
+    db.session.add_all([contact_list, campaign, invitation, evidence])
     db.session.commit()
     invitation.contact_id = contact.id
     db.session.commit()
@@ -97,6 +109,7 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "campaign_id": campaign.id,
         "invitation_id": invitation.id,
         "message_id": message.id,
+        "file_id": evidence.id,
         "event_id": event.id,
         "item_id": item.id,
         "registration_id": registration.id,
@@ -136,6 +149,7 @@ def _snapshot() -> tuple[Any, ...]:
             Suppression,
             EventTranslation,
             AgendaItemTranslation,
+            EvidenceFile,
         )
     )
     event = db.session.scalars(select(Event)).first()
