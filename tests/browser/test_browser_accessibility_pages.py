@@ -21,6 +21,7 @@ from seminar_app.contacts.models import Contact, ContactList, LegalBasis
 from seminar_app.enums import AttendanceMode, Role
 from seminar_app.events.models import EventTranslation
 from seminar_app.extensions import db
+from seminar_app.funding.models import EvidenceFile
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
 from seminar_app.registration.services import RegistrationInput, private_token
@@ -39,6 +40,9 @@ _PARAMETER = re.compile(r"<(?:[^<>:]+:)?([^<>]+)>")
 # Files, feeds and JSON: not pages (a browser downloads them); nor are the operations
 # endpoints for the load balancer and Prometheus (seminar_app/ops).
 _NOT_A_PAGE = re.compile(r"\.[a-z]+$|^/(?:healthz|readyz|metrics)$")
+# Routes without a file extension that are not 200 pages: an uploaded evidence file (its
+# type is the upload's), and the 413 page nginx shows (checked among the extra states).
+_NOT_LISTED = {"funding.evidence_download", "request_too_large"}
 
 
 @dataclass
@@ -90,6 +94,18 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
     answer_all(past, invited_tokens(past, 8))
     (feedback_token,) = invited_tokens(past, 1, start=50)
     message = db.session.scalars(db.select(OutboxMessage).limit(1)).one()
+    evidence = EvidenceFile(
+        event_id=event.id,
+        kind="signed_sheet",
+        day=event.local_days[0],
+        filename="signed-sheet-day-1.pdf",
+        content_type="application/pdf",
+        size=9,
+        sha256="0" * 64,
+        content=b"%PDF-1.4\n",
+    )
+    db.session.add(evidence)
+    db.session.commit()
     return Site(
         valid={
             "event_id": event.id,
@@ -104,6 +120,7 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
             "item_id": item.id,
             "speaker_id": speaker.id,
             "message_id": message.id,
+            "file_id": evidence.id,
             "user_id": organiser.id,
             "slug": event.slug,
             "project_slug": project.slug,
@@ -124,10 +141,12 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
                 ("/r/an-unknown-link", 404),
                 ("/feedback/an-unknown-link", 404),
                 ("/invitations/an-unknown-link/decline", 404),
+                ("/request-too-large", 413),
                 (f"/events/{event.slug}?lang=de", 200),
             ],
             "organiser": [
                 (f"/manage/events/{past.id}/feedback", 200),
+                (f"/manage/events/{past.id}/evidence", 200),
                 (f"/manage/events/{past.id}", 200),
                 (f"/projects/{project.slug}/dashboard?from=not-a-date", 400),
                 ("/manage/checkin/an-unknown-code", 404),
@@ -156,7 +175,7 @@ def pages(app: Flask, site: Site) -> dict[str, list[str]]:
     for rule in sorted(app.url_map.iter_rules(), key=lambda r: r.rule):
         if "GET" not in rule.methods or rule.endpoint == "static" or rule.rule.startswith("/api/"):
             continue
-        if _NOT_A_PAGE.search(rule.rule):
+        if _NOT_A_PAGE.search(rule.rule) or rule.endpoint in _NOT_LISTED:
             continue
         token = next((t for prefix, t in site.tokens.items() if rule.rule.startswith(prefix)), "")
 
@@ -267,6 +286,10 @@ def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-un
                     found[f"{address} with errors"] = violations(page)
                 page.goto(f"/manage/events/{past.id}/feedback")
                 found["the feedback results with answers"] = violations(page)
+                page.goto(f"/manage/events/{past.id}/evidence")
+                _submitted(page, "Upload")
+                assert page.get_by_role("alert").count(), "the evidence upload shows its errors"
+                found["the evidence upload with errors"] = violations(page)
 
             if who == "admin":
                 page.goto(f"/projects/{site.valid['project_id']}/retention")
