@@ -90,6 +90,15 @@ def test_an_oversized_file_gets_a_clear_message_and_nothing_saved_is_lost(app, c
     assert [f.filename for f in stored()] == ["kept.pdf"]
 
 
+def test_a_file_just_over_the_default_20_mb_is_refused_on_the_form(client, login, event, organiser):
+    login(organiser)
+    response = post_file(client, event, PDF + b"0" * (20 * 1024 * 1024), "scan-600dpi.pdf")
+    assert response.status_code == 422
+    page = response.get_data(as_text=True)
+    assert "larger than 20 MB" in page and "several files" in page
+    assert stored() == []
+
+
 def test_a_request_over_the_servers_limit_gets_a_page_in_words(app, client):
     response = client.get("/request-too-large")
     assert response.status_code == 413
