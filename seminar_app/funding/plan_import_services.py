@@ -27,6 +27,13 @@ from seminar_app.projects.models import Partner, Project
 
 PREVIEW_MAX_AGE = 3 * 3600
 NEW, UPDATE, UNCHANGED, REFUSED = "new", "update", "unchanged", "refused"
+# PlanInput's fields as the file's columns are named (the reasons a row is refused name them).
+_COLUMN_NAMES = {
+    "partner_id": "partner",
+    "planned_month": "month",
+    "planned_local": "local",
+    "planned_international": "international",
+}
 
 
 class StalePlanPreview(DomainError):
@@ -135,8 +142,8 @@ def preview_plan_import(project: Project, table: PlanTable) -> PlanPreview:
         planned = existing.get(key)
         data = _input(row, partner)
         if not reasons:
-            for messages in plan_errors(project, data, planned_id=planned.id if planned else None).values():
-                reasons.extend(m[0].lower() + m[1:] if m else m for m in messages)
+            for name, messages in plan_errors(project, data, planned_id=planned.id if planned else None).items():
+                reasons.extend(f"{_COLUMN_NAMES.get(name, name)}: {m[:1].lower()}{m[1:].rstrip('.')}" for m in messages)
         if reasons:
             rows.append(PreviewRow(line, row.code[:20], row.title[:200], REFUSED, reasons))
         elif planned is None:
