@@ -234,3 +234,12 @@ def test_reading_a_plan_never_fails_with_anything_but_a_plan_file_error(app, dat
         for line, values in table.rows:
             row = read_plan_row(line, values)
             assert row.problems or (row.code and row.title and row.month is not None)
+
+
+def test_the_sample_workbook_reads_as_the_sample_csv(app) -> None:
+    def rows(name: str) -> list[tuple[object, ...]]:
+        table = read_plan_table((SAMPLE.parent / name).read_bytes())
+        read = [read_plan_row(line, values) for line, values in table.rows]
+        return [(r.code, r.partner, r.month, r.format, r.local, r.international, r.budget, r.problems) for r in read]
+
+    assert rows("funding_plan.xlsx") == rows("funding_plan.csv")

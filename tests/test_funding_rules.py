@@ -83,6 +83,9 @@ def test_a_manager_changes_the_rules_from_the_dashboard_and_sees_who_changed_wha
     entry = db.session.scalar(select(AuditEntry).where(AuditEntry.action == AuditAction.FUNDING_RULES_CHANGED))
     assert entry is not None and entry.project_id == project.id
     assert "changed the funding rules: amount per local participant, cap" in describe(entry, {})
+    audit_page = " ".join(client.get("/manage/audit").get_data(as_text=True).split())
+    assert "Maria Manager changed the funding rules: amount per local participant, cap." in audit_page
+    assert "Funding rules changed" in audit_page, "the action is offered in the log's filter"
 
 
 def test_saving_the_same_rules_changes_nothing(client, login, make_user, project) -> None:
