@@ -20,8 +20,9 @@ from seminar_app.audit.models import AuditAction, AuditEntry
 from seminar_app.enums import Role
 from seminar_app.extensions import db
 from seminar_app.funding.models import FundingChange, PlannedEvent
-from seminar_app.funding.plan_import import PlanFileError, read_plan_row, read_plan_table
+from seminar_app.funding.plan_import import PlanFileError, read_plan_table
 from seminar_app.funding.plan_import_services import sign_plan
+from seminar_app.funding.plan_rows import read_plan_row
 from seminar_app.funding.plan_services import PlanInput, create_planned
 
 SAMPLE = Path(__file__).parent / "fixtures" / "funding_plan.csv"

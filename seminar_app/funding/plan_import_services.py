@@ -20,7 +20,8 @@ from seminar_app.audit.services import record
 from seminar_app.errors import Conflict, DomainError, NotAllowed
 from seminar_app.extensions import db
 from seminar_app.funding.models import PlannedEvent
-from seminar_app.funding.plan_import import PlanRow, PlanTable, fold, read_plan_row
+from seminar_app.funding.plan_import import PlanTable, fold
+from seminar_app.funding.plan_rows import PlanRow, read_plan_row
 from seminar_app.funding.plan_services import PlanInput, apply_plan_input, plan_errors
 from seminar_app.funding.rules_services import change_text, may_manage_funding
 from seminar_app.projects.models import Partner, Project
