@@ -23,7 +23,7 @@ from seminar_app.contacts.models import Contact, ContactList, LegalBasis
 from seminar_app.enums import AttendanceMode, RegistrationStatus, Role
 from seminar_app.events.models import EventTranslation
 from seminar_app.extensions import db
-from seminar_app.funding.models import EvidenceFile
+from seminar_app.funding.models import EvidenceFile, PlannedEvent
 from seminar_app.mail.services import queue_mail
 from seminar_app.registration.models import Registration
 from tests.conftest import PASSWORD
@@ -96,7 +96,13 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
         sha256="0" * 64,
         content=b"%PDF-1.4\n",
     )
-    db.session.add_all([contact_list, campaign, evidence])
+    planned = PlannedEvent(
+        project_id=project.id, code="E1", title="Seminar", partner_id=partner.id, country="PT",
+        planned_month=event.local_days[0].replace(day=1),
+    )  # fmt: skip
+    db.session.add_all([contact_list, campaign, evidence, planned])
+    db.session.flush()
+    event.planned_event_id = planned.id
     db.session.commit()
     assert isinstance(item, AgendaItem)
     return {
@@ -104,6 +110,7 @@ def seeded(make_project, make_partner, make_user, make_event, make_agenda_item, 
         "partner": partner,
         "valid": {
             "event_id": event.id,
+            "planned_id": planned.id,
             "partner_id": partner.id,
             "project_id": project.id,
             "registration_id": registration.id,

@@ -21,7 +21,7 @@ from seminar_app.contacts.models import Contact, ContactList, Suppression, email
 from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
 from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
-from seminar_app.funding.models import EvidenceFile
+from seminar_app.funding.models import EvidenceFile, FundingChange, FundingRules, PlannedEvent
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, ProjectResult
@@ -102,8 +102,21 @@ def victim(make_project, make_partner, make_user, make_event, make_agenda_item, 
     db.session.add_all([contact_list, campaign, invitation, evidence])
     db.session.commit()
     invitation.contact_id = contact.id
+    # A's multiplier event in the project's plan, delivered by A's event.
+    planned = PlannedEvent(
+        project_id=project.id,
+        code="E1",
+        title="Secret planned seminar",
+        partner_id=partner.id,
+        country="PT",
+        planned_month=event.local_days[0].replace(day=1),
+    )
+    db.session.add(planned)
+    db.session.flush()
+    event.planned_event_id = planned.id
     db.session.commit()
     return {
+        "planned_id": planned.id,
         "contact_id": contact.id,
         "list_id": contact_list.id,
         "campaign_id": campaign.id,
@@ -150,6 +163,9 @@ def _snapshot() -> tuple[Any, ...]:
             EventTranslation,
             AgendaItemTranslation,
             EvidenceFile,
+            PlannedEvent,
+            FundingRules,
+            FundingChange,
         )
     )
     event = db.session.scalars(select(Event)).first()
@@ -158,7 +174,9 @@ def _snapshot() -> tuple[Any, ...]:
     statuses = tuple(r.status for r in db.session.scalars(select(Registration)))
     contacts = tuple((c.name, c.email) for c in db.session.scalars(select(Contact)))
     invitations = tuple((i.status, i.email) for i in db.session.scalars(select(Invitation)))
-    return (*counts, event.title, event.status, event.starts_at, roles, statuses, contacts, invitations)
+    planned = tuple((p.code, p.title) for p in db.session.scalars(select(PlannedEvent)))
+    links = tuple(db.session.scalars(select(Event.planned_event_id).order_by(Event.id)))
+    return (*counts, event.title, event.status, event.starts_at, roles, statuses, contacts, invitations, planned, links)
 
 
 def _id_taking_rules(app) -> list[Any]:  # type: ignore[no-untyped-def]
@@ -209,6 +227,7 @@ def test_outsiders_never_see_or_change_another_partners_data(
                 "secret.attendee@partner-a.example",
                 "Secret translated title",
                 "Secret translated item",
+                "Secret planned seminar",
             ):
                 assert secret not in page, f"{method} {url} showed {secret!r} to {outsider}"
 

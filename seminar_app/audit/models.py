@@ -55,6 +55,10 @@ class AuditAction:
     USER_PASSWORD_RESET = "user.password_reset"
     USER_DEACTIVATED = "user.deactivated"
     USER_REACTIVATED = "user.reactivated"
+    FUNDING_RULES_CHANGED = "funding.rules_changed"
+    FUNDING_PLAN_CHANGED = "funding.plan_changed"
+    FUNDING_PLAN_IMPORTED = "funding.plan_imported"
+    FUNDING_EVENT_LINKED = "funding.event_linked"
 
 
 ACTIONS: tuple[str, ...] = tuple(

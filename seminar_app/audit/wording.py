@@ -41,6 +41,28 @@ _EVENT_FIELDS = {
     "reminder_hours_before": _l("reminder"),
 }
 _USER_FIELDS = {"email": _l("e-mail address"), "name": _l("name")}
+_FUNDING_FIELDS = {
+    "model": _l("funding model"),
+    "amount_local": _l("amount per local participant"),
+    "amount_international": _l("amount per international participant"),
+    "cap": _l("cap"),
+    "currency": _l("currency"),
+    "partner_staff_count": _l("whether partner staff count"),
+    "min_online_minutes": _l("minimum online minutes"),
+    "needs_signed_sheet": _l("signed sheet needed"),
+    "needs_online_report": _l("online report needed"),
+    "needs_agenda": _l("agenda needed"),
+    "needs_material": _l("material needed"),
+    "code": _l("code"),
+    "title": _l("title"),
+    "partner": _l("partner"),
+    "country": _l("country"),
+    "planned_month": _l("planned month"),
+    "format": _l("format"),
+    "planned_local": _l("planned local participants"),
+    "planned_international": _l("planned international participants"),
+    "budget": _l("budget"),
+}
 
 
 def actor_name(entry: AuditEntry) -> str:
@@ -297,6 +319,46 @@ def describe(entry: AuditEntry, people: dict[int, str]) -> str:
             return _("%(actor)s deactivated the account of %(user)s.", actor=who, user=account)
         case a.USER_REACTIVATED:
             return _("%(actor)s reactivated the account of %(user)s.", actor=who, user=account)
+        case a.FUNDING_RULES_CHANGED:
+            return _(
+                "%(actor)s changed the funding rules: %(fields)s.",
+                actor=who,
+                fields=_fields(d.get("fields"), _FUNDING_FIELDS),
+            )
+        case a.FUNDING_PLAN_CHANGED if d.get("change") == "added":
+            return _("%(actor)s added %(code)s to the plan of multiplier events.", actor=who, code=d.get("code", ""))
+        case a.FUNDING_PLAN_CHANGED if d.get("change") == "deleted":
+            return _(
+                "%(actor)s deleted %(code)s from the plan of multiplier events.", actor=who, code=d.get("code", "")
+            )
+        case a.FUNDING_PLAN_CHANGED:
+            return _(
+                "%(actor)s changed %(code)s in the plan of multiplier events: %(fields)s.",
+                actor=who,
+                code=d.get("code", ""),
+                fields=_fields(d.get("fields"), _FUNDING_FIELDS),
+            )
+        case a.FUNDING_PLAN_IMPORTED:
+            return _(
+                "%(actor)s imported the plan of multiplier events: %(new)s new, %(updated)s updated.",
+                actor=who,
+                new=d.get("new", 0),
+                updated=d.get("updated", 0),
+            )
+        case a.FUNDING_EVENT_LINKED if d.get("unlinked"):
+            return _(
+                "%(actor)s unlinked the event “%(event)s” from %(code)s of the plan.",
+                actor=who,
+                event=event,
+                code=d.get("code", ""),
+            )
+        case a.FUNDING_EVENT_LINKED:
+            return _(
+                "%(actor)s linked the event “%(event)s” to %(code)s of the plan.",
+                actor=who,
+                event=event,
+                code=d.get("code", ""),
+            )
     return f"{who}: {entry.action}"
 
 
@@ -329,4 +391,8 @@ ACTION_LABELS = {
     AuditAction.USER_PASSWORD_RESET: _l("Password set by an administrator"),
     AuditAction.USER_DEACTIVATED: _l("Account deactivated"),
     AuditAction.USER_REACTIVATED: _l("Account reactivated"),
+    AuditAction.FUNDING_RULES_CHANGED: _l("Funding rules changed"),
+    AuditAction.FUNDING_PLAN_CHANGED: _l("Plan of multiplier events changed"),
+    AuditAction.FUNDING_PLAN_IMPORTED: _l("Plan of multiplier events imported"),
+    AuditAction.FUNDING_EVENT_LINKED: _l("Event linked to the plan"),
 }

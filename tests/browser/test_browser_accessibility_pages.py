@@ -21,7 +21,7 @@ from seminar_app.contacts.models import Contact, ContactList, LegalBasis
 from seminar_app.enums import AttendanceMode, Role
 from seminar_app.events.models import EventTranslation
 from seminar_app.extensions import db
-from seminar_app.funding.models import EvidenceFile
+from seminar_app.funding.models import EvidenceFile, PlannedEvent
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
 from seminar_app.registration.services import RegistrationInput, private_token
@@ -91,6 +91,20 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
     db.session.commit()
 
     past = make_event(partner, title="Regional workshop", days_ahead=-3, language="en")
+    planned = PlannedEvent(
+        project_id=project.id,
+        code="E1",
+        title="National seminar in Portugal",
+        partner_id=partner.id,
+        country="PT",
+        planned_month=event.local_days[0].replace(day=1),
+        planned_local=40,
+        planned_international=10,
+    )
+    db.session.add(planned)
+    db.session.flush()
+    event.planned_event_id = planned.id
+    db.session.commit()
     answer_all(past, invited_tokens(past, 8))
     (feedback_token,) = invited_tokens(past, 1, start=50)
     message = db.session.scalars(db.select(OutboxMessage).limit(1)).one()
@@ -109,6 +123,7 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
     return Site(
         valid={
             "event_id": event.id,
+            "planned_id": planned.id,
             "partner_id": partner.id,
             "project_id": project.id,
             "registration_id": people[1].id,
@@ -152,7 +167,10 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
                 ("/manage/checkin/an-unknown-code", 404),
                 (f"/manage/audit?partner={partner.id}&event={event.id}", 200),
             ],
-            "admin": [("/admin/audit?since=not-a-date&action=nothing", 400)],
+            "admin": [
+                ("/admin/audit?since=not-a-date&action=nothing", 400),
+                (f"/projects/{project.id}/funding?preset=erasmus_2021_2027", 200),
+            ],
         },
         users={"organiser": organiser, "admin": admin, "event": event, "past": past},
     )
@@ -160,7 +178,7 @@ def site(make_project, make_partner, make_user, make_event, make_agenda_item, ma
 
 def visitor(rule: str) -> str:
     """Who a page is for: administrators, the organisers who manage, or anybody."""
-    if rule.startswith("/admin") or rule.endswith("/retention"):
+    if rule.startswith("/admin") or rule.endswith(("/retention", "/funding")) or "/funding/plan" in rule:
         return "admin"
     if rule.startswith(("/manage", "/partners", "/projects/<int", "/contacts", "/dashboard")) or rule.endswith(
         "/dashboard"
@@ -298,6 +316,25 @@ def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-un
                 _submitted(page, "Save")
                 assert page.get_by_role("alert").count(), "the retention settings show their errors"
                 found["the retention settings with errors"] = violations(page)
+
+                funding = f"/projects/{site.valid['project_id']}/funding"
+                page.goto(funding)
+                page.get_by_label("Amount per local participant").fill("-1")
+                _submitted(page, "Save")
+                assert page.get_by_role("alert").count(), "the funding rules show their errors"
+                found["the funding rules with errors"] = violations(page)
+                page.goto(f"{funding}/plan/new")
+                page.get_by_label("Planned local participants").fill("-1")
+                _submitted(page, "Save")
+                assert page.get_by_role("alert").count(), "the planned event's form shows its errors"
+                found["a planned event with errors"] = violations(page)
+                page.goto(f"{funding}/plan/import")
+                rows = "code;title;partner;month;local\nE2;Seminar;Nobody;2026-05;-3\nE3;Workshop;Nobody;May;4\n"
+                page.get_by_label("Plan file (CSV or XLSX)").set_input_files(
+                    {"name": "plan.csv", "mimeType": "text/csv", "buffer": rows.encode()}
+                )
+                _submitted(page, "Show the preview")
+                found["a plan import's preview with refused rows"] = violations(page)
         finally:
             context.close()
 
