@@ -43,6 +43,8 @@ class AuditAction:
     ATTENDANCE_RECORDED = "attendance.recorded"
     ATTENDANCE_IMPORTED = "attendance.imported"
     ATTENDANCE_UNDONE = "attendance.undone"
+    ELIGIBILITY_EXCLUDED = "eligibility.excluded"
+    ELIGIBILITY_RESTORED = "eligibility.restored"
     GRANT_GIVEN = "grant.given"
     GRANT_REVOKED = "grant.revoked"
     EXPORT_PERSONAL_DATA = "export.personal_data"

@@ -200,6 +200,20 @@ def describe(entry: AuditEntry, people: dict[int, str]) -> str:
                 event=event,
                 day=day,
             )
+        case a.ELIGIBILITY_EXCLUDED:
+            return _(
+                "%(actor)s marked registration #%(id)d at “%(event)s” not eligible for the funder.",
+                actor=who,
+                id=number,
+                event=event,
+            )
+        case a.ELIGIBILITY_RESTORED:
+            return _(
+                "%(actor)s marked registration #%(id)d at “%(event)s” eligible for the funder again.",
+                actor=who,
+                id=number,
+                event=event,
+            )
         case a.GRANT_GIVEN:
             return _(
                 "%(actor)s let %(manager)s see the personal data of the attendees of %(partner)s.",
@@ -283,6 +297,8 @@ ACTION_LABELS = {
     AuditAction.ATTENDANCE_RECORDED: _l("Attendance recorded"),
     AuditAction.ATTENDANCE_IMPORTED: _l("Attendance imported"),
     AuditAction.ATTENDANCE_UNDONE: _l("Attendance removed"),
+    AuditAction.ELIGIBILITY_EXCLUDED: _l("Marked not eligible"),
+    AuditAction.ELIGIBILITY_RESTORED: _l("Marked eligible again"),
     AuditAction.GRANT_GIVEN: _l("Access to personal data given"),
     AuditAction.GRANT_REVOKED: _l("Access to personal data ended"),
     AuditAction.EXPORT_PERSONAL_DATA: _l("Personal data downloaded"),
