@@ -170,6 +170,7 @@ _MORE_ROUTES = {
     "contacts": ("import_routes",),
     "campaigns": ("invitee_routes",),
     "privacy": ("retention_routes",),
+    "funding": ("ledger_routes", "eligibility_routes"),
 }
 
 

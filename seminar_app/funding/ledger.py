@@ -29,6 +29,7 @@ from decimal import Decimal
 from enum import StrEnum
 
 from babel import dates as babel_dates
+from babel import numbers as babel_numbers
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
@@ -319,3 +320,10 @@ def build_ledger(
         budget_total=sum((Decimal(line.budget) for line in lines if line.budget is not None), Decimal(0)),
         warnings=[words for line in lines for words in _warnings(line, today)],
     )
+
+
+def money(value: Decimal | None, currency: str) -> str:
+    """'1,200.00 €' in the reader's locale; '—' where there is no amount (lump sum)."""
+    if value is None:
+        return "—"
+    return babel_numbers.format_currency(value, currency, locale=_locale())
