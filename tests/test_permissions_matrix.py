@@ -21,6 +21,7 @@ from seminar_app.contacts.models import Contact, ContactList, Suppression, email
 from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
 from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
+from seminar_app.funding.models import EligibilityDecision, EvidenceFile, PlannedEvent
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, ProjectResult
@@ -136,6 +137,7 @@ def _snapshot() -> tuple[Any, ...]:
             Suppression,
             EventTranslation,
             AgendaItemTranslation,
+            EligibilityDecision,
         )
     )
     event = db.session.scalars(select(Event)).first()
@@ -200,3 +202,46 @@ def test_outsiders_never_see_or_change_another_partners_data(
 
     db.session.expire_all()
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("outsider", ["anonymous", "organiser_of_other_partner", "manager_of_other_project"])
+def test_outsiders_never_see_another_partners_ledger_lines(
+    app, client, login, victim, make_project, make_partner, make_user, outsider
+) -> None:
+    """The ledger takes the project's slug (the matrix above gives it an event's): an
+    organiser of another partner of the same project opens it, without partner A's lines,
+    events or evidence files; anyone else is refused."""
+    partner = db.session.get(Partner, victim["partner_id"])
+    event = db.session.get(Event, victim["event_id"])
+    planned = PlannedEvent(
+        project_id=partner.project_id,
+        code="E1",
+        title="Secret planned event",
+        partner_id=partner.id,
+        country="PT",
+        planned_month=event.local_days[0].replace(day=1),
+    )
+    db.session.add(planned)
+    db.session.flush()
+    event.planned_event_id = planned.id
+    db.session.add(
+        EvidenceFile(event_id=event.id, kind="material", filename="secret-material.pdf",
+                     content_type="application/pdf", size=4, sha256="0" * 64, content=b"%PDF")
+    )  # fmt: skip
+    db.session.commit()
+    if outsider == "organiser_of_other_partner":
+        login(make_user(Role.ORGANISER, partners=[make_partner(partner.project)]))
+    elif outsider == "manager_of_other_project":
+        login(make_user(Role.MANAGER, projects=[make_project()]))
+    slug = partner.project.slug
+    for suffix in ("/ledger", "/ledger.xlsx", "/ledger.pdf", "/ledger/evidence-pack.zip"):
+        response = client.get(f"/projects/{slug}{suffix}")
+        if outsider == "organiser_of_other_partner":
+            assert response.status_code == 200, suffix
+            body = response.get_data()
+            for secret in (b"Secret planned event", SECRET_TITLE.encode(), b"secret-material", event.slug.encode()):
+                assert secret not in body, f"{suffix} showed {secret!r}"
+        elif outsider == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 404, suffix
