@@ -28,16 +28,14 @@ from datetime import date
 from decimal import Decimal
 from enum import StrEnum
 
-from babel import dates as babel_dates
-from babel import numbers as babel_numbers
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 
-from seminar_app import i18n
 from seminar_app.enums import EventStatus
 from seminar_app.events.models import Event
 from seminar_app.funding.eligibility import EventCounts
 from seminar_app.funding.evidence_status import EventEvidence
+from seminar_app.funding.ledger_format import event_dates, month_label
 from seminar_app.funding.models import FundingRules, PlannedEvent
 from seminar_app.funding.rules import pays_per_head
 
@@ -72,22 +70,6 @@ def delivery(event: Event, today: date) -> Delivery:
     if status is EventStatus.POSTPONED:
         return Delivery.POSTPONED
     return Delivery.SCHEDULED
-
-
-def _locale() -> str:
-    return i18n.locale_id(i18n.current_language())
-
-
-def month_label(month: date) -> str:
-    return babel_dates.format_skeleton("yMMMM", month, locale=_locale())
-
-
-def event_dates(event: Event) -> str:
-    """'12 Mar 2026' or '12–13 Mar 2026', in the event's zone and the reader's locale."""
-    first, last = event.local_days[0], event.local_days[-1]
-    if first == last:
-        return babel_dates.format_skeleton("yMMMd", first, locale=_locale())
-    return babel_dates.format_interval(first, last, "yMMMd", locale=_locale())
 
 
 def code_key(code: str) -> tuple[object, ...]:
@@ -320,10 +302,3 @@ def build_ledger(
         budget_total=sum((Decimal(line.budget) for line in lines if line.budget is not None), Decimal(0)),
         warnings=[words for line in lines for words in _warnings(line, today)],
     )
-
-
-def money(value: Decimal | None, currency: str) -> str:
-    """'1,200.00 €' in the reader's locale; '—' where there is no amount (lump sum)."""
-    if value is None:
-        return "—"
-    return babel_numbers.format_currency(value, currency, locale=_locale())

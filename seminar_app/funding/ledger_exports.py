@@ -20,7 +20,8 @@ from flask_babel import format_date, format_decimal
 from flask_babel import gettext as _
 
 from seminar_app import geo
-from seminar_app.funding.ledger import Ledger, LedgerLine, month_label
+from seminar_app.funding.ledger import Ledger, LedgerLine
+from seminar_app.funding.ledger_format import month_label
 from seminar_app.pdf import Document
 from seminar_app.projects.models import Project
 from seminar_app.reports.exports import write_csv, write_xlsx

@@ -19,8 +19,9 @@ from flask_login import current_user, login_required
 from seminar_app.accounts.permissions import may_see_personal_data
 from seminar_app.db_types import utcnow
 from seminar_app.funding import bp
-from seminar_app.funding.ledger import Ledger, money, month_label
+from seminar_app.funding.ledger import Ledger
 from seminar_app.funding.ledger_exports import write_ledger_pdf, write_ledger_xlsx
+from seminar_app.funding.ledger_format import money, month_label
 from seminar_app.funding.ledger_pack import build_pack, pack_events
 from seminar_app.funding.ledger_queries import ledger_for
 from seminar_app.privacy.services import log_personal_data_access
