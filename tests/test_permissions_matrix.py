@@ -8,6 +8,8 @@ and nothing may change in the database.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -239,6 +241,9 @@ def test_outsiders_never_see_another_partners_ledger_lines(
         if outsider == "organiser_of_other_partner":
             assert response.status_code == 200, suffix
             body = response.get_data()
+            if suffix.endswith((".xlsx", ".zip")):  # the parts of a zip, unpacked, and their names
+                with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                    body = b"".join(name.encode() + archive.read(name) for name in archive.namelist())
             for secret in (b"Secret planned event", SECRET_TITLE.encode(), b"secret-material", event.slug.encode()):
                 assert secret not in body, f"{suffix} showed {secret!r}"
         elif outsider == "anonymous":
