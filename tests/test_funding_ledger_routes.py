@@ -53,3 +53,21 @@ def test_strangers_get_not_found(world, make_user, make_partner, login, client, 
 def test_the_dashboard_links_to_the_ledger(world, login) -> None:  # type: ignore[no-untyped-def]
     page = login(world.organiser).get(f"/projects/{world.project.slug}/dashboard").get_data(as_text=True)
     assert f'href="/projects/{world.project.slug}/ledger"' in page
+
+
+def test_the_page_does_a_bounded_number_of_queries(world, make_user, make_event, login) -> None:  # type: ignore[no-untyped-def]
+    from seminar_app.extensions import db
+    from tests.test_events_content import count_queries
+
+    client = login(make_user(Role.MANAGER, projects=[world.project]))
+    url = f"/projects/{world.project.slug}/ledger"
+    client.get(url)
+    with count_queries() as few:
+        assert client.get(url).status_code == 200
+    for n in range(5):
+        make_event(world.partners["A"], title=f"More {n}").planned_event_id = world.plan["E3"].id
+    db.session.commit()
+    client.get(url)
+    with count_queries() as many:
+        assert client.get(url).status_code == 200
+    assert len(many) == len(few)

@@ -25,7 +25,7 @@ from seminar_app.funding.ledger_format import money, month_label
 from seminar_app.funding.ledger_pack import build_pack, pack_events
 from seminar_app.funding.ledger_queries import ledger_for
 from seminar_app.privacy.services import log_personal_data_access
-from seminar_app.projects.models import Project
+from seminar_app.projects.models import Partner, Project
 from seminar_app.projects.queries import project_by_slug
 from seminar_app.reports.exports import XLSX_MIMETYPE
 from seminar_app.reports.scope import NoReportAccess, ReportScope, report_scope
@@ -55,12 +55,17 @@ def _filename(project: Project, extension: str) -> str:
     return f"{project.slug}-ledger-{utcnow().date().isoformat()}.{extension}"
 
 
+def _pack_partners(figures: Ledger) -> dict[int, Partner]:
+    """The partners whose events' files the evidence pack would hold (each asked about once)."""
+    return {event.partner_id: event.partner for _folder, event in pack_events(figures)}
+
+
 @bp.get("/projects/<slug>/ledger")
 @login_required
 def ledger(slug: str) -> ResponseValue:
     project, scope, figures = requested_ledger(slug)
     partners = [p for p in project.partners if p.id in scope.partner_ids]
-    may_pack = all(may_see_personal_data(current_user, event.partner) for _folder, event in pack_events(figures))
+    may_pack = all(may_see_personal_data(current_user, p) for p in _pack_partners(figures).values())
     return render_template(
         "funding/ledger.html",
         project=project,
@@ -95,7 +100,7 @@ def ledger_pdf(slug: str) -> Response:
 @login_required
 def ledger_evidence_pack(slug: str) -> ResponseValue:
     project, _scope, figures = requested_ledger(slug)
-    partners = {event.partner_id: event.partner for _folder, event in pack_events(figures)}
+    partners = _pack_partners(figures)
     refused = [p for p in partners.values() if not may_see_personal_data(current_user, p)]
     if refused:
         message = _(
