@@ -170,7 +170,14 @@ _MORE_ROUTES = {
     "contacts": ("import_routes",),
     "campaigns": ("invitee_routes",),
     "privacy": ("retention_routes",),
-    "funding": ("settings_routes", "plan_routes", "plan_import_routes", "evidence_routes"),
+    "funding": (
+        "settings_routes",
+        "plan_routes",
+        "plan_import_routes",
+        "evidence_routes",
+        "ledger_routes",
+        "eligibility_routes",
+    ),
 }
 
 

@@ -220,3 +220,50 @@ def test_no_route_answers_500_to_hostile_addresses(  # type: ignore[no-untyped-d
     elapsed = time.monotonic() - started
     print(f"500 sweep as {role}: {requests} requests in {elapsed:.1f} s")
     assert not failures, f"{len(failures)} server errors:\n" + "\n".join(failures[:80])
+
+
+@pytest.mark.parametrize("role", ["anonymous", "organiser_of_other_partner", "manager_without_grant", "admin"])
+def test_funding_routes_never_answer_500(app, seeded, make_partner, make_user, role) -> None:  # type: ignore[no-untyped-def]
+    """The funder's ledger takes a project's slug (the sweep above gives an event's): the
+    funding routes again, with the project's slug valid, a plan, a decision and a file."""
+    from seminar_app.events.models import Event
+    from seminar_app.funding.models import EligibilityDecision, EvidenceFile, PlannedEvent
+
+    partner = seeded["partner"]
+    event = db.session.get(Event, seeded["valid"]["event_id"])
+    planned = PlannedEvent(
+        project_id=partner.project_id, code="E1", title="Seminar", partner_id=partner.id, country="PT",
+        planned_month=event.local_days[0].replace(day=1),
+    )  # fmt: skip
+    db.session.add(planned)
+    db.session.flush()
+    event.planned_event_id = planned.id
+    registration_id = seeded["valid"]["registration_id"]
+    db.session.add_all(
+        [
+            EligibilityDecision(event_id=event.id, registration_id=registration_id, eligible=False, reason="x"),
+            EvidenceFile(event_id=event.id, kind="material", filename="m.pdf", content_type="application/pdf",
+                         size=4, sha256="0" * 64, content=b"%PDF"),
+        ]
+    )  # fmt: skip
+    db.session.commit()
+    valid = {**seeded["valid"], "slug": seeded["project"].slug}
+    client = _visitor(app, role, seeded, make_partner, make_user)
+    failures = []
+    for rule in app.url_map.iter_rules():
+        if not rule.endpoint.startswith("funding."):
+            continue
+        for method in sorted(rule.methods - {"HEAD", "OPTIONS"}):
+            for url in [
+                *_urls(rule, method, valid),
+                _PARAMETER.sub(lambda m: str(valid.get(m.group(1), 1)), rule.rule),
+            ]:
+                try:
+                    status = client.open(url, method=method).status_code
+                except Exception as exc:  # TESTING propagates what would be a 500
+                    db.session.rollback()
+                    failures.append(f"{method} {url[:200]} as {role}: {type(exc).__name__}: {str(exc)[:200]}")
+                    continue
+                if status >= 500:
+                    failures.append(f"{method} {url[:200]} as {role}: {status}")
+    assert not failures, "\n".join(failures[:40])

@@ -8,6 +8,8 @@ and nothing may change in the database.
 
 from __future__ import annotations
 
+import io
+import zipfile
 from typing import Any
 
 import pytest
@@ -21,7 +23,7 @@ from seminar_app.contacts.models import Contact, ContactList, Suppression, email
 from seminar_app.enums import AttendanceMode, EventStatus, LegalBasis, RegistrationStatus, Role
 from seminar_app.events.models import Event, EventTranslation
 from seminar_app.extensions import db
-from seminar_app.funding.models import EvidenceFile, FundingChange, FundingRules, PlannedEvent
+from seminar_app.funding.models import EligibilityDecision, EvidenceFile, FundingChange, FundingRules, PlannedEvent
 from seminar_app.mail.services import queue_mail
 from seminar_app.privacy.models import PersonalDataGrant
 from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, ProjectResult
@@ -166,6 +168,7 @@ def _snapshot() -> tuple[Any, ...]:
             PlannedEvent,
             FundingRules,
             FundingChange,
+            EligibilityDecision,
         )
     )
     event = db.session.scalars(select(Event)).first()
@@ -233,3 +236,40 @@ def test_outsiders_never_see_or_change_another_partners_data(
 
     db.session.expire_all()
     assert _snapshot() == before
+
+
+@pytest.mark.parametrize("outsider", ["anonymous", "organiser_of_other_partner", "manager_of_other_project"])
+def test_outsiders_never_see_another_partners_ledger_lines(
+    app, client, login, victim, make_project, make_partner, make_user, outsider
+) -> None:
+    """The ledger takes the project's slug (the matrix above gives it an event's): an
+    organiser of another partner of the same project opens it, without partner A's lines,
+    events or evidence files; anyone else is refused."""
+    partner = db.session.get(Partner, victim["partner_id"])
+    event = db.session.get(Event, victim["event_id"])
+    # The victim fixture's plan line E1, delivered by A's event.
+    db.session.get(PlannedEvent, victim["planned_id"]).title = "Secret planned event"
+    db.session.add(
+        EvidenceFile(event_id=event.id, kind="material", filename="secret-material.pdf",
+                     content_type="application/pdf", size=4, sha256="0" * 64, content=b"%PDF")
+    )  # fmt: skip
+    db.session.commit()
+    if outsider == "organiser_of_other_partner":
+        login(make_user(Role.ORGANISER, partners=[make_partner(partner.project)]))
+    elif outsider == "manager_of_other_project":
+        login(make_user(Role.MANAGER, projects=[make_project()]))
+    slug = partner.project.slug
+    for suffix in ("/ledger", "/ledger.xlsx", "/ledger.pdf", "/ledger/evidence-pack.zip"):
+        response = client.get(f"/projects/{slug}{suffix}")
+        if outsider == "organiser_of_other_partner":
+            assert response.status_code == 200, suffix
+            body = response.get_data()
+            if suffix.endswith((".xlsx", ".zip")):  # the parts of a zip, unpacked, and their names
+                with zipfile.ZipFile(io.BytesIO(body)) as archive:
+                    body = b"".join(name.encode() + archive.read(name) for name in archive.namelist())
+            for secret in (b"Secret planned event", SECRET_TITLE.encode(), b"secret-material", event.slug.encode()):
+                assert secret not in body, f"{suffix} showed {secret!r}"
+        elif outsider == "anonymous":
+            assert response.status_code == 302 and "/login" in response.headers["Location"]
+        else:
+            assert response.status_code == 404, suffix

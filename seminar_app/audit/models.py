@@ -45,6 +45,8 @@ class AuditAction:
     ATTENDANCE_UNDONE = "attendance.undone"
     EVIDENCE_UPLOADED = "evidence.uploaded"
     EVIDENCE_DELETED = "evidence.deleted"
+    ELIGIBILITY_EXCLUDED = "eligibility.excluded"
+    ELIGIBILITY_RESTORED = "eligibility.restored"
     GRANT_GIVEN = "grant.given"
     GRANT_REVOKED = "grant.revoked"
     EXPORT_PERSONAL_DATA = "export.personal_data"

@@ -256,6 +256,20 @@ def describe(entry: AuditEntry, people: dict[int, str]) -> str:
             )
         case a.EVIDENCE_UPLOADED | a.EVIDENCE_DELETED:
             return _evidence(entry.action, who, event, _evidence_kind(d.get("kind", "")), d.get("day"))
+        case a.ELIGIBILITY_EXCLUDED:
+            return _(
+                "%(actor)s marked registration #%(id)d at “%(event)s” not eligible for the funder.",
+                actor=who,
+                id=number,
+                event=event,
+            )
+        case a.ELIGIBILITY_RESTORED:
+            return _(
+                "%(actor)s marked registration #%(id)d at “%(event)s” eligible for the funder again.",
+                actor=who,
+                id=number,
+                event=event,
+            )
         case a.GRANT_GIVEN:
             return _(
                 "%(actor)s let %(manager)s see the personal data of the attendees of %(partner)s.",
@@ -381,6 +395,8 @@ ACTION_LABELS = {
     AuditAction.ATTENDANCE_UNDONE: _l("Attendance removed"),
     AuditAction.EVIDENCE_UPLOADED: _l("Evidence file uploaded"),
     AuditAction.EVIDENCE_DELETED: _l("Evidence file deleted"),
+    AuditAction.ELIGIBILITY_EXCLUDED: _l("Marked not eligible"),
+    AuditAction.ELIGIBILITY_RESTORED: _l("Marked eligible again"),
     AuditAction.GRANT_GIVEN: _l("Access to personal data given"),
     AuditAction.GRANT_REVOKED: _l("Access to personal data ended"),
     AuditAction.EXPORT_PERSONAL_DATA: _l("Personal data downloaded"),

@@ -1,6 +1,7 @@
 """`flask report export`: the dashboard's files from the command line, for scheduled
 reporting. The same filter, tables and writers as the dashboard's downloads; the scope is
-the whole project, as for an administrator.
+the whole project, as for an administrator. `--table ledger` writes the funder's ledger
+(seminar_app.funding) as XLSX, CSV or PDF instead, for the whole project with its cap.
 
 Wrong input (an unknown project or partner, a bad date or country, an unknown format or
 table) stops the command with exit code 2 and a message naming the option at fault.
@@ -25,6 +26,8 @@ from seminar_app.reports.filters import COUNTRY, DATE_FROM, DATE_TO, KIND, PARTN
 from seminar_app.reports.pdf_report import write_pdf
 from seminar_app.reports.scope import ReportScope
 from seminar_app.reports.tables import TABLE_NAMES, Report, report_tables
+
+LEDGER = "ledger"
 
 report_cli = AppGroup("report", help="Export the dissemination report.")
 
@@ -73,7 +76,11 @@ def _output(path: str) -> nullcontext[IO[bytes]] | IO[bytes]:
 @click.option("--result", "results", multiple=True, help="A result presented, by code such as PR1 (repeatable).")
 @click.option("--kind", "kinds", multiple=True, type=click.Choice([k.value for k in EventKind]), help="Type of event.")
 @click.option("--format", "file_format", required=True, type=click.Choice(["xlsx", "csv", "pdf"]))
-@click.option("--table", type=click.Choice(TABLE_NAMES), help="With --format csv: only this table, as one CSV.")
+@click.option(
+    "--table",
+    type=click.Choice([*TABLE_NAMES, LEDGER]),
+    help="With --format csv: only this table, as one CSV. `ledger` (the funder's ledger) goes with every format.",
+)
 @click.option("-o", "--output", required=True, metavar="FILE", help="Where to write the file (- for standard output).")
 def export_command(
     project_slug: str,
@@ -94,8 +101,18 @@ def export_command(
         raise click.BadParameter(
             f"There is no project with the slug “{project_slug}”. See `flask projects list`.", param_hint="--project"
         )
+    if table == LEDGER:
+        _export_ledger(
+            project,
+            file_format,
+            output,
+            filtered=bool(partners or date_from or date_to or countries or results or kinds),
+        )
+        return
     if table and file_format != "csv":
-        raise click.BadParameter("--table goes with --format csv only.", param_hint="--table")
+        raise click.BadParameter(
+            "--table goes with --format csv only. --table ledger goes with every format.", param_hint="--table"
+        )
     args = {
         DATE_FROM: [date_from] if date_from else [],
         DATE_TO: [date_to] if date_to else [],
@@ -121,6 +138,28 @@ def export_command(
             csv_zip(report_tables(report), fileobj)
     if output != "-":
         click.echo(f"Wrote {output} ({_describe(report, file_format, table)}).", err=True)
+
+
+def _export_ledger(project: Project, file_format: str, output: str, *, filtered: bool) -> None:
+    """The funder's ledger of the whole project, with the cap (funding.ledger_exports)."""
+    from seminar_app.funding.ledger_exports import write_ledger_csv, write_ledger_pdf, write_ledger_xlsx
+    from seminar_app.funding.ledger_queries import ledger_for
+
+    if filtered:
+        raise click.BadParameter("--table ledger covers the whole project: it takes no filter.", param_hint="--table")
+    ledger = ledger_for(project, ReportScope.of_project(project))
+    with _output(output) as fileobj:
+        if file_format == "xlsx":
+            write_ledger_xlsx(ledger, fileobj)
+        elif file_format == "pdf":
+            write_ledger_pdf(project, ledger, fileobj, generated_on=utcnow().date())
+        else:
+            write_ledger_csv(ledger, fileobj)
+    if output != "-":
+        lines = len(ledger.lines)
+        click.echo(
+            f"Wrote {output} ({project.slug}, ledger of {lines} planned event{'s' if lines != 1 else ''}).", err=True
+        )
 
 
 def _describe(report: Report, file_format: str, table: str | None) -> str:

@@ -24,6 +24,7 @@ from seminar_app.extensions import db
 from seminar_app.funding.models import EvidenceFile, PlannedEvent
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
+from seminar_app.registration.models import Registration
 from seminar_app.registration.services import RegistrationInput, private_token
 from tests.browser.conftest import _unavailable
 from tests.browser.test_browser_accessibility import AXE, violations
@@ -181,7 +182,7 @@ def visitor(rule: str) -> str:
     if rule.startswith("/admin") or rule.endswith(("/retention", "/funding")) or "/funding/plan" in rule:
         return "admin"
     if rule.startswith(("/manage", "/partners", "/projects/<int", "/contacts", "/dashboard")) or rule.endswith(
-        "/dashboard"
+        ("/dashboard", "/ledger")
     ):
         return "organiser"
     return "anonymous"
@@ -343,3 +344,53 @@ def test_every_page_and_form_state_has_no_wcag_violations(  # type: ignore[no-un
     assert not failing, f"{len(failing)} of {len(found)} page states on a {screen}:\n" + "\n".join(
         f"{where}: {v}" for where, v in failing.items()
     )
+
+
+@pytest.mark.parametrize("screen", sorted(VIEWPORTS))
+def test_funding_pages_have_no_wcag_violations(browser, live_server, app, site, screen) -> None:  # type: ignore[no-untyped-def]
+    """The ledger with lines, a warning, the cap and missing evidence, and the Eligibility tab
+    with a decision and with a form in error (the sweep above opens them without content)."""
+    from datetime import date
+
+    from seminar_app.funding.models import EligibilityDecision, FundingRules, PlannedEvent
+
+    if not AXE.exists():
+        _unavailable(f"{AXE} is missing: run npm ci --prefix tests/tools")
+    event, past, organiser = site.users["event"], site.users["past"], site.users["organiser"]
+    partner_id, project_id = site.valid["partner_id"], site.valid["project_id"]
+    db.session.add(FundingRules(project_id=project_id, cap=1))
+    for n, linked in enumerate((past, event, None), start=1):
+        planned = PlannedEvent(
+            project_id=project_id, code=f"E{n}", title=f"Multiplier seminar {n}", partner_id=partner_id,
+            country="PT", planned_month=date.today().replace(day=1), planned_local=20, planned_international=5,
+        )  # fmt: skip
+        db.session.add(planned)
+        db.session.flush()
+        if linked is not None:
+            linked.planned_event_id = planned.id
+    attendee = db.session.scalars(db.select(Registration).where(Registration.event_id == event.id)).first()
+    db.session.add(EligibilityDecision(event_id=event.id, registration_id=attendee.id, eligible=False, reason="Staff"))
+    db.session.commit()
+    found: dict[str, Any] = {}
+    wrong: list[str] = []
+    for user in (organiser, site.users["admin"]):
+        context, page = _context(browser, live_server, VIEWPORTS[screen], user)
+        try:
+            for address in (f"/projects/{site.valid['project_slug']}/ledger", f"/manage/events/{event.id}/eligibility"):
+                response = page.goto(address)
+                if not response or response.status != 200:
+                    wrong.append(f"{address} as {user.role}: {response.status if response else 0}")
+                found[f"{address} ({user.role})"] = violations(page)
+            page.goto(f"/manage/events/{past.id}/eligibility")
+            found["eligibility without attendees"] = violations(page)
+            page.goto(f"/manage/events/{event.id}/eligibility")
+            page.evaluate("document.querySelectorAll('main form').forEach(f => f.noValidate = true)")
+            page.locator("main form button[type=submit]").first.click()
+            page.wait_for_load_state()
+            assert page.locator(".is-invalid").count(), "the decision form shows its error"
+            found[f"the decision form with an error ({user.role})"] = violations(page)
+        finally:
+            context.close()
+    assert not wrong, "\n".join(wrong)
+    failing = {where: v for where, v in found.items() if v}
+    assert not failing, "\n".join(f"{where}: {v}" for where, v in failing.items())
