@@ -13,6 +13,7 @@ from dataclasses import dataclass, fields
 from datetime import date
 from decimal import Decimal
 
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import func, select, update
 
@@ -101,9 +102,11 @@ def plan_errors(project: Project, data: PlanInput, *, planned_id: int | None = N
     for name in ("planned_local", "planned_international"):
         value = getattr(data, name)
         if value is None or not 0 <= value <= MAX_PARTICIPANTS:
-            errors.add(name, _("Enter a number of participants from 0 to %(max)s.", max=f"{MAX_PARTICIPANTS:,}"))
+            errors.add(
+                name, _("Enter a number of participants from 0 to %(max)s.", max=format_decimal(MAX_PARTICIPANTS))
+            )
     if data.budget is not None and (not data.budget.is_finite() or not 0 <= data.budget <= MAX_BUDGET):
-        errors.add("budget", _("Enter an amount from 0 to %(max)s, or leave it empty.", max=f"{MAX_BUDGET:,.0f}"))
+        errors.add("budget", _("Enter an amount from 0 to %(max)s, or leave it empty.", max=format_decimal(MAX_BUDGET)))
     elif data.budget is not None and data.budget != data.budget.quantize(Decimal("0.01")):
         errors.add("budget", _("Use at most two decimals."))
     return errors.by_field

@@ -10,6 +10,7 @@ from decimal import Decimal
 from typing import Any
 
 import pycountry
+from flask_babel import format_decimal
 from flask_babel import gettext as _
 from sqlalchemy import select
 
@@ -79,7 +80,7 @@ def _check_amount(errors: FieldErrors, name: str, value: Decimal | None, maximum
     elif not value.is_finite() or value < 0:
         errors.add(name, _("Enter an amount of 0 or more."))
     elif value > maximum:
-        errors.add(name, _("This amount is not plausible: enter at most %(max)s.", max=f"{maximum:,.0f}"))
+        errors.add(name, _("This amount is not plausible: enter at most %(max)s.", max=format_decimal(maximum)))
     elif value != value.quantize(Decimal("0.01")):
         errors.add(name, _("Use at most two decimals."))
 
