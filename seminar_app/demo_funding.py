@@ -1,7 +1,8 @@
 """The demo consortium's funder's ledger: the Erasmus+ 2014-2020 rules, the application's
 five multiplier events (E1 to E5, one per partner country), the delivered and published
 seminars linked to them (the Bologna seminar and its repeat in Ferrara both deliver E2),
-and the evidence of the delivered days: placeholder PDFs standing for the scanned signed
+the people who came to the delivered ones (every kind the ledger tells apart), and the
+evidence of the delivered days: placeholder PDFs standing for the scanned signed
 sheets, the online participant report of the hybrid Lisbon seminar, and the material used.
 The built agenda of each seminar is its agenda. One line still lacks a sheet, as a real
 ledger does before the final report: the second day of the Ferrara repeat (E2).
@@ -22,13 +23,16 @@ from fpdf import FPDF
 from sqlalchemy import func, select
 
 from seminar_app.accounts.models import User
-from seminar_app.enums import EvidenceKind
+from seminar_app.attendance.models import Attendance
+from seminar_app.enums import AttendanceMode, CheckInSource, EventStatus, EvidenceKind, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.funding.evidence_files import upload_evidence
 from seminar_app.funding.models import EvidenceFile, FundingRules, PlannedEvent
 from seminar_app.funding.rules import DEFAULT_PRESET, PRESETS
 from seminar_app.projects.models import Partner, Project
+from seminar_app.registration.models import Registration
+from seminar_app.registration.services import anonymise
 
 if TYPE_CHECKING:
     from seminar_app.demo import DemoSummary
@@ -79,6 +83,7 @@ def ensure_funding(project: Project, partners: dict[str, Partner], summary: Demo
     _ensure_rules(project, summary)
     events = {e.slug: e for e in db.session.scalars(select(Event).where(Event.slug.in_(_slugs())))}
     _ensure_plan(project, partners, events, summary)
+    _ensure_attendance(events, summary)
     _ensure_evidence(events, summary)
 
 
@@ -125,6 +130,74 @@ def _ensure_plan(
                 event.planned_event_id = planned.id
                 summary.count("events linked to the plan")
     db.session.commit()
+
+
+# Who came to a delivered demo seminar, so that its ledger line has every kind of person:
+# (name, organisation, country ("" not given; "*" the event's), partner staff, days present as
+# (mode, source, minutes), erased afterwards). Online minutes from the platform's report.
+_ON, _OFF = AttendanceMode.ONSITE, AttendanceMode.ONLINE
+_HAND, _QR, _WALK, _REPORT = CheckInSource.MANUAL, CheckInSource.QR, CheckInSource.WALK_IN, CheckInSource.IMPORT
+PRESENT: list[tuple[str, str, str, bool, tuple[tuple[AttendanceMode, CheckInSource, int | None], ...], bool]] = [
+    ("Beatriz Almeida", "Câmara Municipal", "*", False, ((_ON, _QR, None), (_ON, _QR, None)), False),
+    ("Giulia Romano", "Ufficio di esecuzione penale esterna", "*", False, ((_ON, _HAND, None),), False),
+    ("Rui Carvalho", "Polícia de Segurança Pública", "*", False, ((_ON, _QR, None),), False),
+    ("Chiara Greco", "Cooperativa Sociale Insieme", "*", False, ((_ON, _HAND, None),), False),
+    ("Ioana Dumitrescu", "Administrația Națională a Penitenciarelor", "RO", False, ((_ON, _HAND, None),), False),
+    ("Ayşe Demir", "Adalet Bakanlığı", "TR", False, ((_ON, _QR, None),), False),
+    ("Pedro Santos", "Associação Reconstruir", "*", False, ((_ON, _WALK, None),), False),
+    ("Matti Korhonen", "Tampereen yliopisto", "FI", False, ((_OFF, _REPORT, 95),), False),
+    ("Anna Nieminen", "Kriminaalihuollon tukisäätiö", "*", False, ((_OFF, _REPORT, 12),), False),
+    ("Francesca Ricci", "", "", False, ((_ON, _HAND, None),), False),
+    ("Demo partner staff", "Demo partner", "*", True, ((_ON, _HAND, None), (_ON, _HAND, None)), False),
+    ("Erased participant", "Municipal social services", "*", False, ((_ON, _QR, None),), True),
+]
+
+
+def _ensure_attendance(events: dict[str, Event], summary: DemoSummary) -> None:
+    """Attendees with their attendance at each delivered linked seminar that has none yet: on
+    site and online, local and from other partner countries, partner staff, a walk-in, a
+    person on two days, one online for too few minutes, one without a country, one erased."""
+    for event in events.values():
+        if event.status is not EventStatus.DELIVERED:
+            continue
+        if db.session.scalar(select(func.count()).where(Attendance.event_id == event.id)):
+            continue
+        days = event.local_days
+        for n, (name, organisation, country, staff, present, erase) in enumerate(PRESENT):
+            online = [d for d in present if d[0] is _OFF]
+            if online and not event.format.is_online:
+                continue
+            registration = Registration(
+                event=event,
+                status=RegistrationStatus.CONFIRMED,
+                mode=online[0][0] if online else _ON,
+                name=name,
+                email=f"demo.present{n}@{event.slug}.example",
+                organisation=organisation,
+                organisation_country=event.country if country == "*" else country,
+                is_partner_staff=staff,
+                language=event.language,
+                source="walk_in" if present[0][1] is _WALK else "demo",
+                confirmed_at=event.starts_at,
+            )
+            db.session.add(registration)
+            db.session.flush()
+            for day, (mode, source, minutes) in zip(days, present, strict=False):
+                db.session.add(
+                    Attendance(
+                        event_id=event.id,
+                        registration_id=registration.id,
+                        day=day,
+                        mode=mode,
+                        source=source,
+                        minutes=minutes,
+                        checked_in_at=event.starts_at,
+                    )
+                )
+            if erase:
+                anonymise(registration)
+            summary.count("attendances")
+        db.session.commit()
 
 
 def _organiser(event: Event) -> User | None:

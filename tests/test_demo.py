@@ -240,3 +240,57 @@ def test_the_plan_has_five_multiplier_events_one_per_country_and_one_still_lacks
     assert [item.kind.value for item in lacking["E2"]] == ["signed_sheet"]
     sheets = db.session.scalars(select(EvidenceFile).where(EvidenceFile.kind == "signed_sheet")).all()
     assert sheets and all(f.content_type == "application/pdf" and f.content.startswith(b"%PDF") for f in sheets)
+
+
+def test_the_demo_ledger_agrees_with_a_count_made_from_the_raw_rows(demo, runner, tmp_path):
+    """The demo's eligible participants and grant, counted here with plain SQL and the
+    Erasmus+ 2014-2020 rules written out again (attended on site or online from 30 minutes,
+    partner staff out, local by the organisation's country against the event's, each person
+    once per event, cancelled events delivering nothing), equal the ledger's CSV from the CLI."""
+    import csv
+    import io
+    from collections import defaultdict
+    from decimal import Decimal
+
+    from sqlalchemy import text
+
+    rows = db.session.execute(
+        text(
+            "SELECT p.code, e.id, e.country, r.id, r.organisation_country, r.is_partner_staff,"
+            " a.mode, a.minutes, r.erased_at IS NOT NULL"
+            " FROM planned_event p JOIN event e ON e.planned_event_id = p.id"
+            " JOIN attendance a ON a.event_id = e.id JOIN registration r ON r.id = a.registration_id"
+            " WHERE e.status <> 'cancelled'"
+        )
+    ).all()
+    present: dict[tuple[int, int], tuple[str, str, str, bool]] = {}
+    for code, event_id, event_country, reg_id, country, staff, mode, minutes, _erased in rows:
+        if mode == "onsite" or minutes is None or minutes >= 30:
+            present[(event_id, reg_id)] = (code, event_country, country, staff)
+    local: dict[str, int] = defaultdict(int)
+    international: dict[str, int] = defaultdict(int)
+    for code, event_country, country, staff in present.values():
+        if staff or not country:
+            continue
+        if country == event_country:
+            local[code] += 1
+        else:
+            international[code] += 1
+    assert sum(local.values()) + sum(international.values()) > 0, "the demo has eligible participants"
+
+    out = tmp_path / "ledger.csv"
+    project = db.session.scalar(select(Project))
+    result = runner.invoke(
+        args=["report", "export", "--project", project.slug, "--table", "ledger", "--format", "csv", "-o", str(out)]
+    )
+    assert result.exit_code == 0, result.output
+    table = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
+    header, lines = table[0], [row for row in table[1:] if re.fullmatch(r"E\d+", row[0])]
+    at = {name: header.index(name) for name in ("Local participants", "International participants", "Grant (EUR)")}
+    shown = {
+        row[0]: (int(row[at["Local participants"]]), int(row[at["International participants"]])) for row in lines
+    }
+    assert shown == {code: (local[code], international[code]) for code in ("E1", "E2", "E3", "E4", "E5")}
+    for row in lines:
+        expected = Decimal(100 * local[row[0]] + 200 * international[row[0]])
+        assert Decimal(row[at["Grant (EUR)"]] or "0") == expected, row[0]

@@ -7,9 +7,10 @@ from decimal import Decimal
 
 import pytest
 
-from seminar_app.enums import Role
+from seminar_app.db_types import utcnow
+from seminar_app.enums import EventStatus, Role
 from seminar_app.extensions import db
-from seminar_app.funding.ledger import code_key
+from seminar_app.funding.ledger import Delivery, code_key, delivery
 from seminar_app.funding.ledger_queries import ledger_for
 from seminar_app.funding.models import FundingRules, PlannedEvent
 from seminar_app.funding.rules import PRESETS
@@ -116,3 +117,34 @@ def test_codes_sort_as_people_read_them() -> None:
 def test_manager_scope_is_whole_project(world, make_user) -> None:  # type: ignore[no-untyped-def]
     manager = make_user(Role.MANAGER, projects=[world.project])
     assert report_scope(manager, world.project).whole_project
+
+
+@pytest.mark.parametrize(
+    ("status", "days_ahead", "expected"),
+    [
+        (EventStatus.PUBLISHED, -5, Delivery.DELIVERED),  # held, not yet marked delivered
+        (EventStatus.POSTPONED, -5, Delivery.POSTPONED),  # its old dates passed: not held
+        (EventStatus.PUBLISHED, 20, Delivery.SCHEDULED),
+        (EventStatus.DRAFT, -5, Delivery.SCHEDULED),
+        (EventStatus.CANCELLED, -5, Delivery.CANCELLED),
+    ],
+)
+def test_what_counts_as_delivered(make_event, status, days_ahead, expected) -> None:  # type: ignore[no-untyped-def]
+    event = make_event(status=status, days_ahead=days_ahead)
+    assert delivery(event, utcnow().date()) is expected
+
+
+def test_a_line_whose_events_are_ahead_says_nothing_is_due_yet(make_project, make_partner, make_event) -> None:  # type: ignore[no-untyped-def]
+    project = make_project()
+    partner = make_partner(project)
+    event = make_event(partner, days_ahead=40)
+    planned = PlannedEvent(
+        project_id=project.id, code="E1", title="Later", partner_id=partner.id, country=partner.country,
+        planned_month=event.local_days[0].replace(day=1),
+    )  # fmt: skip
+    db.session.add(planned)
+    db.session.flush()
+    event.planned_event_id = planned.id
+    db.session.commit()
+    line = ledger_for(project, ReportScope.of_project(project)).lines[0]
+    assert line.evidence_missing == [] and line.evidence_words == "nothing due yet"

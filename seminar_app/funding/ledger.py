@@ -65,7 +65,8 @@ def delivery(event: Event, today: date) -> Delivery:
     status = EventStatus(event.status)
     if status is EventStatus.CANCELLED:
         return Delivery.CANCELLED
-    if status is EventStatus.DELIVERED or (event.local_days[-1] < today and status is not EventStatus.DRAFT):
+    # A postponed event whose first dates have passed was not held: it waits for new dates.
+    if status is EventStatus.DELIVERED or (status is EventStatus.PUBLISHED and event.local_days[-1] < today):
         return Delivery.DELIVERED
     if status is EventStatus.POSTPONED:
         return Delivery.POSTPONED
@@ -115,6 +116,16 @@ class LedgerLine:
     @property
     def evidence_complete(self) -> bool:
         return not self.evidence_missing
+
+    @property
+    def evidence_words(self) -> str:
+        """The line's evidence in plain words: what is missing, "complete" once something was
+        delivered with nothing missing, "nothing due yet" while its events are still ahead."""
+        if self.evidence_missing:
+            return "; ".join(self.evidence_missing)
+        if any(e.delivery is Delivery.DELIVERED for e in self.events):
+            return _("complete")
+        return _("nothing due yet") if self.events else ""
 
 
 @dataclass

@@ -49,7 +49,7 @@ def _line_row(line: LedgerLine) -> list[Cell]:
         line.counts.no_country,
         line.counts.not_eligible,
         _money(line.budget),
-        "; ".join(line.evidence_missing) or (_("complete") if line.events else ""),
+        line.evidence_words,
     ]
 
 
