@@ -361,7 +361,7 @@ def test_funding_pages_have_no_wcag_violations(browser, live_server, app, site, 
     db.session.add(FundingRules(project_id=project_id, cap=1))
     for n, linked in enumerate((past, event, None), start=1):
         planned = PlannedEvent(
-            project_id=project_id, code=f"E{n}", title=f"Multiplier seminar {n}", partner_id=partner_id,
+            project_id=project_id, code=f"E{n + 1}", title=f"Multiplier seminar {n}", partner_id=partner_id,
             country="PT", planned_month=date.today().replace(day=1), planned_local=20, planned_international=5,
         )  # fmt: skip
         db.session.add(planned)
