@@ -7,6 +7,11 @@ sheets, the online participant report of the hybrid Lisbon seminar, and the mate
 The built agenda of each seminar is its agenda. One line still lacks a sheet, as a real
 ledger does before the final report: the second day of the Ferrara repeat (E2).
 
+The demo grant is a KA220 cooperation partnership (2021-2027), which a real project would put
+under the lump-sum preset; the demo uses the 2014-2020 unit costs instead so that the grant
+column and the cap have figures to show. Switching the preset on the funding page shows the
+other model on the same data.
+
 Idempotent like `seminar_app.demo`: rules, planned events (by code), links and files (by
 event, kind and day) are only added when missing.
 """
