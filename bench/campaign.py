@@ -68,6 +68,10 @@ def _app(database_url: str, smtp_port: int) -> Any:
             "MAIL_PORT": smtp_port,
             "MAIL_DELIVERY": "worker",
             "TESTING": False,
+            # Production's start checks apply (TESTING off): a real key and address, no page cache.
+            "SECRET_KEY": "bench-only-secret-key-not-for-production-0123456789",
+            "PUBLIC_BASE_URL": "https://seminars.bench.example",
+            "PUBLIC_PAGE_CACHE_SECONDS": 0,
         }
     )
 

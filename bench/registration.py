@@ -7,7 +7,7 @@ mail stays in the outbox (MAIL_DELIVERY=worker), as in a production deployment.
 
     .venv/bin/python bench/registration.py [--seconds 10] [--connections 8]
 
-The bar: registration at >= 1/20 of the insert app's requests per second.
+The target (issue 18): registration at >= 1/4 of the insert app's requests per second.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ import signal
 import tempfile
 
 from bench.common import arguments, demo_database, serve, wrk
+
+TARGET = 4  # registrations/s at least 1/TARGET of the insert app's
 
 LUA = r"""
 local counter = 0
@@ -38,7 +40,15 @@ end
 
 def main() -> None:
     args = arguments(__doc__)
-    db_url, env = demo_database(RATELIMIT_ENABLED="0", MAIL_DELIVERY="worker")
+    db_url, env = demo_database(
+        RATELIMIT_ENABLED="0",
+        MAIL_DELIVERY="worker",
+        # Production settings accept only an https address; wrk asks 127.0.0.1, admitted as
+        # a trusted host. No page cache: a POST never reads it.
+        PUBLIC_BASE_URL="https://seminars.bench.example",
+        TRUSTED_HOSTS="127.0.0.1",
+        PUBLIC_PAGE_CACHE_SECONDS="0",
+    )
 
     from sqlalchemy import create_engine, text
 
@@ -58,6 +68,13 @@ def main() -> None:
             ),
             {"id": event_id},
         )
+        # The insert app's table, made here: its two workers would race to create it.
+        conn.execute(
+            text(
+                "CREATE TABLE IF NOT EXISTS bench_insert_row "
+                "(id SERIAL PRIMARY KEY, name VARCHAR NOT NULL, email VARCHAR NOT NULL)"
+            )
+        )
     engine.dispose()
 
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as script:
@@ -72,7 +89,7 @@ def main() -> None:
     app, base = serve("seminar_app:create_app()", env)
     try:
         url = f"{base}/api/v1/events/{event_id}/registrations"
-        results["registration (API)"] = wrk(url, args.seconds, args.connections, script.name)
+        results["POST registration"] = wrk(url, args.seconds, args.connections, script.name)
     finally:
         app.send_signal(signal.SIGTERM)
         app.wait()
@@ -80,11 +97,14 @@ def main() -> None:
 
     ref = results["insert one row"]
     print(f"gunicorn -w 2, wrk -t 2 -c {args.connections} -d {args.seconds}s, PostgreSQL")
-    print(f"{'request':<24}{'req/s':>10}{'ratio to insert':>18}")
-    for name, rps in results.items():
-        print(f"{name:<24}{rps:>10.0f}{'1/' + format(ref / rps, '.1f'):>18}")
-    ratio = ref / results["registration (API)"]
-    print(f"registration bar (<= 1/20): {'met' if ratio <= 20 else 'NOT met'} (1/{ratio:.1f})")
+    print(f"{'request':<24}{'req/s':>10}{'÷ minimal':>12}{'target':>10}")
+    print(f"{'insert one row':<24}{ref:>10.0f}{'1/1.0':>12}{'':>10}")
+    rps = results["POST registration"]
+    ratio = ref / rps
+    verdict = "met" if ratio <= TARGET else "NOT met"
+    print(
+        f"{'POST registration':<24}{rps:>10.0f}{'1/' + format(ratio, '.1f'):>12}{'>= 1/' + str(TARGET):>10}  {verdict}"
+    )
 
 
 if __name__ == "__main__":

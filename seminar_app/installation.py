@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import String, Table, event
+from sqlalchemy import String, Table, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -52,6 +52,19 @@ def installation_id() -> str:
         setting = db.session.get(AppSetting, INSTALLATION_ID, populate_existing=True)
         assert setting is not None
     return setting.value
+
+
+def uid_settings() -> tuple[str, int]:
+    """`installation_id()` and `legacy_uids_through()` in one query: every calendar entry a
+    registration mails needs both, and a registration is a hot path (issue 18)."""
+    rows = dict(
+        db.session.execute(
+            select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_((INSTALLATION_ID, LEGACY_UIDS_THROUGH)))
+        ).all()
+    )
+    made = rows.get(INSTALLATION_ID) or installation_id()
+    legacy = rows.get(LEGACY_UIDS_THROUGH, "")
+    return made, int(legacy) if legacy.isdigit() else 0
 
 
 def legacy_uids_through() -> int:

@@ -27,8 +27,8 @@ from seminar_app.api.schemas import (
 from seminar_app.errors import api_error
 from seminar_app.events.content import LocalizedEvent, localized, pick_language
 from seminar_app.events.models import Event
-from seminar_app.extensions import db
 from seminar_app.public import queries
+from seminar_app.registration import queries as registration_queries
 from seminar_app.registration import services as registration_services
 from seminar_app.registration.routes import rate_limit
 
@@ -109,7 +109,7 @@ def openapi() -> Response:
 @rate_limit
 def create_registration(event_id: int) -> tuple[Response, int]:
     """The same answer for a new and a repeated registration, so nobody learns who is registered."""
-    event = db.session.get(Event, event_id)
+    event = registration_queries.event_to_register(event_id)
     if event is None or not event.is_public:
         abort(404, description="No public event with this id.")
     if not request.is_json:

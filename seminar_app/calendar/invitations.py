@@ -22,7 +22,7 @@ from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
-from seminar_app.installation import installation_id, legacy_uids_through
+from seminar_app.installation import uid_settings
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
@@ -46,7 +46,8 @@ LIVE_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED)
 def uid_space() -> UidSpace:
     """This installation's UIDs: the public site's host name and the installation's id."""
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
-    return UidSpace(domain, installation_id(), legacy_uids_through())
+    made, legacy_through = uid_settings()
+    return UidSpace(domain, made, legacy_through)
 
 
 def event_as_seen(registration: Registration) -> LocalizedEvent:
@@ -145,11 +146,20 @@ def invitee(registration: Registration, private_url: str) -> Invitee:
     )
 
 
-def invitation(registration: Registration, *, method: str, sequence: int, private_url: str, event_url: str) -> str:
+def invitation(
+    registration: Registration,
+    *,
+    method: str,
+    sequence: int,
+    private_url: str,
+    event_url: str,
+    seen: LocalizedEvent | None = None,
+) -> str:
     """The iTIP REQUEST or CANCEL for the registrant's entry, as text for the outbox, with the
-    event's texts in the registrant's language where translated."""
+    event's texts in the registrant's language where translated (`seen`, when the caller
+    already has `event_as_seen(registration)`)."""
     return itip_calendar(
-        event_as_seen(registration),
+        seen or event_as_seen(registration),
         invitee(registration, private_url if method == "REQUEST" else ""),
         method=method,
         sequence=sequence,

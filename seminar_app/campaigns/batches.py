@@ -68,7 +68,10 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
                 .execution_options(populate_existing=True)
             ).all()
             calendars: dict[str, str] = {}
-            queued = [(i, emails.queue_invitation(i, campaign, calendars=calendars)) for i in invitations]
+            rendered: emails.RenderedMails = {}
+            queued = [
+                (i, emails.queue_invitation(i, campaign, calendars=calendars, rendered=rendered)) for i in invitations
+            ]
         if len(queued) < size:
             campaign.queued_at = utcnow()
     if not queued and campaign.queued_at is not None and _reminder_due(campaign):
@@ -81,7 +84,8 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
                 .limit(size)
                 .execution_options(populate_existing=True)
             ).all()
-            queued = [(i, emails.queue_invitation_reminder(i, campaign)) for i in invitations]
+            reminders: emails.RenderedMails = {}
+            queued = [(i, emails.queue_invitation_reminder(i, campaign, rendered=reminders)) for i in invitations]
         if len(queued) < size:
             campaign.reminder_queued_at = utcnow()
     db.session.flush()

@@ -11,10 +11,12 @@ same UID as "Add to calendar", no attendee): taking it does not register anyone.
 
 from __future__ import annotations
 
+import secrets
 from dataclasses import dataclass
 
 from flask import render_template
 from flask_babel import gettext as _
+from markupsafe import escape
 
 from seminar_app import i18n
 from seminar_app.calendar.ics import event_location, publish_calendar
@@ -93,18 +95,71 @@ def save_the_date(event: Event, language: str) -> str:
     return body.decode("utf-8")
 
 
+# Stand-ins for the personal parts of a mail rendered once for a whole batch (see `_personal`):
+# random letters and digits, which neither escaping nor URL quoting changes.
+_NAME_SLOT = f"name{secrets.token_hex(12)}"
+_TOKEN_SLOT = f"token{secrets.token_hex(12)}"
+# Rendered mails of a batch, by (language, reminder, whether the invitee has a name).
+RenderedMails = dict[tuple[str, bool, bool], RenderedMail]
+
+
+def _personal(
+    event: Event,
+    *,
+    name: str,
+    personal_note: str,
+    token: str,
+    language: str,
+    reminder: bool,
+    rendered: RenderedMails | None,
+) -> RenderedMail:
+    """`render_invitation`, byte for byte, for the invitee of `name` and `token`.
+
+    Rendering the templates is most of a campaign's cost, and the mails of one language
+    differ only in the name and the personal links: each is rendered once per batch with
+    stand-ins, which are then replaced (the name HTML-escaped in the HTML part, as Jinja
+    escapes it; a token is URL-safe Base64, which neither URL quoting nor escaping changes).
+    tests/test_campaign_rendering.py compares the result with a full rendering."""
+    if rendered is None:
+        return render_invitation(
+            event, name=name, personal_note=personal_note, token=token, language=language, reminder=reminder
+        )
+    key = (language, reminder, bool(name))
+    if key not in rendered:
+        rendered[key] = render_invitation(
+            event,
+            name=_NAME_SLOT if name else "",
+            personal_note=personal_note,
+            token=_TOKEN_SLOT,
+            language=language,
+            reminder=reminder,
+        )
+    mail = rendered[key]
+    return RenderedMail(
+        subject=mail.subject,
+        text=mail.text.replace(_TOKEN_SLOT, token).replace(_NAME_SLOT, name),
+        html=mail.html.replace(_TOKEN_SLOT, token).replace(_NAME_SLOT, str(escape(name))),
+    )
+
+
 def _queue(
-    invitation: Invitation, campaign: Campaign, *, reminder: bool, calendars: dict[str, str] | None = None
+    invitation: Invitation,
+    campaign: Campaign,
+    *,
+    reminder: bool,
+    calendars: dict[str, str] | None = None,
+    rendered: RenderedMails | None = None,
 ) -> OutboxMessage:
     event = campaign.event
     token = invitation_token(invitation)
-    mail = render_invitation(
+    mail = _personal(
         event,
         name=invitation.name,
         personal_note=campaign.personal_note,
         token=token,
         language=invitation.language,
         reminder=reminder,
+        rendered=rendered,
     )
     with_calendar = campaign.save_the_date and not reminder
     message = queue_mail(
@@ -134,16 +189,23 @@ def _calendar(event: Event, language: str, calendars: dict[str, str] | None) -> 
 
 
 def queue_invitation(
-    invitation: Invitation, campaign: Campaign, *, calendars: dict[str, str] | None = None
+    invitation: Invitation,
+    campaign: Campaign,
+    *,
+    calendars: dict[str, str] | None = None,
+    rendered: RenderedMails | None = None,
 ) -> OutboxMessage:
     """Add the invitation mail to the outbox in the caller's transaction (the caller commits).
-    `calendars` keeps the save-the-date files already built, by language, for the next mails."""
-    return _queue(invitation, campaign, reminder=False, calendars=calendars)
+    `calendars` keeps the save-the-date files already built, by language, and `rendered` the
+    mails already rendered, for the next mails of the batch."""
+    return _queue(invitation, campaign, reminder=False, calendars=calendars, rendered=rendered)
 
 
-def queue_invitation_reminder(invitation: Invitation, campaign: Campaign) -> OutboxMessage:
+def queue_invitation_reminder(
+    invitation: Invitation, campaign: Campaign, *, rendered: RenderedMails | None = None
+) -> OutboxMessage:
     """Add the reminder mail (no save-the-date) to the outbox in the caller's transaction."""
-    return _queue(invitation, campaign, reminder=True)
+    return _queue(invitation, campaign, reminder=True, rendered=rendered)
 
 
 @dataclass(frozen=True)

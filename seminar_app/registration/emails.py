@@ -98,6 +98,7 @@ def _queue(
             sequence=event.ical_sequence if sequence is None else sequence,
             private_url=link,
             event_url=event_url,
+            seen=event,
         )
     queue_mail(
         kind=kind,

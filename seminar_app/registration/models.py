@@ -3,7 +3,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import TYPE_CHECKING
 
-from sqlalchemy import ForeignKey, String, Text, UniqueConstraint
+from sqlalchemy import ForeignKey, Index, String, Text, UniqueConstraint, func, text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from seminar_app.db_types import UTCDateTime, utcnow
@@ -25,7 +25,11 @@ class Registration(db.Model):
     """
 
     __tablename__ = "registration"
-    __table_args__ = (UniqueConstraint("event_id", "email"),)
+    # The second one finds an address whatever its case (`services._existing`, migration 0018).
+    __table_args__ = (
+        UniqueConstraint("event_id", "email"),
+        Index("ix_registration_event_id_lower_email", "event_id", func.lower(text("email"))),
+    )
 
     id: Mapped[int] = mapped_column(primary_key=True)
     event_id: Mapped[int] = mapped_column(ForeignKey("event.id"), index=True)

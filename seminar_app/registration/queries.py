@@ -9,15 +9,35 @@ from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 from sqlalchemy import case, func, select
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from seminar_app.db_types import utcnow
 from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
+from seminar_app.projects.models import Partner, PrivacyNotice, Project
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import ACTIVE, WAITLIST_ORDER, capacity, offered_modes
 from seminar_app.textsearch import matches
+
+
+def event_to_register(event_id: int) -> Event | None:
+    """The event with everything a registration reads (its partner and project, the
+    project's stakeholder groups and privacy notices, the event's translations and agenda
+    for the mail and calendar entry), in 6 queries rather than 8 lazy loads: registration
+    through the API is a hot path (issue 18)."""
+    project = joinedload(Event.partner).joinedload(Partner.project)
+    return db.session.scalar(
+        select(Event)
+        .where(Event.id == event_id)
+        .options(
+            project.selectinload(Project.stakeholder_groups),
+            project.selectinload(Project.privacy_notices).selectinload(PrivacyNotice.texts),
+            selectinload(Event.translations),
+            selectinload(Event.agenda_items),
+        )
+    )
+
 
 SORTS = ("name", "organisation", "created", "status")
 _STATUS_ORDER = (
