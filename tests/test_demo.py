@@ -287,9 +287,7 @@ def test_the_demo_ledger_agrees_with_a_count_made_from_the_raw_rows(demo, runner
     table = list(csv.reader(io.StringIO(out.read_bytes().decode("utf-8-sig"))))
     header, lines = table[0], [row for row in table[1:] if re.fullmatch(r"E\d+", row[0])]
     at = {name: header.index(name) for name in ("Local participants", "International participants", "Grant (EUR)")}
-    shown = {
-        row[0]: (int(row[at["Local participants"]]), int(row[at["International participants"]])) for row in lines
-    }
+    shown = {row[0]: (int(row[at["Local participants"]]), int(row[at["International participants"]])) for row in lines}
     assert shown == {code: (local[code], international[code]) for code in ("E1", "E2", "E3", "E4", "E5")}
     for row in lines:
         expected = Decimal(100 * local[row[0]] + 200 * international[row[0]])
