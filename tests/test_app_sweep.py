@@ -227,17 +227,10 @@ def test_funding_routes_never_answer_500(app, seeded, make_partner, make_user, r
     """The funder's ledger takes a project's slug (the sweep above gives an event's): the
     funding routes again, with the project's slug valid, a plan, a decision and a file."""
     from seminar_app.events.models import Event
-    from seminar_app.funding.models import EligibilityDecision, EvidenceFile, PlannedEvent
+    from seminar_app.funding.models import EligibilityDecision, EvidenceFile
 
-    partner = seeded["partner"]
     event = db.session.get(Event, seeded["valid"]["event_id"])
-    planned = PlannedEvent(
-        project_id=partner.project_id, code="E1", title="Seminar", partner_id=partner.id, country="PT",
-        planned_month=event.local_days[0].replace(day=1),
-    )  # fmt: skip
-    db.session.add(planned)
-    db.session.flush()
-    event.planned_event_id = planned.id
+    assert event.planned_event_id == seeded["valid"]["planned_id"]  # the seeded plan line E1
     registration_id = seeded["valid"]["registration_id"]
     db.session.add_all(
         [

@@ -177,7 +177,10 @@ def test_the_organisers_pages_fit_a_phone_with_a_folding_menu_and_one_row_of_tab
     page.keyboard.press("Tab")
     assert page.evaluate("() => document.activeElement.textContent.trim()") == "Events", "the menu comes next"
 
-    tabs_shown = ("", "/agenda", "/translations", "/registrations", "/attendance", "/feedback", "/campaigns", "/mails")
+    tabs_shown = (
+        "", "/agenda", "/translations", "/registrations", "/attendance", "/eligibility", "/evidence", "/feedback",
+        "/campaigns", "/mails",
+    )  # fmt: skip
     for tab in tabs_shown:
         address = f"/manage/events/{event.id}{tab}"
         page.goto(address)
