@@ -36,7 +36,7 @@ memory from the smallest to the largest size shows that no export holds all its 
 The references load their whole result (a plain client-side cursor): their memory grows,
 which is expected and not a target.
 
-    PYTHONPATH=. .venv/bin/python bench/reports.py [--sizes 10000,100000,1000000] [--repeat 3]
+    PYTHONPATH=. .venv/bin/python bench/reports.py [--sizes 10000,100000,1000000] [--repeat 3] [--no-build]
 """
 
 from __future__ import annotations
@@ -220,6 +220,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--sizes", default="10000,100000,1000000", help="Registrations per project, comma-separated.")
     parser.add_argument("--repeat", type=int, default=3, help="Timed warm runs per measurement.")
+    parser.add_argument(
+        "--no-build", action="store_true", help="Measure the projects an earlier run built (same --sizes)."
+    )
     parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -228,7 +231,8 @@ def main() -> None:
         return
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    build(sizes)
+    if not args.no_build:
+        build(sizes)
     results = {size: {kind: _subprocess(kind, f"bench-{size}", args.repeat) for kind in MEASURES} for size in sizes}
 
     print(f"\nPostgreSQL, {EVENTS} events per project; best of {args.repeat} warm runs, each kind in a fresh process")
