@@ -1,15 +1,21 @@
-"""The dashboard and the exports at 10,000 and 100,000 registrations, against a plain SQL
-query that writes the same event rows to CSV with the standard library.
+"""The dashboard and the exports at 10,000, 100,000 and 1,000,000 registrations, against
+plain SQL queries that write the same rows to CSV with the standard library.
 
 For each size the script builds a project of 300 events on PostgreSQL (a database of its
 own, BENCH_REPORTS_DATABASE_URL, default seminar_bench_reports, emptied first) with
-`seminar_app.demo_large`, then measures, each in a fresh Python process:
+`seminar_app.demo_large` (COPY, about two minutes for the million), then measures, each in
+a fresh Python process:
 
 - the dashboard page (its queries and the template) through the test client, as a manager;
 - the events CSV, every table as CSV in a zip, the XLSX workbook and the PDF summary,
   through their routes, reading the streamed body and throwing it away;
 - the reference: one `text()` query of the same event rows (with their registered,
-  attended and external counts) written with `csv.writer`.
+  attended and external counts) written with `csv.writer`;
+- the participant-level export of the project's first partner (one row per registration:
+  a fifth of the size, so 200,000 rows at the largest) as CSV and XLSX, through their
+  routes, as that partner's organiser;
+- its reference, "people SQL": one `text()` query of the same fourteen columns (the
+  attendance days aggregated by the database) written with `csv.writer`.
 
 The tables are ANALYZEd after the bulk load, as autovacuum would do on a live database;
 without statistics PostgreSQL picks nested loops and the reference alone takes seconds.
@@ -24,11 +30,13 @@ and caches). Memory is measured two ways, because neither alone is honest:
 - Python heap: tracemalloc's peak during one more run. Exact for Python objects but blind
   to C allocations, and it slows the code down, which is why it has a run of its own.
 
-The exports have one row per event (300 for both sizes): what grows tenfold is the
-registrations the database aggregates. Flat memory from 10k to 100k shows that no
-registration is ever loaded into Python.
+The event exports have one row per event (300 at every size): what grows is the
+registrations the database aggregates. The participant exports grow with the size. Flat
+memory from the smallest to the largest size shows that no export holds all its rows.
+The references load their whole result (a plain client-side cursor): their memory grows,
+which is expected and not a target.
 
-    PYTHONPATH=. .venv/bin/python bench/reports.py [--sizes 10000,100000] [--repeat 3]
+    PYTHONPATH=. .venv/bin/python bench/reports.py [--sizes 10000,100000,1000000] [--repeat 3] [--no-build]
 """
 
 from __future__ import annotations
@@ -46,11 +54,14 @@ import tracemalloc
 from collections.abc import Callable
 
 from bench.common import DEFAULT_DB, ROOT, ensure_database
+from seminar_app.demo import PARTNERS
 
 DB_URL = os.environ.get("BENCH_REPORTS_DATABASE_URL", DEFAULT_DB.rsplit("/", 1)[0] + "/seminar_bench_reports")
 EVENTS = 300
 MANAGER, PASSWORD = "bench.manager@bench.example", "bench-manager-password"
-MEASURES = ("reference", "dashboard", "events.csv", "csv.zip", "xlsx", "pdf")
+ORGANISER = "bench.organiser@bench.example"  # acts for the first partner of every project
+MEASURES = ("reference", "dashboard", "events.csv", "csv.zip", "xlsx", "pdf", "people SQL", "people.csv", "people.xlsx")
+RATIO_TO = {"people.csv": "people SQL", "people.xlsx": "people SQL"}  # the others: "reference"
 
 REFERENCE_SQL = """
 SELECT e.id, e.title, p.short_name, e.country, e.kind, e.format, e.status, e.starts_at, e.ends_at, e.timezone,
@@ -65,6 +76,19 @@ LEFT JOIN (SELECT DISTINCT registration_id FROM attendance) a ON a.registration_
 WHERE p.project_id = :project AND e.status <> 'draft'
 GROUP BY e.id, p.short_name
 ORDER BY e.starts_at, e.id
+"""
+
+PEOPLE_SQL = """
+SELECT e.title, (e.starts_at AT TIME ZONE 'UTC' AT TIME ZONE e.timezone)::date AS event_date,
+       r.name, r.function_role, r.organisation, r.organisation_city, r.organisation_country, r.email,
+       r.stakeholder_group, r.mode, r.status, count(a.id) > 0 AS attended,
+       coalesce(string_agg(a.day::text || ' ' || a.mode, '; ' ORDER BY a.day), '') AS days, r.is_partner_staff
+FROM registration r
+JOIN event e ON e.id = r.event_id
+LEFT JOIN attendance a ON a.registration_id = r.id
+WHERE e.partner_id = :partner
+GROUP BY r.id, e.id
+ORDER BY e.starts_at, e.id, r.id
 """
 
 
@@ -101,11 +125,18 @@ def build(sizes: list[int]) -> None:
                 flush=True,
             )
         manager.projects = list(db.session.scalars(select(Project)))
-        db.session.add(manager)
+        organiser = User(email=ORGANISER, name="Bench organiser", role=Role.ORGANISER)
+        organiser.set_password(PASSWORD)
+        organiser.partners = [_first_partner(project) for project in manager.projects]
+        db.session.add_all([manager, organiser])
         db.session.commit()
         # Bulk-loaded tables have no planner statistics until autovacuum comes by; a live database has them.
         db.session.execute(text("ANALYZE"))
         db.session.commit()
+
+
+def _first_partner(project):  # type: ignore[no-untyped-def]
+    return min(project.partners, key=lambda partner: partner.id)
 
 
 def _rss_kib(field: str) -> int:
@@ -131,13 +162,17 @@ def measure(kind: str, slug: str, repeat: int) -> dict[str, float]:
 
     app = _app()
     with app.app_context():
-        project_id = db.session.scalar(select(Project.id).where(Project.slug == slug))
+        project = db.session.scalars(select(Project).where(Project.slug == slug)).one()
+        project_id, partner_id = project.id, _first_partner(project).id
         db.session.remove()
     client = app.test_client()
-    assert client.post("/login", data={"email": MANAGER, "password": PASSWORD}).status_code == 302
+    reader = ORGANISER if kind.startswith("people") else MANAGER
+    assert client.post("/login", data={"email": reader, "password": PASSWORD}).status_code == 302
     base = f"/projects/{slug}/dashboard"
     urls = {"dashboard": base, "events.csv": f"{base}/export/events.csv", "csv.zip": f"{base}/export.csv.zip",
-            "xlsx": f"{base}/export.xlsx", "pdf": f"{base}/export.pdf"}  # fmt: skip
+            "xlsx": f"{base}/export.xlsx", "pdf": f"{base}/export.pdf",
+            "people.csv": f"/partners/{partner_id}/participants.csv",
+            "people.xlsx": f"/partners/{partner_id}/participants.xlsx"}  # fmt: skip
 
     def through_route() -> int:
         response = client.get(urls[kind], buffered=False)
@@ -147,16 +182,19 @@ def measure(kind: str, slug: str, repeat: int) -> dict[str, float]:
         return size
 
     def reference() -> int:
+        sql, parameters = (
+            (PEOPLE_SQL, {"partner": partner_id}) if kind == "people SQL" else (REFERENCE_SQL, {"project": project_id})
+        )
         with app.app_context(), tempfile.TemporaryFile("w+", newline="", encoding="utf-8") as out:
             writer = csv.writer(out)
-            result = db.session.execute(text(REFERENCE_SQL), {"project": project_id})
+            result = db.session.execute(text(sql), parameters)
             writer.writerow(result.keys())
             writer.writerows(result)
             size = out.tell()
             db.session.remove()
         return size
 
-    run: Callable[[], int] = reference if kind == "reference" else through_route
+    run: Callable[[], int] = reference if kind in ("reference", "people SQL") else through_route
     before = _reset_peak()
     times, size = [], 0
     for _ in range(repeat + 1):  # the first run is cold and not timed
@@ -180,8 +218,11 @@ def _subprocess(kind: str, slug: str, repeat: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("--sizes", default="10000,100000", help="Registrations per project, comma-separated.")
+    parser.add_argument("--sizes", default="10000,100000,1000000", help="Registrations per project, comma-separated.")
     parser.add_argument("--repeat", type=int, default=3, help="Timed warm runs per measurement.")
+    parser.add_argument(
+        "--no-build", action="store_true", help="Measure the projects an earlier run built (same --sizes)."
+    )
     parser.add_argument("--measure", choices=MEASURES, help=argparse.SUPPRESS)
     parser.add_argument("--slug", help=argparse.SUPPRESS)
     args = parser.parse_args()
@@ -190,23 +231,25 @@ def main() -> None:
         return
 
     sizes = [int(s) for s in args.sizes.split(",")]
-    build(sizes)
+    if not args.no_build:
+        build(sizes)
     results = {size: {kind: _subprocess(kind, f"bench-{size}", args.repeat) for kind in MEASURES} for size in sizes}
 
     print(f"\nPostgreSQL, {EVENTS} events per project; best of {args.repeat} warm runs, each kind in a fresh process")
     print("peak RSS: process high-water mark above the RSS before the runs (cold run included);")
-    print("Python heap: tracemalloc peak of one more run.")
+    print("Python heap: tracemalloc peak of one more run. people.*: ratio to people SQL, the others to reference;")
+    print(f"people rows: {', '.join(f'{size // len(PARTNERS):,} at {size:,}' for size in sizes)}.")
     header = f"{'registrations':>13}  {'measure':<12}{'seconds':>9}{'cold s':>8}{'peak RSS MiB':>14}"
     print(header + f"{'Python heap MiB':>17}{'output KiB':>12}{'ratio to SQL':>14}")
     for size in sizes:
-        reference = results[size]["reference"]["seconds"]
         for kind, r in results[size].items():
-            ratio = "1" if kind == "reference" else f"{r['seconds'] / reference:.1f}"
+            reference = results[size][RATIO_TO.get(kind, "reference")]["seconds"]
+            ratio = "1" if kind in ("reference", "people SQL") else f"{r['seconds'] / reference:.1f}"
             print(
                 f"{size:>13,}  {kind:<12}{r['seconds']:>9.3f}{r['cold']:>8.2f}{r['rss']:>14.1f}"
                 f"{r['heap']:>17.1f}{r['bytes'] / 1024:>12.0f}{ratio:>14}"
             )
-    print("\nmemory from the smaller to the larger size (peak RSS / Python heap, MiB):")
+    print("\nmemory from the smallest to the largest size (peak RSS / Python heap, MiB):")
     small, large = sizes[0], sizes[-1]
     for kind in MEASURES:
         a, b = results[small][kind], results[large][kind]

@@ -1,11 +1,12 @@
 """A large demo project for the reports' scale: 300 events and 100,000 registrations by
 default (`flask demo-data --scale large`, and `bench/reports.py`).
 
-The project, its results and partners are made by the services; events, registrations,
-attendance and feedback are bulk-inserted in batches, which is what makes 100,000 rows
-take seconds. Bulk inserts bypass the services on purpose: no mail is queued, no
-calendar invitation is built. The data is deterministic (the n-th registration always
-gets the same status, country and group), so tests can count what to expect.
+The project, its results and partners are made by the services; events are bulk-inserted,
+and registrations, attendance and feedback are COPYed in batches (`demo_copy`), which is
+what makes 1,000,000 registrations take a minute or two. Bulk loading bypasses the
+services on purpose: no mail is queued, no calendar invitation is built. The data is
+deterministic (the n-th registration always gets the same status, country and group), so
+tests can count what to expect.
 """
 
 from __future__ import annotations
@@ -24,6 +25,7 @@ from seminar_app.agenda.models import AgendaItem
 from seminar_app.attendance.models import Attendance
 from seminar_app.db_types import utcnow
 from seminar_app.demo import PARTNERS, RESULTS
+from seminar_app.demo_copy import copy_rows, reserve_ids
 from seminar_app.enums import (
     AgendaItemKind,
     AttendanceMode,
@@ -45,7 +47,7 @@ from seminar_app.timefmt import to_utc
 
 LARGE_SLUG = "prism-large"
 DEMO_MANAGER = "manager@demo.example"  # made by `seminar_app.demo`
-BATCH = 5_000
+BATCH = 50_000
 KINDS = (EventKind.SEMINAR, EventKind.SEMINAR, EventKind.WORKSHOP, EventKind.CONFERENCE, EventKind.TRAINING,
          EventKind.WEBINAR)  # fmt: skip
 FORMATS = (EventFormat.HYBRID, EventFormat.IN_PERSON, EventFormat.ONLINE)
@@ -213,9 +215,10 @@ def _insert_people(events: list[_EventPlan], total: int, groups: list[str], batc
     pending: list[tuple[int, _EventPlan, dict[str, Any]]] = []
 
     def flush() -> None:
-        ids = db.session.scalars(
-            insert(Registration).returning(Registration.id, sort_by_parameter_order=True), [r for *_p, r in pending]
-        ).all()
+        ids = reserve_ids(Registration, len(pending))
+        for registration_id, (_n, _event, row) in zip(ids, pending, strict=True):
+            row["id"] = registration_id
+        copy_rows(Registration, [row for *_p, row in pending])
         attendance, invitations = [], []
         for registration_id, (n, event, row) in zip(ids, pending, strict=True):
             if not _attends(n, event, row["status"]):
@@ -231,9 +234,8 @@ def _insert_people(events: list[_EventPlan], total: int, groups: list[str], batc
                     {"event_id": event.id, "registration_id": registration_id, "salt": secrets.token_hex(16),
                      "token_hash": secrets.token_hex(32), "answered": said}
                 )  # fmt: skip
-        for model, rows in ((Attendance, attendance), (FeedbackInvitation, invitations)):
-            if rows:
-                db.session.execute(insert(model), rows)
+        copy_rows(Attendance, attendance)
+        copy_rows(FeedbackInvitation, invitations)
         pending.clear()
 
     for planned in _planned_registrations(events, total, groups):
@@ -266,15 +268,16 @@ def _insert_answers(project: Project, events: list[_EventPlan], answered: dict[i
     ]
     for start in range(0, len(responses), batch):
         chunk = responses[start : start + batch]
-        ids = db.session.scalars(
-            insert(FeedbackResponse).returning(FeedbackResponse.id, sort_by_parameter_order=True), chunk
-        ).all()
+        ids = reserve_ids(FeedbackResponse, len(chunk))
+        for response_id, response in zip(ids, chunk, strict=True):
+            response["id"] = response_id
+        copy_rows(FeedbackResponse, chunk)
         answers = [
             {"response_id": rid, "question_id": qid, "value_int": _answer(start + k, q)}
             for k, rid in enumerate(ids)
             for q, qid in enumerate(scale)
         ]
-        db.session.execute(insert(FeedbackAnswer), answers)
+        copy_rows(FeedbackAnswer, answers)
 
 
 def build_large_project(

@@ -7,7 +7,7 @@ manage the partner but holds no grant gets a 403 page saying whom to ask.
 
 from __future__ import annotations
 
-from flask import Response, abort, current_app, flash, redirect, render_template, url_for
+from flask import Response, abort, current_app, flash, redirect, render_template, stream_with_context, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
@@ -107,8 +107,8 @@ def revoke(partner_id: int, grant_id: int) -> ResponseValue:
 def participants_csv(partner_id: int) -> ResponseValue:
     partner = _managed_partner_or_404(partner_id)
     _refuse_without_grant(partner)
-    content = services.export_participants(partner, "csv", actor=current_user)
-    return private_download(content, exports.export_filename(partner, "csv"), "text/csv")
+    chunks = services.export_participants(partner, "csv", actor=current_user)
+    return private_download(stream_with_context(chunks), exports.export_filename(partner, "csv"), "text/csv")
 
 
 @bp.get(f"{_PARTNER}/participants.xlsx")
@@ -116,8 +116,8 @@ def participants_csv(partner_id: int) -> ResponseValue:
 def participants_xlsx(partner_id: int) -> ResponseValue:
     partner = _managed_partner_or_404(partner_id)
     _refuse_without_grant(partner)
-    content = services.export_participants(partner, "xlsx", actor=current_user)
-    return private_download(content, exports.export_filename(partner, "xlsx"), XLSX)
+    chunks = services.export_participants(partner, "xlsx", actor=current_user)
+    return private_download(stream_with_context(chunks), exports.export_filename(partner, "xlsx"), XLSX)
 
 
 @bp.get("/manage/events/<int:event_id>/evidence-pack.zip")

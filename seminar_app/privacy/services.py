@@ -8,7 +8,7 @@ lists people is logged, whoever downloads it, so the partner can see who took wh
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Literal
 
 from flask_babel import gettext as _
@@ -150,20 +150,24 @@ def _ensure_may_see(user: User, partner: Partner) -> None:
         raise NotAllowed(_("You may not see the personal data of %(partner)s's attendees.", partner=partner.name))
 
 
-_PARTICIPANT_WRITERS: dict[str, Callable[[Partner, list[exports.ParticipantRow]], bytes]] = {
+_PARTICIPANT_WRITERS: dict[str, Callable[[Partner], Iterator[bytes]]] = {
     "csv": exports.participants_csv,
     "xlsx": exports.participants_xlsx,
 }
 
 
-def export_participants(partner: Partner, file_format: ExportFormat, *, actor: User) -> bytes:
+def export_participants(partner: Partner, file_format: ExportFormat, *, actor: User) -> Iterator[bytes]:
     """Every participant of `partner`'s events as CSV or XLSX, logged as "participants.<format>"
-    with the number of people listed. Raises `NotAllowed` if `actor` may not see them."""
+    with the number of people listed. Raises `NotAllowed` if `actor` may not see them.
+
+    The check and the log entry happen here, before the first byte; the file itself is
+    the returned stream of chunks, read from the database as it is sent (the count is
+    taken just before, so a registration arriving meanwhile may be listed but not counted)."""
     _ensure_may_see(actor, partner)
-    rows = exports.participant_rows(partner)
-    content = _PARTICIPANT_WRITERS[file_format](partner, rows)
-    log_personal_data_access(actor, partner, None, f"participants.{file_format}", len(rows))
-    return content
+    stream = _PARTICIPANT_WRITERS[file_format](partner)
+    count = exports.participant_count(partner)
+    log_personal_data_access(actor, partner, None, f"participants.{file_format}", count)
+    return stream
 
 
 def export_evidence_pack(event: Event, *, actor: User, blank_rows: int) -> bytes:

@@ -11,9 +11,10 @@ the column's header names.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
 from datetime import datetime
 
 from flask_babel import gettext as _
@@ -123,14 +124,24 @@ def _csv_cell(value: ExportCell) -> str:
     return value.strftime(CSV_DATETIME_FORMAT) if isinstance(value, datetime) else neutralise(value)
 
 
-def to_csv(header: Sequence[str], rows: Iterable[Sequence[ExportCell]]) -> bytes:
-    """UTF-8 with a byte-order mark, so that Excel reads accents right; quoted by the csv module."""
+def stream_csv(header: Sequence[str], rows: Iterable[Sequence[ExportCell]], batch: int = 1_000) -> Iterator[bytes]:
+    """UTF-8 with a byte-order mark, so that Excel reads accents right; quoted by the csv
+    module; a chunk every `batch` rows, so that a long export never sits whole in memory."""
     buffer = io.StringIO()
     writer = csv.writer(buffer)
     writer.writerow([neutralise(h) for h in header])
-    for row in rows:
+    yield codecs.BOM_UTF8
+    for number, row in enumerate(rows, start=1):
         writer.writerow([_csv_cell(cell) for cell in row])
-    return buffer.getvalue().encode("utf-8-sig")
+        if number % batch == 0:
+            yield buffer.getvalue().encode()
+            buffer.seek(0)
+            buffer.truncate()
+    yield buffer.getvalue().encode()
+
+
+def to_csv(header: Sequence[str], rows: Iterable[Sequence[ExportCell]]) -> bytes:
+    return b"".join(stream_csv(header, rows))
 
 
 def xlsx_text(value: str) -> str:

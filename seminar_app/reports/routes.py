@@ -69,7 +69,7 @@ def dashboard(slug: str) -> ResponseValue:
         report_filter,
         figures=figures,
         feedback=feedback,
-        rows=events_for(project, report_filter, scope),
+        rows=events_for(project, report_filter, scope, people=figures.per_event),
         charts=dashboard_charts(figures, feedback),
         campaigns=campaign_conversion(project, report_filter, scope),
     )

@@ -158,6 +158,54 @@ def people_query(event_ids: Select[tuple[int]], *group_by: Any) -> Select[Any]:
     )
 
 
+# The cube's keys: event, organisation country, stakeholder group, mode chosen.
+CUBE_KEYS = (
+    Registration.event_id,
+    Registration.organisation_country,
+    Registration.stakeholder_group,
+    Registration.mode,
+)
+
+
+@dataclass(frozen=True)
+class PeopleCube:
+    """`PeopleCounts` by event, by organisation country, by stakeholder group and by the
+    mode people chose, from one scan of the registrations (`people_cube`)."""
+
+    by_event: dict[int, PeopleCounts]
+    by_country: dict[str, PeopleCounts]
+    by_group: dict[str, PeopleCounts]
+    by_mode: dict[AttendanceMode, PeopleCounts]
+
+
+def people_cube(event_ids: Select[tuple[int]]) -> PeopleCube:
+    """The per-event counts and the breakdowns of a report, reading the registrations once.
+
+    Why one query: reading each in a query of its own scanned the registrations three
+    times per dashboard, which at a million registrations took seconds. On PostgreSQL the
+    query groups by GROUPING SETS, one set per key, and returns a few hundred rows (the
+    bitmask of GROUPING() says which key a row is for). SQLite has no grouping sets: there
+    it groups by all four keys together and the rows are summed here, which gives the same
+    counts from more rows."""
+    query = people_query(event_ids, *CUBE_KEYS)
+    grouping_sets = db.session.get_bind().dialect.name == "postgresql"
+    if grouping_sets:
+        query = query.add_columns(func.grouping(*CUBE_KEYS)).group_by(None).group_by(func.grouping_sets(*CUBE_KEYS))
+    width, keys = len(fields(PeopleCounts)), len(CUBE_KEYS)
+    sums: list[dict[Any, list[int]]] = [{} for _key in CUBE_KEYS]
+    for row in db.session.execute(query):
+        not_grouped = row[-1] if grouping_sets else 0  # bit 3 for the first key ... bit 0 for the last
+        values = [int(v or 0) for v in row[keys : keys + width]]
+        for index, key in enumerate(row[:keys]):
+            if not not_grouped & (1 << (keys - 1 - index)):
+                totals = sums[index].get(key)
+                sums[index][key] = values if totals is None else [a + b for a, b in zip(totals, values, strict=True)]
+    by_event, by_country, by_group, by_mode = (
+        {key: PeopleCounts(*totals) for key, totals in found.items()} for found in sums
+    )
+    return PeopleCube(by_event, by_country, by_group, by_mode)
+
+
 def people_by_event(event_ids: Select[tuple[int]]) -> dict[int, PeopleCounts]:
     """`PeopleCounts` per event id (events without registered people are left out)."""
     rows = db.session.execute(people_query(event_ids, Registration.event_id))

@@ -98,7 +98,10 @@ class Report:
 
     @cached_property
     def events(self) -> list[EventReportRow]:
-        return events_for(self.project, self.filter, self.scope)
+        # With the figures read already (the workbook, the zip), their people are reused.
+        figures = self.__dict__.get("figures")
+        people = figures.per_event if figures is not None else None
+        return events_for(self.project, self.filter, self.scope, people=people)
 
     @cached_property
     def figures(self) -> Aggregates:
