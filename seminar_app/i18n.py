@@ -94,8 +94,20 @@ def catalogue_complete(code: str) -> bool:
 
 
 def offered_languages() -> dict[str, str]:
-    """The configured languages whose catalogue is complete, code → name in that language."""
-    configured: dict[str, str] = current_app.config["LANGUAGES"]
+    """The configured languages whose catalogue is complete, code → name in that language.
+
+    Every page asks (the language menu, the locale selector) and the answer reads the
+    catalogues' files, so a production process works it out once: its catalogues only change
+    with a deployment, which restarts it. In development and tests it is read each time."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.debug or app.testing:
+        return _complete_languages(app.config["LANGUAGES"])
+    if "offered_languages" not in app.extensions:
+        app.extensions["offered_languages"] = _complete_languages(app.config["LANGUAGES"])
+    return dict(app.extensions["offered_languages"])
+
+
+def _complete_languages(configured: dict[str, str]) -> dict[str, str]:
     return {code: name for code, name in configured.items() if catalogue_complete(code)}
 
 

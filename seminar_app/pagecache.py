@@ -8,13 +8,19 @@ an event, agenda, speaker, partner, project or result starts a new generation, s
 nobody sees a stale page after an edit. Time-dependent text (whether registration
 is open) is at most PUBLIC_PAGE_CACHE_SECONDS old.
 
+Calendar files, feeds and JSON API answers are kept the same way (`cached_public_content`)
+and also carry an ETag made from the generation, so a client that already has the current
+answer gets 304 before anything is queried or built.
+
 The cache is only a shortcut: while its Redis is unreachable, pages are rendered for each
 request and a warning is logged, never an error shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
 from functools import cache as cache_once
@@ -98,6 +104,17 @@ def start_new_generation() -> None:
     _quietly(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=0)
 
 
+def current_generation() -> str:
+    """The generation of public content now; one is started when the cache knows none (and
+    each call gets a new one while the cache is unreachable, so nothing is wrongly reused)."""
+    generation = _quietly(cache.get, GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
+        generation = _quietly(cache.get, GENERATION_KEY) or generation
+    return generation
+
+
 def _cacheable() -> bool:
     return (
         current_app.config["PUBLIC_PAGE_CACHE_SECONDS"] > 0
@@ -114,11 +131,7 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not _cacheable():
             return view(*args, **kwargs)
-        generation = _quietly(cache.get, GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
-            generation = _quietly(cache.get, GENERATION_KEY) or generation
+        generation = current_generation()
         # The interface's language and the languages the visitor reads event content in (their
         # browser's, see events.content.reader_languages) both decide what the page says.
         readers = ",".join(reader_languages())
@@ -133,5 +146,54 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 _quietly(cache.set, key, response.get_data(), timeout=seconds)
         response.vary.update(("Cookie", "Accept-Language"))
         return response
+
+    return wrapped
+
+
+# Response headers that belong to one visitor and are never stored with a shared answer.
+_PERSONAL_HEADERS = frozenset({"set-cookie"})
+
+
+def cached_public_content(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For calendar files, feeds and API answers: an ETag per content generation, 304 to a
+    matching If-None-Match without calling the view, and the answer kept per generation.
+
+    The tag also names the period of PUBLIC_PAGE_CACHE_SECONDS it was made in, so that what
+    depends on the clock (registration open or closed) is never older than on the pages.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _cacheable():
+            return view(*args, **kwargs)
+        seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
+        # What the answer depends on: the content, the interface's language (the calendar's own
+        # words), the languages the client reads (the API's texts) and the address.
+        key = ":".join(
+            (
+                "public-content",
+                current_generation(),
+                str(int(time.time() // seconds)),
+                str(get_locale()),
+                request.headers.get("Accept-Language", ""),
+                request.full_path,
+            )
+        )
+        etag = hashlib.sha256(key.encode()).hexdigest()[:40]
+        if request.if_none_match.contains_weak(etag):
+            response = current_app.response_class(status=304)
+        else:
+            stored = _quietly(cache.get, key)
+            if stored is not None:
+                body, headers = stored
+                response = current_app.response_class(body, headers=headers)
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+                headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _PERSONAL_HEADERS]
+                _quietly(cache.set, key, (response.get_data(), headers), timeout=seconds)
+        response.set_etag(etag)
+        return response.make_conditional(request)
 
     return wrapped
