@@ -6,7 +6,7 @@ from __future__ import annotations
 import uuid
 from typing import Any
 
-from sqlalchemy import String, Table, event
+from sqlalchemy import String, Table, event, select
 from sqlalchemy.engine import Connection
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
@@ -58,3 +58,12 @@ def legacy_uids_through() -> int:
     """The highest event id whose calendar UIDs predate the installation id (0: none)."""
     setting = db.session.get(AppSetting, LEGACY_UIDS_THROUGH)
     return int(setting.value) if setting is not None and setting.value.isdigit() else 0
+
+
+def calendar_uid_settings() -> tuple[str, int]:
+    """`installation_id()` and `legacy_uids_through()` read together in one query: every
+    calendar file needs both."""
+    keys = (INSTALLATION_ID, LEGACY_UIDS_THROUGH)
+    rows = dict(db.session.execute(select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_(keys))).all())
+    legacy = rows.get(LEGACY_UIDS_THROUGH, "")
+    return rows.get(INSTALLATION_ID) or installation_id(), int(legacy) if legacy.isdigit() else 0

@@ -25,7 +25,7 @@ import uuid
 from collections.abc import Callable
 from functools import cache as cache_once
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
@@ -36,6 +36,8 @@ from sqlalchemy.orm import Session
 
 from seminar_app.events.content import reader_languages
 from seminar_app.extensions import cache
+
+T = TypeVar("T")
 
 GENERATION_KEY = "public-pages:generation"
 _CHANGED = "public_content_changed"
@@ -113,6 +115,26 @@ def current_generation() -> str:
         _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
         generation = _quietly(cache.get, GENERATION_KEY) or generation
     return generation
+
+
+def per_generation(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, worked out once per content generation: for what every request would
+    otherwise ask the database for again although only a public edit can change it (the
+    public filters' choices). The value must not depend on the request or the clock, and
+    must pickle (plain values, not ORM objects).
+
+    Only with a cache every worker shares (Redis; or the page cache on, which production
+    allows only with Redis), so that no worker can miss another's new generation; with the
+    page cache off these values are still kept when Redis is there."""
+    config = current_app.config
+    if config["PUBLIC_PAGE_CACHE_SECONDS"] <= 0 and config["CACHE_TYPE"] != "RedisCache":
+        return compute()
+    key = f"public-value:{current_generation()}:{name}"
+    value = _quietly(cache.get, key)
+    if value is None:
+        value = compute()
+        _quietly(cache.set, key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+    return value
 
 
 def _cacheable() -> bool:

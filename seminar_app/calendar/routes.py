@@ -170,7 +170,7 @@ def _feed(
 def event_ics(slug: str) -> Response:
     """One event's calendar file, in `?lang=` where the event is translated into it, else in
     its main language."""
-    event = queries.get_public_event(slug)
+    event = queries.get_public_event_for_calendar(slug)
     if event is None:
         abort(404)
     shown = localized(event, _shown_language())

@@ -13,7 +13,7 @@ from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.converters import query_int
 from seminar_app.events.content import LocalizedEvent, localized, pick_language, reader_languages
 from seminar_app.events.models import Event
-from seminar_app.pagecache import cached_public_page
+from seminar_app.pagecache import cached_public_page, per_generation
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
 
@@ -34,7 +34,8 @@ def _shown_event(event: Event) -> LocalizedEvent:
 @bp.route("/")
 @cached_public_page
 def index() -> str:
-    form = EventFilterForm(formdata=request.args).setup(queries.public_filter_options())
+    options = per_generation("public-filter-options", queries.public_filter_options)
+    form = EventFilterForm(formdata=request.args).setup(options)
     form.validate()
     when = request.args.get("when", "upcoming")
     when = when if when in queries.WHEN_VALUES else "upcoming"
