@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,8 +58,14 @@ def language_tag(code: str | None = None) -> str:
 
 
 def babel_locale(code: str | None = None) -> Locale:
+    return _parsed_locale(locale_id(code or current_language()))
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(identifier: str) -> Locale:
+    """Babel's Locale of an identifier, parsed once per process (dates ask for it on every page)."""
     try:
-        return Locale.parse(locale_id(code or current_language()))
+        return Locale.parse(identifier)
     except (ValueError, TypeError):
         return Locale.parse(LOCALES[DEFAULT_LANGUAGE])
 
