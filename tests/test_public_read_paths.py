@@ -11,6 +11,7 @@ import pytest
 from sqlalchemy import event as sa_event
 
 from seminar_app.extensions import db
+from seminar_app.registration import services as registration_services
 
 # Statements per request, whatever the number of events, agenda items, speakers or translations.
 EVENT_PAGE = 6  # event + partner + project + translations, results, agenda + translations,
@@ -136,3 +137,39 @@ def test_without_the_page_cache_nothing_is_kept(client, rich_event, no_page_cach
     url = f"/api/v1/events/{rich_event.id}"
     client.get(url)
     assert statements_for(client, url) == API_EVENT
+
+
+def test_seats_left_are_counted_for_the_event_shown_and_for_the_listed_events_together(
+    client, make_event, no_page_cache
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_registration_manage import person
+
+    first = make_event(title="First seminar", capacity_onsite=5, capacity_online=None, days_ahead=20)
+    second = make_event(title="Second seminar", capacity_onsite=9, capacity_online=None, days_ahead=25)
+    for n in (1, 2):
+        registration_services.register(first, person(n))
+    registration_services.register(second, person(3))
+    first_id, second_id = first.id, second.id
+    seat_counts: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "group by registration.event_id" in statement.lower():
+            seat_counts.append((statement, parameters))
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.remove()
+        page = client.get(f"/events/{first.slug}").get_data(as_text=True)
+        assert "3 seats left" in page
+        # One count, of the event shown only: nothing about the other open event.
+        [(_, parameters)] = seat_counts
+        assert first_id in parameters and second_id not in parameters  # type: ignore[operator]
+
+        seat_counts.clear()
+        db.session.remove()
+        listing = client.get("/").get_data(as_text=True)
+        assert "3 seats left" in listing and "8 seats left" in listing
+        [(_, parameters)] = seat_counts  # both cards' seats in one grouped query
+        assert first_id in parameters and second_id in parameters  # type: ignore[operator]
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
