@@ -9,13 +9,13 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.wrappers import Response
 
 from seminar_app import i18n
-from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.converters import query_int
 from seminar_app.events.content import LocalizedEvent, localized, pick_language, reader_languages
 from seminar_app.events.models import Event
 from seminar_app.pagecache import cached_public_page, per_generation
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
+from seminar_app.public.fragments import event_content
 from seminar_app.registration.queries import count_seats
 
 
@@ -57,9 +57,7 @@ def event_detail(slug: str) -> str:
     if event is None:
         abort(404)
     shown = _shown_event(event)
-    return render_template(
-        "public/event_detail.html", event=shown, agenda=group_by_local_day(event, shown.agenda_items)
-    )
+    return render_template("public/event_detail.html", event=shown, content=event_content(shown))
 
 
 @bp.route("/projects/<slug>")
