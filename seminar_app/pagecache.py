@@ -23,6 +23,7 @@ import logging
 import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache as cache_once
 from functools import wraps
 from typing import Any, TypeVar
@@ -117,24 +118,44 @@ def current_generation() -> str:
     return generation
 
 
+def _keeps_values() -> bool:
+    """Values are kept only with a cache every worker shares (Redis; or the page cache on,
+    which production allows only with Redis), so that no worker can miss another's new
+    generation; with the page cache off they are still kept when Redis is there."""
+    config = current_app.config
+    return config["PUBLIC_PAGE_CACHE_SECONDS"] > 0 or config["CACHE_TYPE"] == "RedisCache"
+
+
+@dataclass
+class KeptValue:
+    """What is kept under a name in the content generation current when it was looked up:
+    `value` (None when nothing is), and `keep` to store one under that same generation (so
+    that what was built from older content is never stored under a newer generation)."""
+
+    key: str | None
+    value: Any
+
+    def keep(self, value: T) -> T:
+        if self.key is not None:
+            _quietly(cache.set, self.key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        return value
+
+
+def kept_value(name: str) -> KeptValue:
+    """The value kept under `name` in this content generation, and where to keep one."""
+    if not _keeps_values():
+        return KeptValue(None, None)
+    key = f"public-value:{current_generation()}:{name}"
+    return KeptValue(key, _quietly(cache.get, key))
+
+
 def per_generation(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, worked out once per content generation: for what every request would
     otherwise ask the database for again although only a public edit can change it (the
     public filters' choices). The value must not depend on the request or the clock, and
-    must pickle (plain values, not ORM objects).
-
-    Only with a cache every worker shares (Redis; or the page cache on, which production
-    allows only with Redis), so that no worker can miss another's new generation; with the
-    page cache off these values are still kept when Redis is there."""
-    config = current_app.config
-    if config["PUBLIC_PAGE_CACHE_SECONDS"] <= 0 and config["CACHE_TYPE"] != "RedisCache":
-        return compute()
-    key = f"public-value:{current_generation()}:{name}"
-    value = _quietly(cache.get, key)
-    if value is None:
-        value = compute()
-        _quietly(cache.set, key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
-    return value
+    must pickle (plain values, not ORM objects). Kept only with a shared cache (`_keeps_values`)."""
+    kept = kept_value(name)
+    return kept.keep(compute()) if kept.value is None else kept.value
 
 
 def _cacheable() -> bool:

@@ -19,6 +19,9 @@ EVENT_PAGE = 6  # event + partner + project + translations, results, agenda + tr
 # count, events + partner + project, translations, seats; and the filters' choices (three
 # statements) once per content generation.
 EVENT_LIST = 4
+# The event page whose content sections are kept for this generation (public.fragments): the
+# event + partner + project + translations, and the seats taken.
+EVENT_PAGE_KEPT_SECTIONS = 2
 API_EVENT = 5  # the event page's without the seats
 EVENT_ICS = 3  # event + partner + project + translations, agenda + translations, the UID settings
 
@@ -69,6 +72,15 @@ def test_each_hot_page_runs_an_exact_number_of_statements(client, rich_event, no
     assert statements_for(client, "/") == EVENT_LIST + 3
     assert statements_for(client, f"/api/v1/events/{rich_event.id}") == API_EVENT
     assert statements_for(client, f"/events/{rich_event.slug}/calendar.ics") == EVENT_ICS
+
+
+def test_an_event_page_with_its_sections_kept_loads_only_the_event_and_its_seats(client, rich_event) -> None:
+    # Each address is a page-cache miss of its own; the sections are kept from the first.
+    assert statements_for(client, f"/events/{rich_event.slug}?v=1") == EVENT_PAGE
+    assert statements_for(client, f"/events/{rich_event.slug}?v=2") == EVENT_PAGE_KEPT_SECTIONS
+    page = client.get(f"/events/{rich_event.slug}?v=3").get_data(as_text=True)
+    assert "Speaker 2" in page and "Item 2" in page
+    assert client.get("/events/no-such-event?v=4").status_code == 404
 
 
 def test_the_filters_choices_are_read_once_per_content_generation(client, rich_event, make_event) -> None:

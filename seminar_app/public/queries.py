@@ -144,18 +144,21 @@ def public_filter_options() -> FilterOptions:
     )
 
 
-def get_public_event(key: int | str) -> Event | None:
-    """The public event with this id (int) or slug (str), with partner, project, agenda,
-    speakers, results and translations loaded; `None` for drafts and unknown keys."""
+def get_public_event(key: int | str, *, with_content: bool = True) -> Event | None:
+    """The public event with this id (int) or slug (str), with partner, project and
+    translations loaded, and (`with_content`) its agenda, speakers and results; `None` for
+    drafts and unknown keys."""
     # Translations are few per event and per item, so they are joined to the event's and the
-    # agenda's queries rather than fetched by queries of their own (six statements in all).
-    query = _public_events().options(
-        joinedload(Event.translations),
-        selectinload(Event.agenda_items).joinedload(AgendaItem.translations),
-        selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
-        selectinload(Event.speakers),
-        selectinload(Event.results),
-    )
+    # agenda's queries rather than fetched by queries of their own (five statements in all;
+    # one without the content).
+    query = _public_events().options(joinedload(Event.translations))
+    if with_content:
+        query = query.options(
+            selectinload(Event.agenda_items).joinedload(AgendaItem.translations),
+            selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
+            selectinload(Event.speakers),
+            selectinload(Event.results),
+        )
     query = query.where(Event.id == key) if isinstance(key, int) else query.where(Event.slug == key)
     return db.session.scalars(query).unique().first()
 
