@@ -10,31 +10,40 @@ from contextlib import contextmanager
 from flask import template_rendered
 
 from seminar_app.extensions import db
+from seminar_app.public import fragments
 from tests import content_translations
 
-FRAGMENT = "public/_event_content.html"
+FRAGMENT = fragments.TEMPLATE
 
 
 @contextmanager
-def rendered_templates(app) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+def rendered_templates(app, monkeypatch) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
+    """The templates rendered meanwhile: whole pages, and the content sections' fragment."""
     names: list[str] = []
+    render = fragments._render
+
+    def spy(shown):  # type: ignore[no-untyped-def]
+        names.append(FRAGMENT)
+        return render(shown)
 
     def record(sender, template, context, **extra):  # type: ignore[no-untyped-def]
         names.append(template.name)
 
+    monkeypatch.setattr(fragments, "_render", spy)
     template_rendered.connect(record, app)
     try:
         yield names
     finally:
         template_rendered.disconnect(record, app)
+        monkeypatch.setattr(fragments, "_render", render)
 
 
-def test_a_second_request_does_not_render_the_content_sections_again(app, client, translated) -> None:
+def test_a_second_request_does_not_render_the_content_sections_again(app, client, translated, monkeypatch) -> None:
     # Each address misses the whole-page cache, as a signed-in visitor's request would.
-    with rendered_templates(app) as names:
+    with rendered_templates(app, monkeypatch) as names:
         first = client.get(f"/events/{translated.slug}?v=1").get_data(as_text=True)
     assert FRAGMENT in names
-    with rendered_templates(app) as names:
+    with rendered_templates(app, monkeypatch) as names:
         second = client.get(f"/events/{translated.slug}?v=2").get_data(as_text=True)
     assert "public/event_detail.html" in names
     assert FRAGMENT not in names
@@ -50,13 +59,13 @@ def test_a_public_edit_shows_its_new_text_at_once(client, translated) -> None:
     assert "Revised Model" in page and "Mentoring Model" not in page
 
 
-def test_each_language_gets_its_own_sections(app, client, translated) -> None:
+def test_each_language_gets_its_own_sections(app, client, translated, monkeypatch) -> None:
     english = client.get(f"/events/{translated.slug}?lang=en").get_data(as_text=True)
     portuguese = client.get(f"/events/{translated.slug}?lang=pt").get_data(as_text=True)
     assert content_translations.ITEM_EN in english and content_translations.ITEM_PT not in english
     assert content_translations.ITEM_PT in portuguese
     # Kept apart, not only rendered apart: the second request of each still has its own.
-    with rendered_templates(app) as names:
+    with rendered_templates(app, monkeypatch) as names:
         english = client.get(f"/events/{translated.slug}?lang=en&v=2").get_data(as_text=True)
         portuguese = client.get(f"/events/{translated.slug}?lang=pt&v=2").get_data(as_text=True)
     assert FRAGMENT not in names

@@ -16,13 +16,15 @@ from __future__ import annotations
 
 from typing import NamedTuple
 
-from flask import render_template
+from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
 from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.events.content import LocalizedEvent
 from seminar_app.pagecache import KeptValue, kept_value
+
+TEMPLATE = "public/_event_content.html"
 
 
 class EventContent(NamedTuple):
@@ -42,14 +44,16 @@ def kept_event_content(slug: str, wanted: list[str]) -> KeptValue:
     return kept_value(_name(slug, wanted))
 
 
+def _render(shown: LocalizedEvent) -> tuple[str, str]:
+    """Both parts from the fragment's macros: the template alone, without the per-request
+    context (user, CSRF, messages) that render_template would add and the parts must not use."""
+    fragment = current_app.jinja_env.get_template(TEMPLATE).make_module()
+    agenda = group_by_local_day(shown.event, shown.agenda_items)
+    return str(fragment.sections(shown, agenda)), str(fragment.funding(shown.project))
+
+
 def event_content(shown: LocalizedEvent, kept: KeptValue) -> EventContent:
-    """The event's content sections and funding block as HTML for the version `shown`,
-    rendered now and kept where `kept_event_content` looked."""
-    if kept.value is None:
-        agenda = group_by_local_day(shown.event, shown.agenda_items)
-        sections = render_template("public/_event_content.html", event=shown, agenda=agenda)
-        funding = render_template("public/_event_funding.html", project=shown.project)
-        kept.keep((str(sections), str(funding)))
-        return EventContent(Markup(sections), Markup(funding))
-    sections, funding = kept.value
+    """The event's content sections and funding block as HTML for the version `shown`:
+    those `kept_event_content` found, else rendered now and kept there."""
+    sections, funding = kept.value if kept.value is not None else kept.keep(_render(shown))
     return EventContent(Markup(sections), Markup(funding))
