@@ -80,3 +80,13 @@ def test_the_interface_language_gets_its_own_sections(client, translated) -> Non
     client.get("/lang/de")
     german = client.get(url + "&v=2").get_data(as_text=True)
     assert "Alle Zeitangaben in" in german and "All times are in" not in german
+
+
+def test_made_up_language_codes_share_the_sections_of_the_version_they_get(
+    app, client, translated, monkeypatch
+) -> None:
+    client.get(f"/events/{translated.slug}?v=1")
+    with rendered_templates(app, monkeypatch) as names:
+        page = client.get(f"/events/{translated.slug}?lang=zz-nonsense").get_data(as_text=True)
+    assert FRAGMENT not in names
+    assert content_translations.ITEM_EN in page

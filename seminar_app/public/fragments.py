@@ -20,6 +20,7 @@ from flask import current_app
 from flask_babel import get_locale
 from markupsafe import Markup
 
+from seminar_app import geo, i18n
 from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.events.content import LocalizedEvent
 from seminar_app.pagecache import KeptValue, kept_value
@@ -35,7 +36,10 @@ class EventContent(NamedTuple):
 def _name(slug: str, wanted: list[str]) -> str:
     # What decides the sections: the event, the language version picked from `wanted` (the
     # same inputs pick the same version within a generation) and the interface's language.
-    return f"event-content:{slug}:{','.join(wanted)}:{get_locale()}"
+    # Only codes an event can be read in count (any other is never picked), so that made-up
+    # ?lang= values cannot fill the cache with copies.
+    readable = [code for code in wanted if code in geo.EVENT_LANGUAGES or i18n.is_shipped(code)]
+    return f"event-content:{slug}:{','.join(readable)}:{get_locale()}"
 
 
 def kept_event_content(slug: str, wanted: list[str]) -> KeptValue:
