@@ -92,8 +92,11 @@ def demo_database(**settings: str) -> tuple[str, dict[str, str]]:
         "SESSION_COOKIE_SECURE": "0",
         # Production refuses per-process (memory://) rate limits; benchmarks measure no limits.
         "RATELIMIT_ENABLED": "0",
-        # wrk asks for 127.0.0.1, which production must be told it serves.
-        "PUBLIC_BASE_URL": "http://127.0.0.1",
+        # wrk asks for 127.0.0.1, which production must be told it serves (as https, which
+        # production insists on for the links it writes; nothing here redirects to it).
+        "PUBLIC_BASE_URL": "https://127.0.0.1",
+        # Production wants the page cache in Redis, shared by the workers.
+        "CACHE_REDIS_URL": os.environ.get("BENCH_REDIS_URL", "redis://127.0.0.1:6379/15"),
         "FLASK_APP": "seminar_app",
         "PYTHONPATH": str(ROOT),
         **settings,

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 from typing import TypeVar
 
@@ -58,8 +58,14 @@ def language_tag(code: str | None = None) -> str:
 
 
 def babel_locale(code: str | None = None) -> Locale:
+    return _parsed_locale(locale_id(code or current_language()))
+
+
+@lru_cache(maxsize=64)
+def _parsed_locale(identifier: str) -> Locale:
+    """Babel's Locale of an identifier, parsed once per process (dates ask for it on every page)."""
     try:
-        return Locale.parse(locale_id(code or current_language()))
+        return Locale.parse(identifier)
     except (ValueError, TypeError):
         return Locale.parse(LOCALES[DEFAULT_LANGUAGE])
 
@@ -94,8 +100,20 @@ def catalogue_complete(code: str) -> bool:
 
 
 def offered_languages() -> dict[str, str]:
-    """The configured languages whose catalogue is complete, code → name in that language."""
-    configured: dict[str, str] = current_app.config["LANGUAGES"]
+    """The configured languages whose catalogue is complete, code → name in that language.
+
+    Every page asks (the language menu, the locale selector) and the answer reads the
+    catalogues' files, so a production process works it out once: its catalogues only change
+    with a deployment, which restarts it. In development and tests it is read each time."""
+    app = current_app._get_current_object()  # type: ignore[attr-defined]
+    if app.debug or app.testing:
+        return _complete_languages(app.config["LANGUAGES"])
+    if "offered_languages" not in app.extensions:
+        app.extensions["offered_languages"] = _complete_languages(app.config["LANGUAGES"])
+    return dict(app.extensions["offered_languages"])
+
+
+def _complete_languages(configured: dict[str, str]) -> dict[str, str]:
     return {code: name for code, name in configured.items() if catalogue_complete(code)}
 
 

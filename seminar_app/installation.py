@@ -54,20 +54,16 @@ def installation_id() -> str:
     return setting.value
 
 
-def uid_settings() -> tuple[str, int]:
-    """`installation_id()` and `legacy_uids_through()` in one query: every calendar entry a
-    registration mails needs both, and a registration is a hot path (issue 18)."""
-    rows = dict(
-        db.session.execute(
-            select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_((INSTALLATION_ID, LEGACY_UIDS_THROUGH)))
-        ).all()
-    )
-    made = rows.get(INSTALLATION_ID) or installation_id()
-    legacy = rows.get(LEGACY_UIDS_THROUGH, "")
-    return made, int(legacy) if legacy.isdigit() else 0
-
-
 def legacy_uids_through() -> int:
     """The highest event id whose calendar UIDs predate the installation id (0: none)."""
     setting = db.session.get(AppSetting, LEGACY_UIDS_THROUGH)
     return int(setting.value) if setting is not None and setting.value.isdigit() else 0
+
+
+def calendar_uid_settings() -> tuple[str, int]:
+    """`installation_id()` and `legacy_uids_through()` read together in one query: every
+    calendar file and every registration's mail needs both, and both are hot paths (issue 18)."""
+    keys = (INSTALLATION_ID, LEGACY_UIDS_THROUGH)
+    rows = dict(db.session.execute(select(AppSetting.key, AppSetting.value).where(AppSetting.key.in_(keys))).all())
+    legacy = rows.get(LEGACY_UIDS_THROUGH, "")
+    return rows.get(INSTALLATION_ID) or installation_id(), int(legacy) if legacy.isdigit() else 0

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
+
 import nh3
 from markdown_it import MarkdownIt
 from markupsafe import Markup
@@ -19,6 +21,13 @@ def render_markdown(text: str | None) -> Markup:
     """Render Markdown, then sanitise: raw HTML, scripts and javascript: links never survive."""
     if not text:
         return Markup("")
+    return _rendered(text)
+
+
+# The same descriptions are shown on every visit to an event page, and the result depends on
+# the text alone: each process renders a text once (an edited text is a new key).
+@lru_cache(maxsize=1024)
+def _rendered(text: str) -> Markup:
     html = _md.render(text)
     # h1 is the page title; demote headings so a description never competes with it.
     html = html.replace("<h1>", "<h2>").replace("</h1>", "</h2>")

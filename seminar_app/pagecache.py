@@ -8,18 +8,25 @@ an event, agenda, speaker, partner, project or result starts a new generation, s
 nobody sees a stale page after an edit. Time-dependent text (whether registration
 is open) is at most PUBLIC_PAGE_CACHE_SECONDS old.
 
+Calendar files, feeds and JSON API answers are kept the same way (`cached_public_content`)
+and also carry an ETag made from the generation, so a client that already has the current
+answer gets 304 before anything is queried or built.
+
 The cache is only a shortcut: while its Redis is unreachable, pages are rendered for each
 request and a warning is logged, never an error shown.
 """
 
 from __future__ import annotations
 
+import hashlib
 import logging
+import time
 import uuid
 from collections.abc import Callable
+from dataclasses import dataclass
 from functools import cache as cache_once
 from functools import wraps
-from typing import Any
+from typing import Any, TypeVar
 
 from flask import Flask, current_app, make_response, request, session
 from flask_babel import get_locale
@@ -30,6 +37,8 @@ from sqlalchemy.orm import Session
 
 from seminar_app.events.content import reader_languages
 from seminar_app.extensions import cache
+
+T = TypeVar("T")
 
 GENERATION_KEY = "public-pages:generation"
 _CHANGED = "public_content_changed"
@@ -98,6 +107,57 @@ def start_new_generation() -> None:
     _quietly(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=0)
 
 
+def current_generation() -> str:
+    """The generation of public content now; one is started when the cache knows none (and
+    each call gets a new one while the cache is unreachable, so nothing is wrongly reused)."""
+    generation = _quietly(cache.get, GENERATION_KEY)
+    if generation is None:
+        generation = uuid.uuid4().hex
+        _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
+        generation = _quietly(cache.get, GENERATION_KEY) or generation
+    return generation
+
+
+def _keeps_values() -> bool:
+    """Values are kept only with a cache every worker shares (Redis; or the page cache on,
+    which production allows only with Redis), so that no worker can miss another's new
+    generation; with the page cache off they are still kept when Redis is there."""
+    config = current_app.config
+    return config["PUBLIC_PAGE_CACHE_SECONDS"] > 0 or config["CACHE_TYPE"] == "RedisCache"
+
+
+@dataclass
+class KeptValue:
+    """What is kept under a name in the content generation current when it was looked up:
+    `value` (None when nothing is), and `keep` to store one under that same generation (so
+    that what was built from older content is never stored under a newer generation)."""
+
+    key: str | None
+    value: Any
+
+    def keep(self, value: T) -> T:
+        if self.key is not None:
+            _quietly(cache.set, self.key, value, timeout=current_app.config["CACHE_DEFAULT_TIMEOUT"])
+        return value
+
+
+def kept_value(name: str) -> KeptValue:
+    """The value kept under `name` in this content generation, and where to keep one."""
+    if not _keeps_values():
+        return KeptValue(None, None)
+    key = f"public-value:{current_generation()}:{name}"
+    return KeptValue(key, _quietly(cache.get, key))
+
+
+def per_generation(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`, worked out once per content generation: for what every request would
+    otherwise ask the database for again although only a public edit can change it (the
+    public filters' choices). The value must not depend on the request or the clock, and
+    must pickle (plain values, not ORM objects). Kept only with a shared cache (`_keeps_values`)."""
+    kept = kept_value(name)
+    return kept.keep(compute()) if kept.value is None else kept.value
+
+
 def _cacheable() -> bool:
     return (
         current_app.config["PUBLIC_PAGE_CACHE_SECONDS"] > 0
@@ -114,11 +174,7 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not _cacheable():
             return view(*args, **kwargs)
-        generation = _quietly(cache.get, GENERATION_KEY)
-        if generation is None:
-            generation = uuid.uuid4().hex
-            _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
-            generation = _quietly(cache.get, GENERATION_KEY) or generation
+        generation = current_generation()
         # The interface's language and the languages the visitor reads event content in (their
         # browser's, see events.content.reader_languages) both decide what the page says.
         readers = ",".join(reader_languages())
@@ -133,5 +189,54 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
                 _quietly(cache.set, key, response.get_data(), timeout=seconds)
         response.vary.update(("Cookie", "Accept-Language"))
         return response
+
+    return wrapped
+
+
+# Response headers that belong to one visitor and are never stored with a shared answer.
+_PERSONAL_HEADERS = frozenset({"set-cookie"})
+
+
+def cached_public_content(view: Callable[..., Any]) -> Callable[..., Any]:
+    """For calendar files, feeds and API answers: an ETag per content generation, 304 to a
+    matching If-None-Match without calling the view, and the answer kept per generation.
+
+    The tag also names the period of PUBLIC_PAGE_CACHE_SECONDS it was made in, so that what
+    depends on the clock (registration open or closed) is never older than on the pages.
+    """
+
+    @wraps(view)
+    def wrapped(*args: Any, **kwargs: Any) -> Any:
+        if not _cacheable():
+            return view(*args, **kwargs)
+        seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
+        # What the answer depends on: the content, the interface's language (the calendar's own
+        # words), the languages the client reads (the API's texts) and the address.
+        key = ":".join(
+            (
+                "public-content",
+                current_generation(),
+                str(int(time.time() // seconds)),
+                str(get_locale()),
+                request.headers.get("Accept-Language", ""),
+                request.full_path,
+            )
+        )
+        etag = hashlib.sha256(key.encode()).hexdigest()[:40]
+        if request.if_none_match.contains_weak(etag):
+            response = current_app.response_class(status=304)
+        else:
+            stored = _quietly(cache.get, key)
+            if stored is not None:
+                body, headers = stored
+                response = current_app.response_class(body, headers=headers)
+            else:
+                response = make_response(view(*args, **kwargs))
+                if response.status_code != 200:
+                    return response
+                headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _PERSONAL_HEADERS]
+                _quietly(cache.set, key, (response.get_data(), headers), timeout=seconds)
+        response.set_etag(etag)
+        return response.make_conditional(request)
 
     return wrapped

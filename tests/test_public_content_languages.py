@@ -115,9 +115,10 @@ def test_the_list_shows_translated_titles_and_its_language_filter_includes_trans
 
 
 def test_the_list_runs_the_same_number_of_queries_for_many_translated_events(
-    app, client, make_event, make_partner
+    app, client, make_event, make_partner, monkeypatch
 ) -> None:
-    app.config["PUBLIC_PAGE_CACHE_SECONDS"] = 0
+    # monkeypatch: the app outlives the test, and later tests count on the page cache being on.
+    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 0)
     partner = make_partner(default_language="pt")
 
     def add(n: int) -> None:

@@ -27,6 +27,7 @@ from seminar_app.api.schemas import (
 from seminar_app.errors import api_error
 from seminar_app.events.content import LocalizedEvent, localized, pick_language
 from seminar_app.events.models import Event
+from seminar_app.pagecache import cached_public_content
 from seminar_app.public import queries
 from seminar_app.registration import queries as registration_queries
 from seminar_app.registration import services as registration_services
@@ -68,6 +69,7 @@ def _say_language(response: Response, shown: list[LocalizedEvent], lang: str | N
 
 
 @bp.get("/events")
+@cached_public_content
 def list_events() -> Response:
     args = EventListQuerySchema().load(request.args)
     filters = queries.EventFilters(
@@ -88,6 +90,7 @@ def list_events() -> Response:
 
 
 @bp.get("/events/<int:event_id>")
+@cached_public_content
 def get_event(event_id: int) -> Response:
     lang = EventQuerySchema().load(request.args).get("lang")
     event = queries.get_public_event(event_id)
@@ -98,6 +101,7 @@ def get_event(event_id: int) -> Response:
 
 
 @bp.get("/openapi.json")
+@cached_public_content
 def openapi() -> Response:
     config = current_app.config
     return _cached(

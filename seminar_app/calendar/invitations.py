@@ -22,7 +22,7 @@ from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
-from seminar_app.installation import uid_settings
+from seminar_app.installation import calendar_uid_settings
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
@@ -46,8 +46,7 @@ LIVE_STATUSES = (EventStatus.PUBLISHED, EventStatus.POSTPONED)
 def uid_space() -> UidSpace:
     """This installation's UIDs: the public site's host name and the installation's id."""
     domain = urlsplit(current_app.config["PUBLIC_BASE_URL"]).hostname or "localhost"
-    made, legacy_through = uid_settings()
-    return UidSpace(domain, made, legacy_through)
+    return UidSpace(domain, *calendar_uid_settings())
 
 
 def event_as_seen(registration: Registration) -> LocalizedEvent:

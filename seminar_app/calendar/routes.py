@@ -34,6 +34,7 @@ from seminar_app.events.content import LocalizedEvent, content_loading, localize
 from seminar_app.events.models import PUBLIC_STATUSES, Event
 from seminar_app.extensions import db
 from seminar_app.geo import EVENT_LANGUAGES, country_name, is_country, language_name
+from seminar_app.pagecache import cached_public_content
 from seminar_app.projects.models import Partner, Project
 from seminar_app.public import queries
 from seminar_app.registration.emails import event_page_url, mail_language, private_link
@@ -165,10 +166,11 @@ def _feed(
 
 
 @bp.route("/events/<slug>/calendar.ics")
+@cached_public_content
 def event_ics(slug: str) -> Response:
     """One event's calendar file, in `?lang=` where the event is translated into it, else in
     its main language."""
-    event = queries.get_public_event(slug)
+    event = queries.get_public_event_for_calendar(slug)
     if event is None:
         abort(404)
     shown = localized(event, _shown_language())
@@ -193,6 +195,7 @@ def personal_ics(token: str) -> Response:
 
 
 @bp.route("/feeds/projects/<slug>.ics")
+@cached_public_content
 def project_feed(slug: str) -> Response:
     project = db.session.scalars(select(Project).where(Project.slug == slug)).first()
     if project is None:
@@ -204,6 +207,7 @@ def project_feed(slug: str) -> Response:
 
 
 @bp.route("/feeds/partners/<int:partner_id>.ics")
+@cached_public_content
 def partner_feed(partner_id: int) -> Response:
     partner = db.session.get(Partner, partner_id)
     if partner is None:
@@ -216,6 +220,7 @@ def partner_feed(partner_id: int) -> Response:
 
 
 @bp.route("/feeds/countries/<code>.ics")
+@cached_public_content
 def country_feed(code: str) -> Response:
     code = _country(code)
     language = _shown_language()
@@ -225,6 +230,7 @@ def country_feed(code: str) -> Response:
 
 
 @bp.route("/feeds/languages/<code>.ics")
+@cached_public_content
 def language_feed(code: str) -> Response:
     """Events written in or translated into the language, shown in it (or in `?lang=`)."""
     code = _language(code)

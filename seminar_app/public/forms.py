@@ -23,7 +23,8 @@ class EventFilterForm(FlaskForm):
 
     def setup(self, options: FilterOptions) -> EventFilterForm:
         any_choice = ("", _l("Any"))
-        self.project.choices = [any_choice, *((p.slug, f"{p.acronym} – {p.name}") for p in options.projects)]
+        projects = ((slug, f"{acronym} – {name}") for slug, acronym, name in options.projects)
+        self.project.choices = [any_choice, *projects]
         countries = geo.sorted_countries(options.countries)
         languages = geo.sorted_languages(options.languages)
         self.country.choices = [any_choice, *((c, geo.country_name(c)) for c in countries)]

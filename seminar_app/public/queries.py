@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Literal, NamedTuple
 
 from sqlalchemy import Select, func, select
-from sqlalchemy.orm import contains_eager, selectinload
+from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.converters import DB_INT_MAX
@@ -58,11 +58,18 @@ class EventPage:
         return self.page < self.pages
 
 
+class ProjectChoice(NamedTuple):
+    slug: str
+    acronym: str
+    name: str
+
+
 @dataclass(frozen=True)
 class FilterOptions:
-    """The values that can usefully be chosen in the public filters (those with public events)."""
+    """The values that can usefully be chosen in the public filters (those with public events);
+    plain values, so that they are kept once per content generation (pagecache.per_generation)."""
 
-    projects: list[Project]
+    projects: list[ProjectChoice]
     countries: list[str]
     languages: list[str]
 
@@ -123,26 +130,46 @@ def public_filter_options() -> FilterOptions:
     language or translated into it)."""
     public = Event.status.in_(PUBLIC_STATUSES)
     project_ids = select(Partner.project_id).join(Event, Event.partner_id == Partner.id).where(public)
-    projects = db.session.scalars(select(Project).where(Project.id.in_(project_ids)).order_by(Project.acronym))
+    projects = db.session.execute(
+        select(Project.slug, Project.acronym, Project.name).where(Project.id.in_(project_ids)).order_by(Project.acronym)
+    )
     countries = db.session.scalars(select(Event.country).where(public).distinct())
     held = select(Event.language).where(public)
     translated = select(EventTranslation.language).join(Event, Event.id == EventTranslation.event_id).where(public)
     languages = db.session.scalars(held.union(translated))
-    return FilterOptions(projects=list(projects), countries=sorted(countries), languages=sorted(set(languages)))
-
-
-def get_public_event(key: int | str) -> Event | None:
-    """The public event with this id (int) or slug (str), with partner, project, agenda,
-    speakers, results and translations loaded; `None` for drafts and unknown keys."""
-    query = _public_events().options(
-        selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
-        selectinload(Event.agenda_items).selectinload(AgendaItem.translations),
-        selectinload(Event.translations),
-        selectinload(Event.speakers),
-        selectinload(Event.results),
+    return FilterOptions(
+        projects=[ProjectChoice(*row) for row in projects],
+        countries=sorted(countries),
+        languages=sorted(set(languages)),
     )
+
+
+def get_public_event(key: int | str, *, with_content: bool = True) -> Event | None:
+    """The public event with this id (int) or slug (str), with partner, project and
+    translations loaded, and (`with_content`) its agenda, speakers and results; `None` for
+    drafts and unknown keys."""
+    # Translations are few per event and per item, so they are joined to the event's and the
+    # agenda's queries rather than fetched by queries of their own (five statements in all;
+    # one without the content).
+    query = _public_events().options(joinedload(Event.translations))
+    if with_content:
+        query = query.options(
+            selectinload(Event.agenda_items).joinedload(AgendaItem.translations),
+            selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
+            selectinload(Event.speakers),
+            selectinload(Event.results),
+        )
     query = query.where(Event.id == key) if isinstance(key, int) else query.where(Event.slug == key)
-    return db.session.scalars(query).first()
+    return db.session.scalars(query).unique().first()
+
+
+def get_public_event_for_calendar(slug: str) -> Event | None:
+    """The public event with what its calendar file shows loaded (partner, project, texts,
+    agenda and their translations), in two SQL statements; `None` for drafts and unknown slugs."""
+    query = _public_events().options(
+        joinedload(Event.translations), selectinload(Event.agenda_items).joinedload(AgendaItem.translations)
+    )
+    return db.session.scalars(query.where(Event.slug == slug)).unique().first()
 
 
 def get_public_project(slug: str) -> Project | None:

@@ -9,32 +9,28 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.wrappers import Response
 
 from seminar_app import i18n
-from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.converters import query_int
-from seminar_app.events.content import LocalizedEvent, localized, pick_language, reader_languages
-from seminar_app.events.models import Event
-from seminar_app.pagecache import cached_public_page
+from seminar_app.events.content import localized, pick_language, reader_languages
+from seminar_app.pagecache import cached_public_page, per_generation
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
+from seminar_app.public.fragments import event_content, kept_event_content
+from seminar_app.registration.queries import count_seats
 
 
 def _for_reader(page: queries.EventPage) -> queries.EventPage:
     """The page's events in the visitor's language where translated (no query: translations
-    are loaded with the list)."""
+    are loaded with the list); their seats taken counted together."""
     wanted = reader_languages()
+    count_seats(page.items)  # the cards' seats left, one query for the page
     return replace(page, items=[localized(e, pick_language(e, wanted)) for e in page.items])
-
-
-def _shown_event(event: Event) -> LocalizedEvent:
-    """The event in the language asked for with ?lang= if it has it, else the visitor's."""
-    asked = request.args.get("lang", "")
-    return localized(event, pick_language(event, [asked, *reader_languages()]))
 
 
 @bp.route("/")
 @cached_public_page
 def index() -> str:
-    form = EventFilterForm(formdata=request.args).setup(queries.public_filter_options())
+    options = per_generation("public-filter-options", queries.public_filter_options)
+    form = EventFilterForm(formdata=request.args).setup(options)
     form.validate()
     when = request.args.get("when", "upcoming")
     when = when if when in queries.WHEN_VALUES else "upcoming"
@@ -50,13 +46,14 @@ def index() -> str:
 @bp.route("/events/<slug>")
 @cached_public_page
 def event_detail(slug: str) -> str:
-    event = queries.get_public_event(slug)
+    # The version asked for with ?lang= if the event has it, else the visitor's.
+    wanted = [request.args.get("lang", ""), *reader_languages()]
+    kept = kept_event_content(slug, wanted)
+    event = queries.get_public_event(slug, with_content=kept.value is None)
     if event is None:
         abort(404)
-    shown = _shown_event(event)
-    return render_template(
-        "public/event_detail.html", event=shown, agenda=group_by_local_day(event, shown.agenda_items)
-    )
+    shown = localized(event, pick_language(event, wanted))
+    return render_template("public/event_detail.html", event=shown, content=event_content(shown, kept))
 
 
 @bp.route("/projects/<slug>")

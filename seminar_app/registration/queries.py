@@ -5,14 +5,14 @@ Each function runs a fixed number of SQL queries, whatever the number of registr
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
 
-from seminar_app.db_types import utcnow
-from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
+from seminar_app.enums import AttendanceMode, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project
@@ -196,35 +196,55 @@ class Seats:
         return self.left is not None and self.left <= 0
 
 
-def _active_counts_of_open_events() -> dict[tuple[int, AttendanceMode], int]:
-    """Seats taken per (event, mode) of every event open to registration: one query per request,
-    however many event cards a page shows. Kept on the request, not on `g`, which outlives
-    the request when an app context was already pushed (as in tests)."""
-    counts = getattr(request, "_registration_seat_counts", None) if has_request_context() else None
+@dataclass
+class _SeatCounts:
+    """Seats taken per (event, mode), and which events have been counted."""
+
+    taken: dict[tuple[int, AttendanceMode], int] = field(default_factory=dict)
+    counted: set[int] = field(default_factory=set)
+
+
+def _seat_counts() -> _SeatCounts:
+    """This request's counts. Kept on the request, not on `g`, which outlives the request when
+    an app context was already pushed (as in tests); outside a request, a fresh one per call."""
+    if not has_request_context():
+        return _SeatCounts()
+    counts = getattr(request, "_registration_seat_counts", None)
     if counts is None:
-        rows = db.session.execute(
-            select(Registration.event_id, Registration.mode, func.count())
-            .join(Event, Event.id == Registration.event_id)
-            .where(
-                Event.status == EventStatus.PUBLISHED,
-                Event.ends_at > utcnow(),
-                Registration.status.in_(ACTIVE),
-            )
-            .group_by(Registration.event_id, Registration.mode)
-        )
-        counts = {(event_id, mode): count for event_id, mode, count in rows}
-        if has_request_context():
-            request._registration_seat_counts = counts  # type: ignore[attr-defined]
+        counts = request._registration_seat_counts = _SeatCounts()  # type: ignore[attr-defined]
     return counts
+
+
+def count_seats(events: Iterable[Event]) -> None:
+    """Count the seats taken of those `events` open to registration, in one grouped query, for
+    `seats_by_mode` to read: a list page calls it with the events it shows, so that its cards
+    cost one query together; an event page counts only its own event's seats."""
+    _count_into(_seat_counts(), events)
+
+
+def _count_into(counts: _SeatCounts, events: Iterable[Event]) -> None:
+    ids = sorted({e.id for e in events if e.id not in counts.counted and e.registration_open()})
+    if not ids:
+        return
+    rows = db.session.execute(
+        select(Registration.event_id, Registration.mode, func.count())
+        .where(Registration.event_id.in_(ids), Registration.status.in_(ACTIVE))
+        .group_by(Registration.event_id, Registration.mode)
+    )
+    counts.taken.update({(event_id, mode): n for event_id, mode, n in rows})
+    counts.counted.update(ids)
 
 
 def seats_by_mode(event: Event) -> list[Seats]:
     """Seats left in each mode the event offers; empty when registration is not open."""
     if not event.registration_open():
         return []
-    counts = _active_counts_of_open_events()
+    counts = _seat_counts()
+    if event.id not in counts.counted:
+        _count_into(counts, [event])
     seats = []
     for mode in offered_modes(event):
         limit = capacity(event, mode)
-        seats.append(Seats(mode, None if limit is None else max(0, limit - counts.get((event.id, mode), 0))))
+        taken = counts.taken.get((event.id, mode), 0)
+        seats.append(Seats(mode, None if limit is None else max(0, limit - taken)))
     return seats

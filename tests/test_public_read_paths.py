@@ -1,0 +1,187 @@
+"""The hot public read paths: the exact number of SQL statements each one runs on a page-cache
+miss, and conditional GETs of calendar files, feeds and API answers that build nothing."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import timedelta
+
+import pytest
+from sqlalchemy import event as sa_event
+
+from seminar_app.extensions import db
+from seminar_app.registration import services as registration_services
+
+# Statements per request, whatever the number of events, agenda items, speakers or translations.
+EVENT_PAGE = 6  # event + partner + project + translations, results, agenda + translations,
+# the items' speakers, the event's speakers, seats taken
+# count, events + partner + project, translations, seats; and the filters' choices (three
+# statements) once per content generation.
+EVENT_LIST = 4
+# The event page whose content sections are kept for this generation (public.fragments): the
+# event + partner + project + translations, and the seats taken.
+EVENT_PAGE_KEPT_SECTIONS = 2
+API_EVENT = 5  # the event page's without the seats
+EVENT_ICS = 3  # event + partner + project + translations, agenda + translations, the UID settings
+
+
+@contextmanager
+def count_queries() -> Iterator[list[str]]:
+    statements: list[str] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        statements.append(statement)
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        yield statements
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
+
+
+def statements_for(client, url: str) -> int:  # type: ignore[no-untyped-def]
+    """Statements of one request as a new visitor's request would run them (nothing in the
+    session's identity map)."""
+    db.session.remove()
+    with count_queries() as statements:
+        response = client.get(url)
+    assert response.status_code == 200, url
+    return len(statements)
+
+
+@pytest.fixture
+def rich_event(make_event, make_speaker, make_agenda_item, translated):  # type: ignore[no-untyped-def]
+    """The translated event plus three more items, each with a speaker; and two more events."""
+    for n in range(3):
+        speaker = make_speaker(translated, name=f"Speaker {n}")
+        make_agenda_item(translated, title=f"Item {n}", start_offset=timedelta(hours=n + 1), speakers=[speaker])
+    make_event(title="Another seminar", days_ahead=40)
+    make_event(title="A third seminar", days_ahead=50)
+    return translated
+
+
+@pytest.fixture
+def no_page_cache(app, monkeypatch):  # type: ignore[no-untyped-def]
+    monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 0)
+
+
+def test_each_hot_page_runs_an_exact_number_of_statements(client, rich_event, no_page_cache) -> None:
+    assert statements_for(client, f"/events/{rich_event.slug}") == EVENT_PAGE
+    assert statements_for(client, f"/events/{rich_event.slug}?lang=pt") == EVENT_PAGE
+    assert statements_for(client, "/") == EVENT_LIST + 3
+    assert statements_for(client, f"/api/v1/events/{rich_event.id}") == API_EVENT
+    assert statements_for(client, f"/events/{rich_event.slug}/calendar.ics") == EVENT_ICS
+
+
+def test_an_event_page_with_its_sections_kept_loads_only_the_event_and_its_seats(client, rich_event) -> None:
+    # Each address is a page-cache miss of its own; the sections are kept from the first.
+    assert statements_for(client, f"/events/{rich_event.slug}?v=1") == EVENT_PAGE
+    assert statements_for(client, f"/events/{rich_event.slug}?v=2") == EVENT_PAGE_KEPT_SECTIONS
+    page = client.get(f"/events/{rich_event.slug}?v=3").get_data(as_text=True)
+    assert "Speaker 2" in page and "Item 2" in page
+    assert client.get("/events/no-such-event?v=4").status_code == 404
+
+
+def test_the_filters_choices_are_read_once_per_content_generation(client, rich_event, make_event) -> None:
+    # Each address is a page-cache miss of its own.
+    assert statements_for(client, "/?page=1") == EVENT_LIST + 3
+    assert statements_for(client, "/?page=01") == EVENT_LIST
+    make_event(title="A new seminar", days_ahead=60)  # a new generation
+    assert statements_for(client, "/?page=001") == EVENT_LIST + 3
+
+
+@pytest.mark.parametrize(
+    ("url", "builder"),
+    [
+        ("/events/{slug}/calendar.ics", "seminar_app.calendar.routes.publish_calendar"),
+        ("/feeds/projects/{project}.ics", "seminar_app.calendar.routes.publish_calendar"),
+        ("/feeds/countries/{country}.ics", "seminar_app.calendar.routes.publish_calendar"),
+        ("/api/v1/events/{id}", "seminar_app.api.routes.EventDetailSchema.dump"),
+        ("/api/v1/events", "seminar_app.api.routes.EventListSchema.dump"),
+    ],
+)
+def test_a_conditional_get_of_unchanged_content_is_answered_without_building_it(
+    client, rich_event, monkeypatch, url, builder
+) -> None:  # type: ignore[no-untyped-def]
+    url = url.format(
+        slug=rich_event.slug, id=rich_event.id, project=rich_event.partner.project.slug, country=rich_event.country
+    )
+    first = client.get(url)
+    assert first.status_code == 200
+    etag = first.headers["ETag"]
+
+    def must_not_build(*args, **kwargs):  # type: ignore[no-untyped-def]
+        raise AssertionError("built again for a client that has it")
+
+    monkeypatch.setattr(builder, must_not_build)
+    db.session.remove()
+    with count_queries() as statements:
+        again = client.get(url, headers={"If-None-Match": etag})
+    assert again.status_code == 304
+    assert again.data == b""
+    assert again.headers["ETag"] == etag
+    assert statements == []
+
+
+def test_the_etag_changes_with_any_public_edit_and_the_answer_with_it(client, rich_event, make_event) -> None:
+    url = f"/api/v1/events/{rich_event.id}"
+    first = client.get(url)
+    assert client.get(url).get_data() == first.get_data()  # the kept answer
+
+    make_event(title="Another event entirely", days_ahead=70)
+    after = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert after.status_code == 200
+    assert after.headers["ETag"] != first.headers["ETag"]
+
+
+def test_a_kept_answer_is_per_language(client, translated) -> None:
+    url = f"/api/v1/events/{translated.id}"
+    english = client.get(url, headers={"Accept-Language": "en"})
+    portuguese = client.get(url, headers={"Accept-Language": "pt"})
+    assert english.get_json()["language"] == "en"
+    assert portuguese.get_json()["language"] == "pt"
+    assert english.headers["ETag"] != portuguese.headers["ETag"]
+    assert client.get(url, headers={"Accept-Language": "pt"}).get_json()["language"] == "pt"
+
+
+def test_without_the_page_cache_nothing_is_kept(client, rich_event, no_page_cache) -> None:
+    url = f"/api/v1/events/{rich_event.id}"
+    client.get(url)
+    assert statements_for(client, url) == API_EVENT
+
+
+def test_seats_left_are_counted_for_the_event_shown_and_for_the_listed_events_together(
+    client, make_event, no_page_cache
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_registration_manage import person
+
+    first = make_event(title="First seminar", capacity_onsite=5, capacity_online=None, days_ahead=20)
+    second = make_event(title="Second seminar", capacity_onsite=9, capacity_online=None, days_ahead=25)
+    for n in (1, 2):
+        registration_services.register(first, person(n))
+    registration_services.register(second, person(3))
+    first_id, second_id = first.id, second.id
+    seat_counts: list[tuple[str, object]] = []
+
+    def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
+        if "group by registration.event_id" in statement.lower():
+            seat_counts.append((statement, parameters))
+
+    sa_event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        db.session.remove()
+        page = client.get(f"/events/{first.slug}").get_data(as_text=True)
+        assert "3 seats left" in page
+        # One count, of the event shown only: nothing about the other open event.
+        [(_, parameters)] = seat_counts
+        assert first_id in parameters and second_id not in parameters  # type: ignore[operator]
+
+        seat_counts.clear()
+        db.session.remove()
+        listing = client.get("/").get_data(as_text=True)
+        assert "3 seats left" in listing and "8 seats left" in listing
+        [(_, parameters)] = seat_counts  # both cards' seats in one grouped query
+        assert first_id in parameters and second_id in parameters  # type: ignore[operator]
+    finally:
+        sa_event.remove(db.engine, "before_cursor_execute", record)
