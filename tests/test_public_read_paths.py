@@ -166,7 +166,9 @@ def test_seats_left_are_counted_for_the_event_shown_and_for_the_listed_events_to
 
     def record(conn, cursor, statement, parameters, context, executemany):  # type: ignore[no-untyped-def]
         if "group by registration.event_id" in statement.lower():
-            seat_counts.append((statement, parameters))
+            # psycopg passes named parameters (a dict), sqlite3 positional ones.
+            values = list(parameters.values()) if isinstance(parameters, dict) else list(parameters)
+            seat_counts.append((statement, values))
 
     sa_event.listen(db.engine, "before_cursor_execute", record)
     try:
