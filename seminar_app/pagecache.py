@@ -158,13 +158,14 @@ def per_generation(name: str, compute: Callable[[], T]) -> T:
     return kept.keep(compute()) if kept.value is None else kept.value
 
 
+def _may_share_answer() -> bool:
+    """Whether this request gets what every visitor gets: a GET by nobody signed in, with no
+    message waiting for them."""
+    return request.method == "GET" and not current_user.is_authenticated and "_flashes" not in session
+
+
 def _cacheable() -> bool:
-    return (
-        current_app.config["PUBLIC_PAGE_CACHE_SECONDS"] > 0
-        and request.method == "GET"
-        and not current_user.is_authenticated
-        and "_flashes" not in session
-    )
+    return current_app.config["PUBLIC_PAGE_CACHE_SECONDS"] > 0 and _may_share_answer()
 
 
 def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
@@ -197,17 +198,23 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
 _PERSONAL_HEADERS = frozenset({"set-cookie"})
 
 
-def cached_public_content(view: Callable[..., Any]) -> Callable[..., Any]:
+def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool = True) -> Any:
     """For calendar files, feeds and API answers: an ETag per content generation, 304 to a
     matching If-None-Match without calling the view, and the answer kept per generation.
 
-    The tag also names the period of PUBLIC_PAGE_CACHE_SECONDS it was made in, so that what
-    depends on the clock (registration open or closed) is never older than on the pages.
+    With `clock` (the default) the answer may depend on the time (registration open or closed):
+    the tag then also names the period of PUBLIC_PAGE_CACHE_SECONDS it was made in, so that it
+    is never older than on the pages, and nothing is kept while the page cache is off. Without
+    it (calendar files, whose every line comes from the content) the answer is kept for the
+    whole generation whenever a shared cache keeps values (`_keeps_values`), page cache or not:
+    it cannot change before the content does.
     """
+    if view is None:
+        return lambda view: cached_public_content(view, clock=clock)
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not _cacheable():
+        if not (_cacheable() if clock else _keeps_values() and _may_share_answer()):
             return view(*args, **kwargs)
         seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         # What the answer depends on: the content, the interface's language (the calendar's own
@@ -216,7 +223,7 @@ def cached_public_content(view: Callable[..., Any]) -> Callable[..., Any]:
             (
                 "public-content",
                 current_generation(),
-                str(int(time.time() // seconds)),
+                str(int(time.time() // seconds)) if clock else "-",
                 str(get_locale()),
                 request.headers.get("Accept-Language", ""),
                 request.full_path,
@@ -235,7 +242,8 @@ def cached_public_content(view: Callable[..., Any]) -> Callable[..., Any]:
                 if response.status_code != 200:
                     return response
                 headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _PERSONAL_HEADERS]
-                _quietly(cache.set, key, (response.get_data(), headers), timeout=seconds)
+                timeout = seconds if clock else current_app.config["CACHE_DEFAULT_TIMEOUT"]
+                _quietly(cache.set, key, (response.get_data(), headers), timeout=timeout)
         response.set_etag(etag)
         return response.make_conditional(request)
 

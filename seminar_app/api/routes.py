@@ -16,9 +16,9 @@ from marshmallow import ValidationError
 
 from seminar_app import i18n
 from seminar_app.api import bp
+from seminar_app.api.answers import event_answer
 from seminar_app.api.openapi import build_spec
 from seminar_app.api.schemas import (
-    EventDetailSchema,
     EventListQuerySchema,
     EventListSchema,
     EventQuerySchema,
@@ -58,9 +58,9 @@ def _in_language(events: list[Event], lang: str | None) -> list[LocalizedEvent]:
     return [localized(event, pick_language(event, wanted)) for event in events]
 
 
-def _say_language(response: Response, shown: list[LocalizedEvent], lang: str | None) -> Response:
+def _say_language(response: Response, content_languages: list[str], lang: str | None) -> Response:
     """Content-Language of the texts returned; without `lang` the answer depends on Accept-Language."""
-    codes = list(dict.fromkeys(event.content_language for event in shown)) or ([lang] if lang else [])
+    codes = list(dict.fromkeys(content_languages)) or ([lang] if lang else [])
     if codes:
         response.headers["Content-Language"] = ", ".join(i18n.language_tag(code) for code in codes)
     if not lang:
@@ -86,18 +86,19 @@ def list_events() -> Response:
     )
     items = _in_language(page.items, args.get("lang"))
     body = {"items": items, "page": page.page, "per_page": page.per_page, "total": page.total, "pages": page.pages}
-    return _say_language(_cached(jsonify(EventListSchema().dump(body))), items, args.get("lang"))
+    return _say_language(
+        _cached(jsonify(EventListSchema().dump(body))), [e.content_language for e in items], args.get("lang")
+    )
 
 
 @bp.get("/events/<int:event_id>")
 @cached_public_content
 def get_event(event_id: int) -> Response:
     lang = EventQuerySchema().load(request.args).get("lang")
-    event = queries.get_public_event(event_id)
-    if event is None:
+    answer = event_answer(event_id, _wanted_languages(lang))
+    if answer is None:
         abort(404, description="No public event with this id.")
-    shown = _in_language([event], lang)
-    return _say_language(_cached(jsonify(EventDetailSchema().dump(shown[0]))), shown, lang)
+    return _say_language(_cached(jsonify(answer.data)), [answer.content_language], lang)
 
 
 @bp.get("/openapi.json")

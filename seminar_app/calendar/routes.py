@@ -166,7 +166,7 @@ def _feed(
 
 
 @bp.route("/events/<slug>/calendar.ics")
-@cached_public_content
+@cached_public_content(clock=False)
 def event_ics(slug: str) -> Response:
     """One event's calendar file, in `?lang=` where the event is translated into it, else in
     its main language."""
@@ -195,7 +195,7 @@ def personal_ics(token: str) -> Response:
 
 
 @bp.route("/feeds/projects/<slug>.ics")
-@cached_public_content
+@cached_public_content(clock=False)
 def project_feed(slug: str) -> Response:
     project = db.session.scalars(select(Project).where(Project.slug == slug)).first()
     if project is None:
@@ -207,7 +207,7 @@ def project_feed(slug: str) -> Response:
 
 
 @bp.route("/feeds/partners/<int:partner_id>.ics")
-@cached_public_content
+@cached_public_content(clock=False)
 def partner_feed(partner_id: int) -> Response:
     partner = db.session.get(Partner, partner_id)
     if partner is None:
@@ -220,7 +220,7 @@ def partner_feed(partner_id: int) -> Response:
 
 
 @bp.route("/feeds/countries/<code>.ics")
-@cached_public_content
+@cached_public_content(clock=False)
 def country_feed(code: str) -> Response:
     code = _country(code)
     language = _shown_language()
@@ -230,7 +230,7 @@ def country_feed(code: str) -> Response:
 
 
 @bp.route("/feeds/languages/<code>.ics")
-@cached_public_content
+@cached_public_content(clock=False)
 def language_feed(code: str) -> Response:
     """Events written in or translated into the language, shown in it (or in `?lang=`)."""
     code = _language(code)

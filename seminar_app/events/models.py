@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NamedTuple
 from zoneinfo import ZoneInfo
 
 from sqlalchemy import JSON, Column, ForeignKey, String, Table, Text, UniqueConstraint
@@ -28,6 +28,24 @@ PUBLIC_STATUSES = (
     EventStatus.CANCELLED,
     EventStatus.DELIVERED,
 )
+
+
+class RegistrationWindow(NamedTuple):
+    """What decides whether an event takes registrations at a given time; plain values, so that
+    it can be kept with an answer built from the event (api.answers)."""
+
+    status: EventStatus
+    ends_at: datetime
+    opens_at: datetime | None
+    closes_at: datetime | None
+
+    def open_at(self, now: datetime) -> bool:
+        """Published, not over, inside the window."""
+        if self.status is not EventStatus.PUBLISHED or self.ends_at <= now:
+            return False
+        if self.opens_at and now < self.opens_at:
+            return False
+        return not (self.closes_at and now >= self.closes_at)
 
 
 class Event(db.Model):
@@ -139,12 +157,11 @@ class Event(db.Model):
 
     def registration_open(self, now: datetime | None = None) -> bool:
         """Whether people may register now: published, not over, inside the window."""
-        now = now or utcnow()
-        if self.status is not EventStatus.PUBLISHED or self.ends_at <= now:
-            return False
-        if self.registration_opens_at and now < self.registration_opens_at:
-            return False
-        return not (self.registration_closes_at and now >= self.registration_closes_at)
+        return self.registration_window.open_at(now or utcnow())
+
+    @property
+    def registration_window(self) -> RegistrationWindow:
+        return RegistrationWindow(self.status, self.ends_at, self.registration_opens_at, self.registration_closes_at)
 
     def __repr__(self) -> str:
         return f"<Event {self.slug} {self.status}>"

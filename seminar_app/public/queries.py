@@ -10,9 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
+from functools import cache
 from typing import Literal, NamedTuple
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from seminar_app.agenda.models import AgendaItem
@@ -23,6 +24,7 @@ from seminar_app.events.content import content_loading, offered_in_clause
 from seminar_app.events.models import PUBLIC_STATUSES, Event, EventTranslation
 from seminar_app.extensions import db
 from seminar_app.projects.models import Partner, PrivacyNotice, Project
+from seminar_app.registration.queries import note_seats_taken, seats_taken_columns
 
 When = Literal["upcoming", "past"]
 WHEN_VALUES: tuple[When, ...] = ("upcoming", "past")
@@ -144,30 +146,47 @@ def public_filter_options() -> FilterOptions:
     )
 
 
-def get_public_event(key: int | str, *, with_content: bool = True) -> Event | None:
-    """The public event with this id (int) or slug (str), with partner, project and
-    translations loaded, and (`with_content`) its agenda, speakers and results; `None` for
-    drafts and unknown keys."""
+@cache
+def _event_statement(by_id: bool, with_content: bool) -> Select[tuple[Event, int, int]]:
+    """The statement of `get_public_event`, built once per process: building it was a fifth of
+    the event page's time, and it differs only by the key, which is bound when it runs."""
     # Translations are few per event and per item, so they are joined to the event's and the
     # agenda's queries rather than fetched by queries of their own (five statements in all;
-    # one without the content).
-    query = _public_events().options(joinedload(Event.translations))
+    # one without the content, for a page whose content is kept: public.fragments).
     if with_content:
-        query = query.options(
+        query = _public_events().options(
+            joinedload(Event.translations),
             selectinload(Event.agenda_items).joinedload(AgendaItem.translations),
             selectinload(Event.agenda_items).selectinload(AgendaItem.speakers),
             selectinload(Event.speakers),
             selectinload(Event.results),
         )
-    query = query.where(Event.id == key) if isinstance(key, int) else query.where(Event.slug == key)
-    return db.session.scalars(query).unique().first()
+    else:
+        query = select(Event).where(Event.status.in_(PUBLIC_STATUSES))
+    key = Event.id if by_id else Event.slug
+    return query.where(key == bindparam("key")).add_columns(*seats_taken_columns())  # type: ignore[return-value]
+
+
+def get_public_event(key: int | str, *, with_content: bool = True) -> Event | None:
+    """The public event with this id (int) or slug (str), with its seats taken counted for
+    `seats_by_mode`, and (`with_content`) its partner, project, translations, agenda, speakers
+    and results loaded; `None` for drafts and unknown keys."""
+    statement = _event_statement(isinstance(key, int), with_content)
+    row = db.session.execute(statement, {"key": key}).unique().first()
+    if row is None:
+        return None
+    event, *taken = row
+    note_seats_taken(event, taken)
+    return event
 
 
 def get_public_event_for_calendar(slug: str) -> Event | None:
     """The public event with what its calendar file shows loaded (partner, project, texts,
-    agenda and their translations), in two SQL statements; `None` for drafts and unknown slugs."""
+    agenda and their translations) in one SQL statement; `None` for drafts and unknown slugs."""
+    # One statement for it all: an event has a handful of translations and agenda items, so
+    # the joined rows stay few, and a round trip to the database costs more than they do.
     query = _public_events().options(
-        joinedload(Event.translations), selectinload(Event.agenda_items).joinedload(AgendaItem.translations)
+        joinedload(Event.translations), joinedload(Event.agenda_items).joinedload(AgendaItem.translations)
     )
     return db.session.scalars(query.where(Event.slug == slug)).unique().first()
 

@@ -52,8 +52,8 @@ def event_detail(slug: str) -> str:
     event = queries.get_public_event(slug, with_content=kept.value is None)
     if event is None:
         abort(404)
-    shown = localized(event, pick_language(event, wanted))
-    return render_template("public/event_detail.html", event=shown, content=event_content(shown, kept))
+    shown = None if kept.value is not None else localized(event, pick_language(event, wanted))
+    return render_template("public/event_detail.html", event=event, content=event_content(kept, shown))
 
 
 @bp.route("/projects/<slug>")

@@ -5,12 +5,13 @@ Each function runs a fixed number of SQL queries, whatever the number of registr
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from flask import has_request_context, request
 from sqlalchemy import case, func, select
 from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.sql.selectable import ScalarSelect
 
 from seminar_app.enums import AttendanceMode, RegistrationStatus
 from seminar_app.events.models import Event
@@ -233,6 +234,25 @@ def _count_into(counts: _SeatCounts, events: Iterable[Event]) -> None:
     )
     counts.taken.update({(event_id, mode): n for event_id, mode, n in rows})
     counts.counted.update(ids)
+
+
+def seats_taken_columns() -> list[ScalarSelect[int]]:
+    """The seats taken of the event being selected, one column per attendance mode, to load
+    with the event in the same statement; `note_seats_taken` hands them to `seats_by_mode`."""
+    return [
+        select(func.count())
+        .where(Registration.event_id == Event.id, Registration.mode == mode, Registration.status.in_(ACTIVE))
+        .correlate(Event)
+        .scalar_subquery()
+        for mode in AttendanceMode
+    ]
+
+
+def note_seats_taken(event: Event, taken: Sequence[int]) -> None:
+    """Record the `seats_taken_columns` loaded with `event` as this request's count."""
+    counts = _seat_counts()
+    counts.taken.update({(event.id, mode): n for mode, n in zip(AttendanceMode, taken, strict=True)})
+    counts.counted.add(event.id)
 
 
 def seats_by_mode(event: Event) -> list[Seats]:
