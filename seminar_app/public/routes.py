@@ -15,14 +15,12 @@ from seminar_app.pagecache import cached_public_page, per_generation
 from seminar_app.public import bp, queries
 from seminar_app.public.forms import EventFilterForm
 from seminar_app.public.fragments import event_content, kept_event_content
-from seminar_app.registration.queries import count_seats
 
 
 def _for_reader(page: queries.EventPage) -> queries.EventPage:
     """The page's events in the visitor's language where translated (no query: translations
-    are loaded with the list); their seats taken counted together."""
+    and seats taken are loaded with the list)."""
     wanted = reader_languages()
-    count_seats(page.items)  # the cards' seats left, one query for the page
     return replace(page, items=[localized(e, pick_language(e, wanted)) for e in page.items])
 
 

@@ -216,13 +216,6 @@ def _seat_counts() -> _SeatCounts:
     return counts
 
 
-def count_seats(events: Iterable[Event]) -> None:
-    """Count the seats taken of those `events` open to registration, in one grouped query, for
-    `seats_by_mode` to read: a list page calls it with the events it shows, so that its cards
-    cost one query together; an event page counts only its own event's seats."""
-    _count_into(_seat_counts(), events)
-
-
 def _count_into(counts: _SeatCounts, events: Iterable[Event]) -> None:
     ids = sorted({e.id for e in events if e.id not in counts.counted and e.registration_open()})
     if not ids:
