@@ -5,8 +5,9 @@ gets the same HTML for the same address and language. Such pages are kept in the
 cache (Flask-Caching: in-process by default, Redis when CACHE_REDIS_URL is set, so
 that every worker shares it) under a *generation* number. Any committed change to
 an event, agenda, speaker, partner, project or result starts a new generation, so
-nobody sees a stale page after an edit. Time-dependent text (whether registration
-is open) is at most PUBLIC_PAGE_CACHE_SECONDS old.
+nobody sees a stale page after an edit; any change to a registration starts a new
+*seats generation*, which only what shows seats left depends on. Time-dependent text
+(whether registration is open) is at most PUBLIC_PAGE_CACHE_SECONDS old.
 
 Calendar files, feeds and JSON API answers are kept the same way (`cached_public_content`)
 and also carry an ETag made from the generation, so a client that already has the current
@@ -28,7 +29,7 @@ from functools import cache as cache_once
 from functools import wraps
 from typing import Any, TypeVar
 
-from flask import Flask, current_app, make_response, request, session
+from flask import Flask, current_app, has_request_context, make_response, request, session
 from flask_babel import get_locale
 from flask_login import current_user
 from redis.exceptions import RedisError
@@ -41,7 +42,9 @@ from seminar_app.extensions import cache
 T = TypeVar("T")
 
 GENERATION_KEY = "public-pages:generation"
+SEATS_GENERATION_KEY = "public-pages:seats-generation"
 _CHANGED = "public_content_changed"
+_SEATS_CHANGED = "public_seats_changed"
 
 logger = logging.getLogger(__name__)
 
@@ -59,9 +62,7 @@ def _public_models() -> tuple[type, ...]:
     from seminar_app.agenda.models import AgendaItem, AgendaItemTranslation, Speaker
     from seminar_app.events.models import Event, EventTranslation
     from seminar_app.projects.models import Partner, PrivacyNotice, PrivacyNoticeText, Project, ProjectResult
-    from seminar_app.registration.models import Registration
 
-    # Registrations change the seats left shown on event pages and cards.
     return (
         Event,
         EventTranslation,
@@ -73,8 +74,13 @@ def _public_models() -> tuple[type, ...]:
         ProjectResult,
         PrivacyNotice,
         PrivacyNoticeText,
-        Registration,
     )
+
+
+def _seat_models() -> tuple[type, ...]:
+    from seminar_app.registration.models import Registration
+
+    return (Registration,)
 
 
 def init_app(app: Flask) -> None:
@@ -85,37 +91,74 @@ def init_app(app: Flask) -> None:
 @cache_once
 def _watch_commits() -> None:
     """Listen on every ORM session (once per process, however many apps are created)."""
-    models = _public_models()
+    watched = ((_public_models(), _CHANGED), (_seat_models(), _SEATS_CHANGED))
 
     @sa_event.listens_for(Session, "after_flush")
     def note_public_changes(session: Session, _context: Any) -> None:
-        if any(isinstance(obj, models) for obj in (*session.new, *session.dirty, *session.deleted)):
-            session.info[_CHANGED] = True
+        changed = (*session.new, *session.dirty, *session.deleted)
+        for models, flag in watched:
+            if any(isinstance(obj, models) for obj in changed):
+                session.info[flag] = True
 
     @sa_event.listens_for(Session, "after_commit")
     def new_generation(session: Session) -> None:
         if session.info.pop(_CHANGED, False):
             start_new_generation()
+        if session.info.pop(_SEATS_CHANGED, False):
+            _start_new_seats_generation()
 
     @sa_event.listens_for(Session, "after_rollback")
     def forget(session: Session) -> None:
         session.info.pop(_CHANGED, None)
+        session.info.pop(_SEATS_CHANGED, None)
 
 
 def start_new_generation() -> None:
     """Make every cached public page obsolete."""
     _quietly(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+    _forget_generations()
+
+
+def _start_new_seats_generation() -> None:
+    _quietly(cache.set, SEATS_GENERATION_KEY, uuid.uuid4().hex, timeout=0)
+    _forget_generations()
+
+
+_REQUEST_GENERATIONS = "_public_generations"
+
+
+def _forget_generations() -> None:
+    if has_request_context():
+        request.__dict__.pop(_REQUEST_GENERATIONS, None)
+
+
+def _generations() -> tuple[str, str]:
+    """The content and seats generations now, read together in one round trip and then
+    remembered for the rest of the request (until it starts a new one itself). A generation is
+    started when the cache knows none (and each request gets a new one while the cache is
+    unreachable, so nothing is wrongly reused)."""
+    remembered = request.__dict__.get(_REQUEST_GENERATIONS) if has_request_context() else None
+    if remembered is not None:
+        return remembered
+    found = _quietly(cache.get_many, GENERATION_KEY, SEATS_GENERATION_KEY) or [None, None]
+    generations = (
+        found[0] or _start_generation(GENERATION_KEY),
+        found[1] or _start_generation(SEATS_GENERATION_KEY),
+    )
+    if has_request_context():
+        request.__dict__[_REQUEST_GENERATIONS] = generations
+    return generations
+
+
+def _start_generation(key: str) -> str:
+    generation = uuid.uuid4().hex
+    _quietly(cache.add, key, generation, timeout=0)
+    return _quietly(cache.get, key) or generation
 
 
 def current_generation() -> str:
-    """The generation of public content now; one is started when the cache knows none (and
-    each call gets a new one while the cache is unreachable, so nothing is wrongly reused)."""
-    generation = _quietly(cache.get, GENERATION_KEY)
-    if generation is None:
-        generation = uuid.uuid4().hex
-        _quietly(cache.add, GENERATION_KEY, generation, timeout=0)
-        generation = _quietly(cache.get, GENERATION_KEY) or generation
-    return generation
+    """The generation of public content now."""
+    return _generations()[0]
 
 
 def _keeps_values() -> bool:
@@ -141,12 +184,38 @@ class KeptValue:
         return value
 
 
-def kept_value(name: str) -> KeptValue:
-    """The value kept under `name` in this content generation, and where to keep one."""
+def kept_value(name: str, *, seats: bool = False) -> KeptValue:
+    """The value kept under `name` in this content generation (and with `seats`, in this seats
+    generation too: for what shows seats left), and where to keep one."""
     if not _keeps_values():
         return KeptValue(None, None)
-    key = f"public-value:{current_generation()}:{name}"
+    content, seats_taken = _generations()
+    key = f"public-value:{content}:{seats_taken}:{name}" if seats else f"public-value:{content}:{name}"
     return KeptValue(key, _quietly(cache.get, key))
+
+
+@dataclass
+class KeptValues:
+    """What is kept under several names in one content generation (`values`, by name; None
+    where nothing is), read and stored in one round trip each."""
+
+    keys: dict[str, str] | None
+    values: dict[str, Any]
+
+    def keep(self, values: dict[str, Any]) -> None:
+        if self.keys is not None and values:
+            timeout = current_app.config["CACHE_DEFAULT_TIMEOUT"]
+            _quietly(cache.set_many, {self.keys[name]: value for name, value in values.items()}, timeout=timeout)
+
+
+def kept_values(names: list[str]) -> KeptValues:
+    """`kept_value` for several names at once."""
+    if not _keeps_values() or not names:
+        return KeptValues(None, dict.fromkeys(names))
+    content, _seats = _generations()
+    keys = {name: f"public-value:{content}:{name}" for name in names}
+    found = _quietly(cache.get_many, *keys.values()) or [None] * len(keys)
+    return KeptValues(keys, dict(zip(names, found, strict=True)))
 
 
 def per_generation(name: str, compute: Callable[[], T]) -> T:
@@ -175,11 +244,12 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
     def wrapped(*args: Any, **kwargs: Any) -> Any:
         if not _cacheable():
             return view(*args, **kwargs)
-        generation = current_generation()
-        # The interface's language and the languages the visitor reads event content in (their
+        # Pages show seats left: they are obsolete after a registration as after an edit. The
+        # interface's language and the languages the visitor reads event content in (their
         # browser's, see events.content.reader_languages) both decide what the page says.
+        generations = ":".join(_generations())
         readers = ",".join(reader_languages())
-        key = f"public-page:{generation}:{get_locale()}:{readers}:{request.full_path}"
+        key = f"public-page:{generations}:{get_locale()}:{readers}:{request.full_path}"
         body = _quietly(cache.get, key)
         if body is not None:
             response = make_response(body)
@@ -196,6 +266,8 @@ def cached_public_page(view: Callable[..., Any]) -> Callable[..., Any]:
 
 # Response headers that belong to one visitor and are never stored with a shared answer.
 _PERSONAL_HEADERS = frozenset({"set-cookie"})
+# Response headers a 304 repeats from the answer it stands for.
+_REVALIDATION_HEADERS = frozenset({"cache-control", "content-location", "expires", "vary"})
 
 
 def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool = True) -> Any:
@@ -231,7 +303,10 @@ def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool
         )
         etag = hashlib.sha256(key.encode()).hexdigest()[:40]
         if request.if_none_match.contains_weak(etag):
+            # The headers a 200 would have carried about caching (RFC 9110, 15.4.5), kept apart
+            # from the answer so that a 304 reads none of its body.
             response = current_app.response_class(status=304)
+            response.headers.extend(_quietly(cache.get, f"{key}:headers") or [])
         else:
             stored = _quietly(cache.get, key)
             if stored is not None:
@@ -243,7 +318,9 @@ def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool
                     return response
                 headers = [(k, v) for k, v in response.headers.items() if k.lower() not in _PERSONAL_HEADERS]
                 timeout = seconds if clock else current_app.config["CACHE_DEFAULT_TIMEOUT"]
-                _quietly(cache.set, key, (response.get_data(), headers), timeout=timeout)
+                revalidation = [(k, v) for k, v in headers if k.lower() in _REVALIDATION_HEADERS]
+                stored_values = {key: (response.get_data(), headers), f"{key}:headers": revalidation}
+                _quietly(cache.set_many, stored_values, timeout=timeout)
         response.set_etag(etag)
         return response.make_conditional(request)
 

@@ -1,6 +1,7 @@
-"""The public event page's content sections, rendered once per content generation
-(public.fragments): kept between requests that miss the page cache, per language, and
-replaced as soon as a public edit starts a new generation."""
+"""The public event page's parts, rendered once per content generation (public.fragments):
+kept between requests that miss the page cache, per language, and replaced as soon as a
+public edit starts a new generation; the registration box also as soon as a registration
+changes the seats left or the clock moves the event to another phase of registration."""
 
 from __future__ import annotations
 
@@ -20,7 +21,7 @@ FRAGMENT = fragments.TEMPLATE
 def rendered_templates(app, monkeypatch) -> Iterator[list[str]]:  # type: ignore[no-untyped-def]
     """The templates rendered meanwhile: whole pages, and the content sections' fragment."""
     names: list[str] = []
-    render = fragments._render
+    render = fragments._content
 
     def spy(shown):  # type: ignore[no-untyped-def]
         names.append(FRAGMENT)
@@ -29,13 +30,13 @@ def rendered_templates(app, monkeypatch) -> Iterator[list[str]]:  # type: ignore
     def record(sender, template, context, **extra):  # type: ignore[no-untyped-def]
         names.append(template.name)
 
-    monkeypatch.setattr(fragments, "_render", spy)
+    monkeypatch.setattr(fragments, "_content", spy)
     template_rendered.connect(record, app)
     try:
         yield names
     finally:
         template_rendered.disconnect(record, app)
-        monkeypatch.setattr(fragments, "_render", render)
+        monkeypatch.setattr(fragments, "_content", render)
 
 
 def test_a_second_request_does_not_render_the_content_sections_again(app, client, translated, monkeypatch) -> None:
@@ -90,3 +91,83 @@ def test_made_up_language_codes_share_the_sections_of_the_version_they_get(
         page = client.get(f"/events/{translated.slug}?lang=zz-nonsense").get_data(as_text=True)
     assert FRAGMENT not in names
     assert content_translations.ITEM_EN in page
+
+
+def test_a_registration_renews_the_seats_left_but_not_the_content(app, client, make_event, monkeypatch) -> None:
+    from seminar_app.registration import services as registration_services
+    from tests.test_registration_manage import person
+
+    event = make_event(title="Small seminar", capacity_onsite=5, capacity_online=None, days_ahead=20)
+    slug = event.slug
+    assert "5 seats left" in client.get(f"/events/{slug}?v=1").get_data(as_text=True)
+    registration_services.register(event, person(1))
+    with rendered_templates(app, monkeypatch) as names:
+        page = client.get(f"/events/{slug}?v=2").get_data(as_text=True)
+    assert "4 seats left" in page and "5 seats left" not in page
+    assert FRAGMENT not in names  # the content was kept: a registration changes none of it
+
+
+def test_the_registration_box_follows_the_clock_without_an_edit(client, make_event, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from seminar_app.db_types import utcnow
+
+    event = make_event(title="Closing seminar", days_ahead=20)
+    event.registration_closes_at = utcnow() + timedelta(days=1)
+    db.session.commit()
+    slug, closes = event.slug, event.registration_closes_at
+    assert "Registration is open." in client.get(f"/events/{slug}?v=1").get_data(as_text=True)
+    later = closes + timedelta(minutes=1)
+    monkeypatch.setattr(fragments, "utcnow", lambda: later)
+    monkeypatch.setattr("seminar_app.events.models.utcnow", lambda: later)
+    page = client.get(f"/events/{slug}?v=2").get_data(as_text=True)
+    assert "Registration is closed." in page and "Registration is open." not in page
+
+
+def test_list_cards_keep_their_content_but_show_the_seats_left_and_edits_at_once(
+    app, client, make_event, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from seminar_app.events.models import Event
+    from seminar_app.registration import services as registration_services
+    from tests.test_registration_manage import person
+
+    event = make_event(title="Listed seminar", capacity_onsite=5, capacity_online=None, days_ahead=20)
+    event_id = event.id
+    assert "5 seats left" in client.get("/?v=1").get_data(as_text=True)
+
+    cards_rendered: list[object] = []
+    render = fragments._fragment
+
+    def spy():  # type: ignore[no-untyped-def]
+        cards_rendered.append(1)
+        return render()
+
+    monkeypatch.setattr(fragments, "_fragment", spy)
+    registration_services.register(db.session.get(Event, event_id), person(1))
+    listing = client.get("/?v=2").get_data(as_text=True)
+    assert "4 seats left" in listing and "Listed seminar" in listing
+    assert cards_rendered == []  # the card's content was kept through the registration
+
+    db.session.get(Event, event_id).title = "Renamed seminar"  # type: ignore[union-attr]
+    db.session.commit()
+    listing = client.get("/?v=3").get_data(as_text=True)
+    assert "Renamed seminar" in listing and "Listed seminar" not in listing and "4 seats left" in listing
+
+
+def test_the_list_filter_is_kept_for_valid_choices_and_a_bad_value_still_gets_its_message(
+    app, client, make_event, monkeypatch
+) -> None:  # type: ignore[no-untyped-def]
+    from seminar_app.public import forms
+
+    event = make_event(title="Filtered seminar", days_ahead=20)
+    country = event.country
+    first = client.get(f"/?country={country}&v=1").get_data(as_text=True)
+    assert f'<option selected value="{country}">' in first
+
+    built: list[object] = []
+    monkeypatch.setattr(fragments, "EventFilterForm", lambda *a, **k: built.append(1) or forms.EventFilterForm(*a, **k))
+    again = client.get(f"/?country={country}&v=2").get_data(as_text=True)
+    assert built == [] and f'<option selected value="{country}">' in again and "Filtered seminar" in again
+
+    bad = client.get("/?country=XX&v=3").get_data(as_text=True)
+    assert 'aria-invalid="true"' in bad and "Filtered seminar" in bad  # the bad filter is ignored, and said

@@ -16,11 +16,13 @@ from seminar_app.registration import services as registration_services
 # Statements per request, whatever the number of events, agenda items, speakers or translations.
 EVENT_PAGE = 5  # event + partner + project + translations + seats taken, results, agenda +
 # translations, the items' speakers, the event's speakers
-# events + partner + project + translations + their number + seats taken; and the filters'
-# choices (three statements) once per content generation.
-EVENT_LIST = 1
-# The event page whose content is kept for this generation (public.fragments): the event's row
-# and its seats taken.
+# events + their number + seats taken, then the partner, project and translations of those
+# whose cards are not kept (public.fragments); and the filters' choices (three statements) once
+# per content generation.
+EVENT_LIST = 2
+EVENT_LIST_KEPT_CARDS = 1
+# The event page whose content is kept for this generation but not its registration box (a
+# registration came since: public.fragments): the event's row and its seats taken.
 EVENT_PAGE_KEPT_SECTIONS = 1
 API_EVENT = 5  # the event page's
 EVENT_ICS = 2  # event + partner + project + translations + agenda + translations, the UID settings
@@ -74,19 +76,25 @@ def test_each_hot_page_runs_an_exact_number_of_statements(client, rich_event, no
     assert statements_for(client, f"/events/{rich_event.slug}/calendar.ics") == EVENT_ICS
 
 
-def test_an_event_page_with_its_content_kept_loads_the_event_and_its_seats_in_one_statement(client, rich_event) -> None:
-    # Each address is a page-cache miss of its own; the sections are kept from the first.
+def test_an_event_page_whose_parts_are_kept_queries_nothing_and_after_a_registration_one_statement(
+    client, rich_event
+) -> None:  # type: ignore[no-untyped-def]
+    from tests.test_registration_manage import person
+
+    # Each address is a page-cache miss of its own; the parts are kept from the first.
     assert statements_for(client, f"/events/{rich_event.slug}?v=1") == EVENT_PAGE
-    assert statements_for(client, f"/events/{rich_event.slug}?v=2") == EVENT_PAGE_KEPT_SECTIONS
-    page = client.get(f"/events/{rich_event.slug}?v=3").get_data(as_text=True)
+    assert statements_for(client, f"/events/{rich_event.slug}?v=2") == 0
+    registration_services.register(db.session.merge(rich_event), person(1))
+    assert statements_for(client, f"/events/{rich_event.slug}?v=3") == EVENT_PAGE_KEPT_SECTIONS
+    page = client.get(f"/events/{rich_event.slug}?v=4").get_data(as_text=True)
     assert "Speaker 2" in page and "Item 2" in page
-    assert client.get("/events/no-such-event?v=4").status_code == 404
+    assert client.get("/events/no-such-event?v=5").status_code == 404
 
 
-def test_the_filters_choices_are_read_once_per_content_generation(client, rich_event, make_event) -> None:
+def test_the_filters_choices_and_the_cards_are_read_once_per_content_generation(client, rich_event, make_event) -> None:
     # Each address is a page-cache miss of its own.
     assert statements_for(client, "/?page=1") == EVENT_LIST + 3
-    assert statements_for(client, "/?page=01") == EVENT_LIST
+    assert statements_for(client, "/?page=01") == EVENT_LIST_KEPT_CARDS
     make_event(title="A new seminar", days_ahead=60)  # a new generation
     assert statements_for(client, "/?page=001") == EVENT_LIST + 3
 
@@ -229,3 +237,13 @@ def test_with_the_page_cache_off_the_api_keeps_the_event_but_asks_the_clock_whet
     monkeypatch.setattr("seminar_app.api.answers.utcnow", lambda: later)
     assert statements_for(client, url) == 0
     assert client.get(url).get_json() == {**first, "registration_open": False}
+
+
+@pytest.mark.parametrize("path", ["/api/v1/events/{id}", "/feeds/projects/{project}.ics"])
+def test_a_304_repeats_the_caching_headers_of_the_answer_it_stands_for(client, rich_event, path) -> None:  # type: ignore[no-untyped-def]
+    url = path.format(id=rich_event.id, project=rich_event.partner.project.slug)
+    first = client.get(url)
+    again = client.get(url, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304
+    assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
+    assert again.headers.get("Vary") == first.headers.get("Vary")

@@ -47,6 +47,14 @@ class RegistrationWindow(NamedTuple):
             return False
         return not (self.closes_at and now >= self.closes_at)
 
+    def phase(self, now: datetime) -> str:
+        """Where `now` stands for registration: all that the time changes on the event's page."""
+        if self.ends_at <= now:
+            return "over"
+        if self.open_at(now):
+            return "open"
+        return "not-yet" if self.opens_at and now < self.opens_at else "closed"
+
 
 class Event(db.Model):
     """A seminar (or other kind of event) organised by one partner.

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import SelectField
@@ -50,3 +52,24 @@ class EventFilterForm(FlaskForm):
     @property
     def is_filtered(self) -> bool:
         return any(vars(self.filters()).values())
+
+
+def accepted_filters(options: FilterOptions, args: Mapping[str, str]) -> EventFilters | None:
+    """The filters in `args` when each is empty or one of the choices `EventFilterForm.setup`
+    offers for `options`, so that the form would take them without a message (and its HTML can
+    be kept for them: public.fragments); `None` when the form has something to say."""
+    choices = {
+        "project": {choice.slug for choice in options.projects},
+        "country": set(options.countries),
+        "language": set(options.languages),
+        "format": {fmt.value for fmt in EventFormat},
+    }
+    values = {name: args.get(name, "") for name in choices}
+    if any(value and value not in choices[name] for name, value in values.items()):
+        return None
+    return EventFilters(
+        project=values["project"] or None,
+        country=values["country"] or None,
+        language=values["language"] or None,
+        format=EventFormat(values["format"]) if values["format"] else None,
+    )

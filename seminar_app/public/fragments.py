@@ -19,58 +19,121 @@ from typing import NamedTuple
 
 from flask import current_app
 from flask_babel import get_locale
+from jinja2.environment import TemplateModule
 from markupsafe import Markup
+from werkzeug.datastructures import MultiDict
 
 from seminar_app import geo, i18n
 from seminar_app.agenda.queries import group_by_local_day
-from seminar_app.events.content import LocalizedEvent
-from seminar_app.pagecache import KeptValue, kept_value
+from seminar_app.db_types import utcnow
+from seminar_app.events.content import LocalizedEvent, localized, pick_language
+from seminar_app.events.models import Event, RegistrationWindow
+from seminar_app.pagecache import kept_value, kept_values
+from seminar_app.public import queries
+from seminar_app.public.forms import EventFilterForm
+from seminar_app.public.queries import EventFilters, FilterOptions
 
 TEMPLATE = "public/_event_content.html"
+FILTER_TEMPLATE = "public/_event_filter.html"
 
 
-class EventContent(NamedTuple):
+class EventPage(NamedTuple):
+    """The event page's parts as HTML."""
+
     title: str
     head: Markup
     intro: Markup
     sections: Markup
     funding: Markup
+    registration: Markup
 
 
-def _name(slug: str, wanted: list[str]) -> str:
-    # What decides the sections: the event, the language version picked from `wanted` (the
-    # same inputs pick the same version within a generation) and the interface's language.
-    # Only codes an event can be read in count (any other is never picked), so that made-up
-    # ?lang= values cannot fill the cache with copies.
-    readable = [code for code in wanted if code in geo.EVENT_LANGUAGES or i18n.is_shipped(code)]
-    return f"event-content:v2:{slug}:{','.join(readable)}:{get_locale()}"
-
-
-def kept_event_content(slug: str, wanted: list[str]) -> KeptValue:
-    """The sections kept for the event `slug` read in the first of `wanted` it has, if any:
-    then the page need not load the agenda, speakers and results at all."""
-    return kept_value(_name(slug, wanted))
-
-
-def _render(shown: LocalizedEvent) -> tuple[str, ...]:
-    """Every part from the fragment's macros: the template alone, without the per-request
-    context (user, CSRF, messages) that render_template would add and the parts must not use;
-    only the two context values they need (both decided by the interface's language)."""
+def _fragment() -> TemplateModule:
+    """The fragment template's macros, without the per-request context (user, CSRF, messages)
+    that render_template would add and the parts must not use; only the two context values
+    they need (both decided by the interface's language)."""
     context = {"current_language": i18n.current_language(), "interface_languages": i18n.offered_languages()}
-    fragment = current_app.jinja_env.get_template(TEMPLATE).make_module(vars=context)
+    return current_app.jinja_env.get_template(TEMPLATE).make_module(vars=context)
+
+
+def _content(shown: LocalizedEvent) -> tuple[object, ...]:
+    fragment = _fragment()
     agenda = group_by_local_day(shown.event, shown.agenda_items)
     parts = (fragment.head(shown), fragment.intro(shown), fragment.sections(shown, agenda))
     parts += (fragment.funding(shown.project),)
-    return (shown.title, *map(str, parts))
+    return (shown.title, *map(str, parts), tuple(shown.event.registration_window))
 
 
-def event_content(kept: KeptValue, shown: LocalizedEvent | None) -> EventContent:
-    """The event page's parts as HTML: those `kept_event_content` found, else rendered now from
-    the version `shown` (which must then be given) and kept there."""
+def _readable(wanted: list[str]) -> list[str]:
+    # Only codes an event can be read in decide the version (any other is never picked), so
+    # that made-up ?lang= values cannot fill the cache with copies.
+    return [code for code in wanted if code in geo.EVENT_LANGUAGES or i18n.is_shipped(code)]
+
+
+def event_cards(events: list[Event], wanted: list[str], heading: str = "h3") -> dict[int, Markup]:
+    """What the cards of `events` say but their seats left, by event id, each in the first of
+    `wanted` the event has: kept per content generation, keyed by the event, the languages and
+    the heading level. Only the events whose cards are not kept get their partner, project and
+    translations loaded (one statement for them all) and their cards rendered."""
+    readable, locale = ",".join(_readable(wanted)), get_locale()
+    names = {event.id: f"event-card:{event.id}:{readable}:{locale}:{heading}" for event in events}
+    kept = kept_values(list(names.values()))
+    missing = [event for event in events if kept.values[names[event.id]] is None]
+    if missing:
+        queries.load_card_content(missing)
+        fragment = _fragment()
+        rendered = {
+            names[event.id]: str(fragment.card(localized(event, pick_language(event, wanted)), heading))
+            for event in missing
+        }
+        kept.keep(rendered)
+        kept.values.update(rendered)
+    return {event_id: Markup(kept.values[name]) for event_id, name in names.items()}
+
+
+def filter_section(options: FilterOptions, when: str, filters: EventFilters) -> Markup:
+    """The event list's filter with `filters` chosen (accepted by `forms.accepted_filters`):
+    kept per content generation, which decides the choices, for each choice of values."""
+    chosen = {name: value or "" for name, value in vars(filters).items()}
+    if filters.format is not None:
+        chosen["format"] = filters.format.value
+    kept = kept_value(f"event-filter:{get_locale()}:{when}:" + ":".join(chosen.values()))
     if kept.value is not None:
-        parts = kept.value
+        return Markup(kept.value)
+    form = EventFilterForm(formdata=MultiDict(chosen)).setup(options)
+    form.validate()
+    template = current_app.jinja_env.get_template(FILTER_TEMPLATE).make_module()
+    return Markup(kept.keep(str(template.filter_section(form, when))))
+
+
+def event_page(slug: str, wanted: list[str]) -> EventPage | None:
+    """The parts of the page of the public event `slug`, read in the first of `wanted` it has;
+    `None` when there is no such event.
+
+    The content is kept per content generation, keyed by the event, the language version and
+    the interface's language. The registration box is kept per content and seats generation,
+    keyed by the event, the interface's language and where the clock stands in the event's
+    registration window (kept with the content): with both kept, the page queries nothing.
+    """
+    readable = _readable(wanted)
+    locale = get_locale()
+    event: Event | None = None
+    kept = kept_value(f"event-content:v3:{slug}:{','.join(readable)}:{locale}")
+    if kept.value is None:
+        event = queries.get_public_event(slug)
+        if event is None:
+            return None
+        content = kept.keep(_content(localized(event, pick_language(event, readable))))
     else:
-        assert shown is not None, "nothing kept: the event's version to render is needed"
-        parts = kept.keep(_render(shown))
-    title, *html = parts
-    return EventContent(title, *map(Markup, html))
+        content = kept.value
+    title, *html, window = content
+    phase = RegistrationWindow(*window).phase(utcnow())
+    box = kept_value(f"event-registration:{slug}:{locale}:{phase}", seats=True)
+    if box.value is None:
+        event = event or queries.get_public_event(slug, with_content=False)
+        if event is None:
+            return None
+        registration = box.keep(str(_fragment().registration(event)))
+    else:
+        registration = box.value
+    return EventPage(title, *map(Markup, html), Markup(registration))

@@ -76,14 +76,10 @@ class FilterOptions:
     languages: list[str]
 
 
-def _public_events() -> Select[tuple[Event]]:
-    return (
-        select(Event)
-        .join(Event.partner)
-        .join(Partner.project)
-        .where(Event.status.in_(PUBLIC_STATUSES))
-        .options(contains_eager(Event.partner).contains_eager(Partner.project))
-    )
+def _public_events(*, with_owners: bool = True) -> Select[tuple[Event]]:
+    """Public events joined to their partner and project (loaded too, `with_owners`)."""
+    query = select(Event).join(Event.partner).join(Partner.project).where(Event.status.in_(PUBLIC_STATUSES))
+    return query.options(contains_eager(Event.partner).contains_eager(Partner.project)) if with_owners else query
 
 
 def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tuple[Event]]:
@@ -106,9 +102,11 @@ def list_public_events(
     per_page: int = 24,
     *,
     now: datetime | None = None,
+    with_content: bool = True,
 ) -> EventPage:
-    """One page of public events with partner, project and translations loaded and their seats
-    taken counted for `seats_by_mode`, in one SQL statement (two for a page past the end).
+    """One page of public events with their seats taken counted for `seats_by_mode` and (unless
+    a page keeps their cards: public.fragments) their partner, project and translations loaded,
+    in one SQL statement (two for a page past the end).
 
     "upcoming" is every event not yet ended, soonest first; "past" every ended
     event, most recent first. A page past the end is empty, not an error, and so is a page
@@ -116,7 +114,7 @@ def list_public_events(
     """
     now = now or utcnow()
     page = min(max(1, page), DB_INT_MAX)
-    query = _filtered(_public_events(), filters or EventFilters())
+    query = _filtered(_public_events(with_owners=with_content), filters or EventFilters())
     if when == "past":
         query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
     else:
@@ -124,12 +122,9 @@ def list_public_events(
     # The number of matching events comes with each row (a window over the whole match, worked
     # out before LIMIT), so only a page past the end needs a count of its own.
     total_column = func.count().over()
-    paged = (
-        query.add_columns(total_column, *seats_taken_columns())
-        .options(joinedload(Event.translations))
-        .limit(per_page)
-        .offset((page - 1) * per_page)
-    )
+    paged = query.add_columns(total_column, *seats_taken_columns()).limit(per_page).offset((page - 1) * per_page)
+    if with_content:
+        paged = paged.options(joinedload(Event.translations))
     rows = db.session.execute(paged).unique().all()
     for event, _total, *taken in rows:
         note_seats_taken(event, taken)
@@ -141,6 +136,15 @@ def list_public_events(
         total = 0
     items = [row[0] for row in rows]
     return EventPage(items=items, total=total, page=page, per_page=per_page)
+
+
+def load_card_content(events: list[Event]) -> None:
+    """Load the partner, project and translations of `events` (loaded without them) in one
+    SQL statement."""
+    if events:
+        query = select(Event).where(Event.id.in_([e.id for e in events]))
+        query = query.options(joinedload(Event.partner).joinedload(Partner.project), joinedload(Event.translations))
+        db.session.execute(query).unique().all()
 
 
 def public_filter_options() -> FilterOptions:

@@ -12,9 +12,8 @@ from seminar_app import i18n
 from seminar_app.converters import query_int
 from seminar_app.events.content import localized, pick_language, reader_languages
 from seminar_app.pagecache import cached_public_page, per_generation
-from seminar_app.public import bp, queries
-from seminar_app.public.forms import EventFilterForm
-from seminar_app.public.fragments import event_content, kept_event_content
+from seminar_app.public import bp, fragments, queries
+from seminar_app.public.forms import EventFilterForm, accepted_filters
 
 
 def _for_reader(page: queries.EventPage) -> queries.EventPage:
@@ -28,30 +27,39 @@ def _for_reader(page: queries.EventPage) -> queries.EventPage:
 @cached_public_page
 def index() -> str:
     options = per_generation("public-filter-options", queries.public_filter_options)
-    form = EventFilterForm(formdata=request.args).setup(options)
-    form.validate()
     when = request.args.get("when", "upcoming")
     when = when if when in queries.WHEN_VALUES else "upcoming"
+    # Filters the form takes without a message get its HTML kept; others get the form's say.
+    form, filters = None, accepted_filters(options, request.args)
+    if filters is None:
+        form = EventFilterForm(formdata=request.args).setup(options)
+        form.validate()
+        filters = form.filters()
     page = queries.list_public_events(
-        form.filters(),
+        filters,
         when=when,  # type: ignore[arg-type]
         page=query_int(request.args.get("page"), 1),
         per_page=current_app.config["PUBLIC_PAGE_SIZE"],
+        with_content=False,
     )
-    return render_template("public/index.html", form=form, when=when, page=_for_reader(page))
+    return render_template(
+        "public/index.html",
+        form=form,
+        filter_html=None if form else fragments.filter_section(options, when, filters),
+        when=when,
+        page=page,
+        cards=fragments.event_cards(page.items, reader_languages()),
+    )
 
 
 @bp.route("/events/<slug>")
 @cached_public_page
 def event_detail(slug: str) -> str:
     # The version asked for with ?lang= if the event has it, else the visitor's.
-    wanted = [request.args.get("lang", ""), *reader_languages()]
-    kept = kept_event_content(slug, wanted)
-    event = queries.get_public_event(slug, with_content=kept.value is None)
-    if event is None:
+    page = fragments.event_page(slug, [request.args.get("lang", ""), *reader_languages()])
+    if page is None:
         abort(404)
-    shown = None if kept.value is not None else localized(event, pick_language(event, wanted))
-    return render_template("public/event_detail.html", event=event, content=event_content(kept, shown))
+    return render_template("public/event_detail.html", page=page)
 
 
 @bp.route("/projects/<slug>")
