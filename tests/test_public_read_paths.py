@@ -79,12 +79,12 @@ def test_each_hot_page_runs_an_exact_number_of_statements(client, rich_event, no
 def test_an_event_page_whose_parts_are_kept_queries_nothing_and_after_a_registration_one_statement(
     client, rich_event
 ) -> None:  # type: ignore[no-untyped-def]
-    from tests.test_registration_manage import person
 
     # Each address is a page-cache miss of its own; the parts are kept from the first.
     assert statements_for(client, f"/events/{rich_event.slug}?v=1") == EVENT_PAGE
     assert statements_for(client, f"/events/{rich_event.slug}?v=2") == 0
-    registration_services.register(db.session.merge(rich_event), person(1))
+    registration = {"name": "Ana", "email": "ana@example.org", "mode": "onsite", "privacy_acknowledged": True}
+    assert client.post(f"/api/v1/events/{rich_event.id}/registrations", json=registration).status_code == 202
     assert statements_for(client, f"/events/{rich_event.slug}?v=3") == EVENT_PAGE_KEPT_SECTIONS
     page = client.get(f"/events/{rich_event.slug}?v=4").get_data(as_text=True)
     assert "Speaker 2" in page and "Item 2" in page
