@@ -3,8 +3,10 @@
 Everything is served by gunicorn with 2 sync workers and measured by wrk in the same run, so
 the ratios hold on a noisy machine: "hello" (bench/hello.py, a trivial Flask app), "minimal"
 (bench/minimal_app.py: one SELECT and a tiny template per GET) and seminar_app on PostgreSQL
-with the demo data, its public-page cache off (what a visitor gets on a cache miss, after an
-edit, signed in or in a second language) and, for reference, on (in Redis, as in production).
+with the demo data, its public-page cache off (what a visitor gets on a cache miss, signed in
+or in a second language: the parts kept per content generation in Redis are still used), with
+nothing kept at all (what the first request after an edit costs, once per page and language)
+and, for reference, with the page cache on (in Redis, as in production).
 The registration POST is measured by bench/registration.py. Needs wrk (apt-get install wrk),
 a PostgreSQL server and Redis.
 
@@ -68,18 +70,23 @@ def main() -> None:
         "event .ics": f"/events/{slug}/calendar.ics",
     }
     results |= _measure("seminar_app:create_app()", {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0"}, product, run)
+    # What every request would cost if nothing were kept per content generation (no shared
+    # cache): the first request after each edit pays this once, for each page and language.
+    bare = {f"{name.split(' (')[0]} (nothing kept)": path for name, path in product.items()}
+    no_shared_cache = {**env, "PUBLIC_PAGE_CACHE_SECONDS": "0", "CACHE_REDIS_URL": ""}
+    results |= _measure("seminar_app:create_app()", no_shared_cache, bare, run)
     cached = {"event page (cached)": f"/events/{slug}"}
     results |= _measure("seminar_app:create_app()", env, cached, run)
 
     minimal = results["minimal"]
     print(f"gunicorn -w 2, wrk -t 2 -c {args.connections} -d {args.seconds}s, PostgreSQL, demo data")
-    print(f"{'request':<26}{'req/s':>9}{'÷ minimal':>12}{'target':>10}{'':>9}")
+    print(f"{'request':<28}{'req/s':>9}{'÷ minimal':>12}{'target':>10}{'':>9}")
     for name, rps in results.items():
         ratio = f"1/{minimal / rps:.1f}" if rps < minimal else f"{rps / minimal:.1f}/1"
         target = TARGETS.get(name)
         bar = f"≥ 1/{1 / target:g}" if target else ""
         verdict = ("met" if rps >= target * minimal else "NOT met") if target else ""
-        print(f"{name:<26}{rps:>9.0f}{ratio:>12}{bar:>10}{verdict:>9}")
+        print(f"{name:<28}{rps:>9.0f}{ratio:>12}{bar:>10}{verdict:>9}")
 
 
 if __name__ == "__main__":

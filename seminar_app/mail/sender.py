@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask, current_app, g, has_request_context
-from sqlalchemy import event, select, update
+from sqlalchemy import event, inspect, select, update
 from sqlalchemy.orm import Session
 
 from seminar_app.db_types import start_write_transaction, utcnow
@@ -77,18 +77,20 @@ def deliver_due(limit: int = 100, now: datetime | None = None, *, ids: Collectio
     if not claimed:
         return DeliveryReport()
     report = DeliveryReport()
+    messages = _load_detached(claimed)
     remaining = list(claimed)
     try:
         with _backend() as send:
             while remaining:
-                message = db.session.get(OutboxMessage, remaining[0])
+                message = messages.get(remaining[0])
                 try:
                     if message is not None:
                         send(message)
                 except ConnectionLost as exc:
                     raise (exc.__cause__ or exc) from None
                 except Exception as exc:  # one message's error must not stop the batch
-                    report += _record_failure(message, exc, now, permanent=_is_permanent(exc))
+                    failed = db.session.get(OutboxMessage, remaining[0])
+                    report += _record_failure(failed, exc, now, permanent=_is_permanent(exc))
                 else:
                     if message is not None:
                         report += _record_sent(message)
@@ -208,7 +210,20 @@ def _log_delivery(fields: dict[str, Any]) -> None:
     log.log(level, "Mail %s %s (attempt %d)", fields["outbox_id"], fields["outcome"], fields["attempt"], extra=fields)
 
 
+def _load_detached(ids: list[int]) -> dict[int, OutboxMessage]:
+    """The rows of `ids` read in one query, by a session of their own and then detached from
+    it, so that the commit after each message (see the guarantees above) neither expires nor
+    reads them again (a campaign sends thousands in a row: issue 18), and so that the rows
+    anyone else holds in `db.session` stay theirs."""
+    with Session(db.engine) as reader:
+        rows = reader.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+        reader.expunge_all()
+    return {row.id: row for row in rows}
+
+
 def _record_sent(message: OutboxMessage) -> DeliveryReport:
+    """Record that the (detached) `message` was sent: its changed fields written with one
+    UPDATE and committed at once."""
     message.status = OutboxStatus.SENT
     message.sent_at = utcnow()
     message.claimed_at = None
@@ -217,6 +232,13 @@ def _record_sent(message: OutboxMessage) -> DeliveryReport:
     scrub_private_links(message)
     _scrub_if_asked(message)
     fields = _delivery_fields(message, "sent")
+    changed = {attr.key: attr.value for attr in inspect(message).attrs if attr.history.has_changes()}
+    db.session.execute(
+        update(OutboxMessage)
+        .where(OutboxMessage.id == message.id)
+        .values(changed)
+        .execution_options(synchronize_session=False)
+    )
     db.session.commit()
     _log_delivery(fields)
     return DeliveryReport(sent=1)
