@@ -247,3 +247,10 @@ def test_a_304_repeats_the_caching_headers_of_the_answer_it_stands_for(client, r
     assert again.status_code == 304
     assert again.headers["Cache-Control"] == first.headers["Cache-Control"]
     assert again.headers.get("Vary") == first.headers.get("Vary")
+
+
+def test_a_page_far_past_the_end_is_empty_and_still_counts_the_events(client, rich_event) -> None:  # type: ignore[no-untyped-def]
+    listing = client.get("/?page=2147483647")
+    assert listing.status_code == 200 and "3 events" in listing.get_data(as_text=True)
+    answer = client.get("/api/v1/events?page=2147483647&per_page=100").get_json()
+    assert answer["items"] == [] and answer["total"] == 3

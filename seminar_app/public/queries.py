@@ -10,10 +10,10 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass
 from datetime import datetime
-from functools import cache
+from functools import cache, lru_cache
 from typing import Literal, NamedTuple
 
-from sqlalchemy import Select, bindparam, func, select
+from sqlalchemy import BigInteger, Integer, Select, bindparam, func, select
 from sqlalchemy.orm import contains_eager, joinedload, selectinload
 
 from seminar_app.agenda.models import AgendaItem
@@ -95,6 +95,32 @@ def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tupl
     return query
 
 
+@lru_cache(maxsize=256)
+def _list_statements(
+    filters: EventFilters, when: When, with_content: bool
+) -> tuple[Select[tuple[Event, int, int, int]], Select[tuple[int]]]:
+    """The statements of `list_public_events` (a page, and the count for a page past the end),
+    built once per process for each filter: building them was a fifth of the list's time, and
+    they differ only by the time and the page, which are bound when they run."""
+    query = _filtered(_public_events(with_owners=with_content), filters)
+    now = bindparam("now", type_=Event.ends_at.type)
+    if when == "past":
+        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
+    else:
+        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
+    # The number of matching events comes with each row (a window over the whole match, worked
+    # out before LIMIT), so only a page past the end needs a count of its own.
+    paged = (
+        query.add_columns(func.count().over(), *seats_taken_columns())
+        .limit(bindparam("limit", type_=Integer))
+        .offset(bindparam("offset", type_=BigInteger))  # a page far past the end is still asked for
+    )
+    if with_content:
+        paged = paged.options(joinedload(Event.translations))
+    count = select(func.count()).select_from(query.order_by(None).subquery())
+    return paged, count  # type: ignore[return-value]
+
+
 def list_public_events(
     filters: EventFilters | None = None,
     when: When = "upcoming",
@@ -112,26 +138,16 @@ def list_public_events(
     event, most recent first. A page past the end is empty, not an error, and so is a page
     number too large for SQL's OFFSET.
     """
-    now = now or utcnow()
     page = min(max(1, page), DB_INT_MAX)
-    query = _filtered(_public_events(with_owners=with_content), filters or EventFilters())
-    if when == "past":
-        query = query.where(Event.ends_at <= now).order_by(Event.starts_at.desc(), Event.id.desc())
-    else:
-        query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
-    # The number of matching events comes with each row (a window over the whole match, worked
-    # out before LIMIT), so only a page past the end needs a count of its own.
-    total_column = func.count().over()
-    paged = query.add_columns(total_column, *seats_taken_columns()).limit(per_page).offset((page - 1) * per_page)
-    if with_content:
-        paged = paged.options(joinedload(Event.translations))
-    rows = db.session.execute(paged).unique().all()
+    paged, count = _list_statements(filters or EventFilters(), when, with_content)
+    values = {"now": now or utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
+    rows = db.session.execute(paged, values).unique().all()
     for event, _total, *taken in rows:
         note_seats_taken(event, taken)
     if rows:
         total = rows[0][1]
     elif page > 1:
-        total = db.session.scalar(select(func.count()).select_from(query.order_by(None).subquery())) or 0
+        total = db.session.scalar(count, {"now": values["now"]}) or 0
     else:
         total = 0
     items = [row[0] for row in rows]
