@@ -6,11 +6,15 @@ the speakers, the results presented, the funding block) says the same to everyon
 that event in that language version with that interface language, until a public edit starts
 a new generation; rendering it, and loading what it shows, was most of the page's cost.
 It is kept in the shared cache (`pagecache.kept_value`), keyed by the event, both languages
-and the generation, and looked up before the event is loaded: a page that finds it loads only
-the event's row and its seats taken, in one statement. Signed-in visitors, visitors with a
-message to show and second languages (all of whom miss the whole-page cache) get it
-ready-made too. What depends on the request or the clock (the registration box with its seats
-left, the user menu, CSRF tokens, messages) is rendered per request by the page around it.
+and the generation, and looked up before the event is loaded. The registration box depends on
+the seats left and the clock as well: it is kept per seats generation too, for the phase of
+registration the clock is in (worked out from the event's registration window, kept with the
+content). A page that finds both loads nothing from the database. The event list keeps its
+cards (all but their seats left) and its filter the same way.
+
+Signed-in visitors, visitors with a message to show and second languages (all of whom miss
+the whole-page cache) get these parts ready-made too. What depends on the request (the user
+menu, CSRF tokens, messages) is rendered per request by the page around them.
 """
 
 from __future__ import annotations
