@@ -24,12 +24,17 @@ def free_port() -> int:
         return s.getsockname()[1]
 
 
-def ensure_database(url: str) -> None:
+def ensure_database(url: str, *, empty: bool = False) -> None:
+    """Create the database of `url` if it is missing; with `empty`, drop it first, so that a
+    run measures the same data whatever earlier runs added (bench/registration.py adds
+    thousands of registrations to one event, whose seats every list page counts)."""
     from sqlalchemy import create_engine, make_url, text
 
     target = make_url(url)
     admin = create_engine(target.set(database="postgres"), isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
+        if empty:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{target.database}" WITH (FORCE)'))
         exists = conn.scalar(text("SELECT 1 FROM pg_database WHERE datname = :n"), {"n": target.database})
         if not exists:
             conn.execute(text(f'CREATE DATABASE "{target.database}"'))
@@ -80,10 +85,10 @@ def arguments(doc: str | None) -> argparse.Namespace:
 
 
 def demo_database(**settings: str) -> tuple[str, dict[str, str]]:
-    """The benchmark database (BENCH_DATABASE_URL), migrated and with the demo data, and the
-    environment that serves seminar_app from it in production mode plus `settings`."""
+    """The benchmark database (BENCH_DATABASE_URL), made anew, migrated and with the demo data,
+    and the environment that serves seminar_app from it in production mode plus `settings`."""
     db_url = os.environ.get("BENCH_DATABASE_URL", DEFAULT_DB)
-    ensure_database(db_url)
+    ensure_database(db_url, empty=True)
     env = {
         **os.environ,
         "DATABASE_URL": db_url,
@@ -101,6 +106,9 @@ def demo_database(**settings: str) -> tuple[str, dict[str, str]]:
         "PYTHONPATH": str(ROOT),
         **settings,
     }
+    import redis
+
+    redis.Redis.from_url(env["CACHE_REDIS_URL"]).flushdb()  # nothing kept from an earlier run
     subprocess.run([str(BIN / "flask"), "db", "upgrade"], cwd=ROOT, env=env, check=True, capture_output=True)
     subprocess.run([str(BIN / "flask"), "demo-data"], cwd=ROOT, env=env, check=True, capture_output=True)
     return db_url, env
