@@ -184,13 +184,17 @@ class KeptValue:
         return value
 
 
+def _value_key(name: str, *, seats: bool = False) -> str:
+    content, seats_taken = _generations()
+    return f"public-value:{content}:{seats_taken}:{name}" if seats else f"public-value:{content}:{name}"
+
+
 def kept_value(name: str, *, seats: bool = False) -> KeptValue:
     """The value kept under `name` in this content generation (and with `seats`, in this seats
     generation too: for what shows seats left), and where to keep one."""
     if not _keeps_values():
         return KeptValue(None, None)
-    content, seats_taken = _generations()
-    key = f"public-value:{content}:{seats_taken}:{name}" if seats else f"public-value:{content}:{name}"
+    key = _value_key(name, seats=seats)
     return KeptValue(key, _quietly(cache.get, key))
 
 
@@ -212,8 +216,7 @@ def kept_values(names: list[str]) -> KeptValues:
     """`kept_value` for several names at once."""
     if not _keeps_values() or not names:
         return KeptValues(None, dict.fromkeys(names))
-    content, _seats = _generations()
-    keys = {name: f"public-value:{content}:{name}" for name in names}
+    keys = {name: _value_key(name) for name in names}
     found = _quietly(cache.get_many, *keys.values()) or [None] * len(keys)
     return KeptValues(keys, dict(zip(names, found, strict=True)))
 

@@ -12,10 +12,9 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from seminar_app import geo
 from seminar_app.api.schemas import EventDetailSchema
 from seminar_app.db_types import utcnow
-from seminar_app.events.content import localized, pick_language
+from seminar_app.events.content import localized, pick_language, readable_languages
 from seminar_app.events.models import RegistrationWindow
 from seminar_app.pagecache import kept_value
 from seminar_app.public import queries
@@ -29,9 +28,7 @@ class EventAnswer(NamedTuple):
 def event_answer(event_id: int, wanted: list[str]) -> EventAnswer | None:
     """The public event `event_id` as the API returns it, its texts in the first of `wanted`
     it can be read in; `None` for drafts and unknown ids."""
-    # Only codes an event can be read in decide the version, so that made-up languages
-    # cannot fill the cache with copies.
-    readable = [code for code in wanted if code in geo.EVENT_LANGUAGES]
+    readable = readable_languages(wanted)
     kept = kept_value(f"api-event:{event_id}:{','.join(readable)}")
     if kept.value is not None:
         data, content_language, window = kept.value

@@ -20,7 +20,7 @@ from sqlalchemy import ColumnElement, or_
 from sqlalchemy.orm import selectinload
 from sqlalchemy.orm.interfaces import LoaderOption
 
-from seminar_app import i18n
+from seminar_app import geo, i18n
 from seminar_app.agenda.models import AgendaItem
 from seminar_app.events.models import Event, EventTranslation
 
@@ -39,6 +39,13 @@ def pick_language(event: Event, wanted: Iterable[str | None]) -> str:
     """The first of `wanted` the event can be read in, else its main language."""
     available = set(available_languages(event))
     return next((code for code in wanted if code and code in available), event.language)
+
+
+def readable_languages(wanted: Iterable[str | None]) -> list[str]:
+    """Those of `wanted` an event can be written in, in order: all that can decide the version
+    `pick_language` picks, so that what is kept per version is keyed by them alone (made-up
+    codes in `?lang=` or a header must not fill a cache with copies)."""
+    return [code for code in wanted if code and code in geo.EVENT_LANGUAGES]
 
 
 def reader_languages() -> list[str]:

@@ -27,10 +27,10 @@ from jinja2.environment import TemplateModule
 from markupsafe import Markup
 from werkzeug.datastructures import MultiDict
 
-from seminar_app import geo, i18n
+from seminar_app import i18n
 from seminar_app.agenda.queries import group_by_local_day
 from seminar_app.db_types import utcnow
-from seminar_app.events.content import LocalizedEvent, localized, pick_language
+from seminar_app.events.content import LocalizedEvent, localized, pick_language, readable_languages
 from seminar_app.events.models import Event, RegistrationWindow
 from seminar_app.pagecache import kept_value, kept_values
 from seminar_app.public import queries
@@ -41,7 +41,7 @@ TEMPLATE = "public/_event_content.html"
 FILTER_TEMPLATE = "public/_event_filter.html"
 
 
-class EventPage(NamedTuple):
+class EventPageParts(NamedTuple):
     """The event page's parts as HTML."""
 
     title: str
@@ -68,18 +68,12 @@ def _content(shown: LocalizedEvent) -> tuple[object, ...]:
     return (shown.title, *map(str, parts), tuple(shown.event.registration_window))
 
 
-def _readable(wanted: list[str]) -> list[str]:
-    # Only codes an event can be read in decide the version (any other is never picked), so
-    # that made-up ?lang= values cannot fill the cache with copies.
-    return [code for code in wanted if code in geo.EVENT_LANGUAGES or i18n.is_shipped(code)]
-
-
 def event_cards(events: list[Event], wanted: list[str], heading: str = "h3") -> dict[int, Markup]:
     """What the cards of `events` say but their seats left, by event id, each in the first of
     `wanted` the event has: kept per content generation, keyed by the event, the languages and
     the heading level. Only the events whose cards are not kept get their partner, project and
     translations loaded (one statement for them all) and their cards rendered."""
-    readable, locale = ",".join(_readable(wanted)), get_locale()
+    readable, locale = ",".join(readable_languages(wanted)), get_locale()
     names = {event.id: f"event-card:{event.id}:{readable}:{locale}:{heading}" for event in events}
     kept = kept_values(list(names.values()))
     missing = [event for event in events if kept.values[names[event.id]] is None]
@@ -110,7 +104,7 @@ def filter_section(options: FilterOptions, when: str, filters: EventFilters) -> 
     return Markup(kept.keep(str(template.filter_section(form, when))))
 
 
-def event_page(slug: str, wanted: list[str]) -> EventPage | None:
+def event_page(slug: str, wanted: list[str]) -> EventPageParts | None:
     """The parts of the page of the public event `slug`, read in the first of `wanted` it has;
     `None` when there is no such event.
 
@@ -119,7 +113,7 @@ def event_page(slug: str, wanted: list[str]) -> EventPage | None:
     keyed by the event, the interface's language and where the clock stands in the event's
     registration window (kept with the content): with both kept, the page queries nothing.
     """
-    readable = _readable(wanted)
+    readable = readable_languages(wanted)
     locale = get_locale()
     event: Event | None = None
     kept = kept_value(f"event-content:v3:{slug}:{','.join(readable)}:{locale}")
@@ -140,4 +134,4 @@ def event_page(slug: str, wanted: list[str]) -> EventPage | None:
         registration = box.keep(str(_fragment().registration(event)))
     else:
         registration = box.value
-    return EventPage(title, *map(Markup, html), Markup(registration))
+    return EventPageParts(title, *map(Markup, html), Markup(registration))
