@@ -138,6 +138,7 @@ def _import_models() -> None:
     from seminar_app.mail import models as _mail  # noqa: F401
     from seminar_app.projects import models as _projects  # noqa: F401
     from seminar_app.registration import models as _registration  # noqa: F401
+    from seminar_app.reports import models as _reports  # noqa: F401
 
 
 _BLUEPRINT_PREFIXES = {

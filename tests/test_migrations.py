@@ -284,3 +284,70 @@ def test_the_funding_ledger_comes_and_goes_with_migration_0017(empty_database_ur
         with db.engine.connect() as conn:
             assert conn.execute(text("SELECT slug FROM project")).scalar_one() == "p"
         db.engine.dispose()
+
+
+def _insert_row(conn: Any, table: str, **given: Any) -> None:
+    """A row of `table` as the database stands: `given`, and a plain value for every other
+    column that needs one."""
+    plain = {"INTEGER": 0, "BOOLEAN": False, "DATETIME": "2025-01-01 09:00:00", "TIMESTAMP": "2025-01-01 09:00:00",
+             "DATE": "2025-01-01", "JSON": "[]"}  # fmt: skip
+    values = dict(given)
+    for column in inspect(conn).get_columns(table):
+        if column["name"] in values or column["nullable"] or column.get("autoincrement") is True:
+            continue
+        if column["name"] == "id" or column.get("default") is not None:
+            continue
+        kind = str(column["type"]).split("(")[0].split()[0].upper()
+        values[column["name"]] = plain.get(kind, "x" if kind != "VARCHAR" else "")
+    names = ", ".join(values)
+    conn.execute(text(f"INSERT INTO {table} ({names}) VALUES ({', '.join(':' + n for n in values)})"), values)
+
+
+def _trigger_names(conn: Any) -> set[str]:
+    if conn.dialect.name == "postgresql":
+        query = "SELECT tgname FROM pg_trigger WHERE NOT tgisinternal"
+    else:
+        query = "SELECT name FROM sqlite_master WHERE type = 'trigger'"
+    return {name for name in conn.execute(text(query)).scalars() if name.startswith("tally_")}
+
+
+def test_the_people_tallies_come_and_go_with_migration_0019(empty_database_url: str) -> None:
+    """Migration 0019 adds the tallies and the triggers that note changes, the same ones a
+    database built from the models has; a registration written after the upgrade is noted,
+    and the downgrade removes tables and triggers and leaves registrations writable."""
+    import importlib.util
+
+    from seminar_app.reports import models
+
+    path = Path(__file__).parent.parent / "migrations" / "versions" / "0019_report_tallies.py"
+    spec = importlib.util.spec_from_file_location("migration_0019", path)
+    assert spec is not None and spec.loader is not None
+    migration = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(migration)
+    # The migration's frozen copy makes what the models make today.
+    assert migration.TRIGGERS == models.TRIGGERS and migration.DROP_TRIGGERS == models.DROP_TRIGGERS
+
+    tally_tables = {"tally_change", "tally_state", "people_tally", "feedback_tally"}
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade(revision="0018")
+        with db.engine.begin() as conn:
+            _insert_row(conn, "project", slug="p")
+            _insert_row(conn, "partner", project_id=1, timezone="Europe/Lisbon")
+            _insert_row(conn, "event", partner_id=1, starts_at="2025-01-01 10:00:00", status="delivered")
+        assert not tally_tables & set(inspect(db.engine).get_table_names())
+        upgrade(revision="0019")
+        assert tally_tables <= set(inspect(db.engine).get_table_names())
+        with db.engine.begin() as conn:
+            made = models.TRIGGERS[conn.dialect.name]
+            expected = {line.split()[2] for line in made if line.split()[1] == "TRIGGER"}
+            assert _trigger_names(conn) == expected and len(expected) == 16
+            _insert_row(conn, "registration", event_id=1, status="confirmed", mode="onsite", email="a@example.org")
+            assert conn.execute(text("SELECT event_id FROM tally_change")).scalars().all() == [1]
+        downgrade(revision="0018")
+        assert not tally_tables & set(inspect(db.engine).get_table_names())
+        with db.engine.begin() as conn:
+            assert _trigger_names(conn) == set()
+            conn.execute(text("UPDATE registration SET status = 'cancelled'"))
+            assert conn.execute(text("SELECT count(*) FROM registration")).scalar_one() == 1
+        db.engine.dispose()

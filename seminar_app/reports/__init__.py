@@ -1,7 +1,8 @@
 """Reporting for the funder: read-only queries over events, registrations, attendance and
 feedback, the project dashboard, and (built on the same queries) the exports.
 
-No models of its own: everything here reads what the other areas wrote.
+Its only tables are the tallies (`models`): each event's people counted ahead of time,
+kept right by triggers on what the other areas write.
 """
 
 from flask import Blueprint

@@ -25,7 +25,9 @@ from seminar_app.reports.exports import csv_zip, write_csv, write_xlsx
 from seminar_app.reports.filters import COUNTRY, DATE_FROM, DATE_TO, KIND, PARTNER, RESULT, parse_filter
 from seminar_app.reports.pdf_report import write_pdf
 from seminar_app.reports.scope import ReportScope
+from seminar_app.reports.selection import selected_events
 from seminar_app.reports.tables import TABLE_NAMES, Report, report_tables
+from seminar_app.reports.tallies import commit_up_to_date_tallies
 
 LEDGER = "ledger"
 
@@ -127,6 +129,7 @@ def export_command(
         lines = [f"{_OPTION_OF.get(k, k)}: {m}" for k, messages in exc.errors.items() for m in messages]
         raise click.UsageError("\n".join(lines)) from None
     report = Report(project, report_filter, ReportScope.of_project(project))
+    commit_up_to_date_tallies(selected_events(project, report_filter, report.scope))
     with _output(output) as fileobj:
         if file_format == "xlsx":
             write_xlsx(report_tables(report), fileobj)

@@ -9,17 +9,18 @@ from __future__ import annotations
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 
-from sqlalchemy import func, select
+from sqlalchemy import select
 
 from seminar_app.enums import QuestionKind
 from seminar_app.extensions import db
-from seminar_app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, Question
+from seminar_app.feedback.models import Question
 from seminar_app.feedback.questions import KNOWLEDGE_AFTER, KNOWLEDGE_BEFORE, question_text
 from seminar_app.feedback.results import SCALE_VALUES, BeforeAfter, ScaleResult
 from seminar_app.projects.models import Project
 from seminar_app.reports.filters import ReportFilter
 from seminar_app.reports.scope import ReportScope
 from seminar_app.reports.selection import selected_events
+from seminar_app.reports.tallies import feedback_totals, feedback_values
 
 
 @dataclass(frozen=True)
@@ -49,10 +50,10 @@ class FeedbackSummary:
 
 def feedback_summary(project: Project, report_filter: ReportFilter, scope: ReportScope) -> FeedbackSummary:
     """Response rate and, with enough answers, the distribution (1 to 5) and mean of each
-    standard scale question. Four queries at most (five with a period)."""
+    standard scale question, from the events' tallies (`reports.tallies`). Four queries
+    at most (five with a period) once the tallies are up to date."""
     ids = selected_events(project, report_filter, scope)
-    invited = db.session.scalar(select(func.count()).where(FeedbackInvitation.event_id.in_(ids))) or 0
-    answers = db.session.scalar(select(func.count()).where(FeedbackResponse.event_id.in_(ids))) or 0
+    invited, answers = feedback_totals(ids)
     summary = FeedbackSummary(invited, answers, project.feedback_min_answers)
     if not summary.detailed:
         return summary
@@ -62,16 +63,7 @@ def feedback_summary(project: Project, report_filter: ReportFilter, scope: Repor
         .order_by(Question.position, Question.id)
     ).all()
     counts: dict[int, Counter[int]] = defaultdict(Counter)
-    for question_id, value, n in db.session.execute(
-        select(FeedbackAnswer.question_id, FeedbackAnswer.value_int, func.count())
-        .join(FeedbackResponse)
-        .where(
-            FeedbackResponse.event_id.in_(ids),
-            FeedbackAnswer.question_id.in_([q.id for q in standard]),
-            FeedbackAnswer.value_int.is_not(None),
-        )
-        .group_by(FeedbackAnswer.question_id, FeedbackAnswer.value_int)
-    ):
+    for question_id, value, n in feedback_values(ids, [q.id for q in standard]):
         counts[question_id][value] += n
     questions = [
         ScaleResult(question, question_text(question), {v: counts[question.id][v] for v in SCALE_VALUES})

@@ -28,13 +28,8 @@ from seminar_app.registration.forms import stakeholder_group_choices
 from seminar_app.reports.feedback import FeedbackSummary, feedback_summary
 from seminar_app.reports.filters import ReportFilter
 from seminar_app.reports.scope import ReportScope
-from seminar_app.reports.selection import (
-    PeopleCounts,
-    feedback_by_event,
-    people_by_event,
-    people_cube,
-    selected_events,
-)
+from seminar_app.reports.selection import PeopleCounts, selected_events
+from seminar_app.reports.tallies import feedback_by_event, people_by_event, people_cube
 
 # Statuses a report shows, in the order of the funder's vocabulary ("planned" is published).
 __all__ = [
@@ -262,7 +257,7 @@ def aggregates(project: Project, report_filter: ReportFilter, scope: ReportScope
     stakeholder group, attendance mode, event kind and result presented. An event that
     presents two results counts under both. Three queries (four with a period), plus the
     project's results and stakeholder groups when they are not loaded yet: the people are
-    read once, as a `people_cube`."""
+    read once, as a `people_cube` of their tallies."""
     ids = selected_events(project, report_filter, scope)
     events = [
         (event_id, status, kind, starts_at.astimezone(ZoneInfo(zone)))

@@ -24,6 +24,8 @@ from seminar_app.reports.queries import (
     status_label,
 )
 from seminar_app.reports.scope import NoReportAccess, ReportScope, report_scope, reportable_projects
+from seminar_app.reports.selection import selected_events
+from seminar_app.reports.tallies import commit_up_to_date_tallies
 
 ResponseValue = Response | str | tuple[str, int]
 
@@ -52,6 +54,7 @@ def requested_report(slug: str) -> tuple[Project, ReportScope, ReportFilter | Va
         abort(404)
     except ValidationFailed as exc:
         return project, scope, exc
+    commit_up_to_date_tallies(selected_events(project, report_filter, scope))
     return project, scope, report_filter
 
 

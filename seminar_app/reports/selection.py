@@ -178,19 +178,19 @@ class PeopleCube:
     by_mode: dict[AttendanceMode, PeopleCounts]
 
 
-def people_cube(event_ids: Select[tuple[int]]) -> PeopleCube:
-    """The per-event counts and the breakdowns of a report, reading the registrations once.
+def cube_from(query: Select[Any]) -> PeopleCube:
+    """A `PeopleCube` from `query`, whose rows start with the four keys of `CUBE_KEYS`
+    (event, country, group, mode) followed by the `PeopleCounts` columns, grouped by them.
 
-    Why one query: reading each in a query of its own scanned the registrations three
-    times per dashboard, which at a million registrations took seconds. On PostgreSQL the
-    query groups by GROUPING SETS, one set per key, and returns a few hundred rows (the
-    bitmask of GROUPING() says which key a row is for). SQLite has no grouping sets: there
-    it groups by all four keys together and the rows are summed here, which gives the same
-    counts from more rows."""
-    query = people_query(event_ids, *CUBE_KEYS)
+    Why one query: reading each breakdown in a query of its own read the rows three times
+    per dashboard. On PostgreSQL the query groups by GROUPING SETS, one set per key, and
+    returns one row per value of each key (the bitmask of GROUPING() says which key a row
+    is for). SQLite has no grouping sets: there it groups by all four keys together and
+    the rows are summed here, which gives the same counts from more rows."""
+    keys_in_row = query.selected_columns[: len(CUBE_KEYS)]
     grouping_sets = db.session.get_bind().dialect.name == "postgresql"
     if grouping_sets:
-        query = query.add_columns(func.grouping(*CUBE_KEYS)).group_by(None).group_by(func.grouping_sets(*CUBE_KEYS))
+        query = query.add_columns(func.grouping(*keys_in_row)).group_by(None).group_by(func.grouping_sets(*keys_in_row))
     width, keys = len(fields(PeopleCounts)), len(CUBE_KEYS)
     sums: list[dict[Any, list[int]]] = [{} for _key in CUBE_KEYS]
     for row in db.session.execute(query):

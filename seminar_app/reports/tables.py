@@ -4,7 +4,7 @@ Every figure comes from the dashboard's own queries (`events_for`, `aggregates`,
 `feedback_summary`, `campaign_conversion`) over the same filter and scope, so a file and
 the dashboard never disagree. Three further queries add what the dashboard does not show:
 which events have an agenda, each event's attendees from outside the consortium split into
-local and international (counted by `selection.people_query`, the dashboard's
+local and international (from the tallies of `selection.people_query`, the dashboard's
 definitions), and each event's invitation campaigns and what their invitees did.
 
 No table holds personal data: events, aggregates and counts only (invitees are counted,
@@ -31,7 +31,6 @@ from seminar_app.campaigns.queries import Conversion, ConversionReport, conversi
 from seminar_app.enums import EventFormat, EventStatus, LabelledEnum, TargetAudience
 from seminar_app.extensions import db
 from seminar_app.projects.models import Project
-from seminar_app.registration.models import Registration
 from seminar_app.reports.feedback import FeedbackSummary, feedback_summary
 from seminar_app.reports.filters import ReportFilter
 from seminar_app.reports.queries import (
@@ -45,7 +44,8 @@ from seminar_app.reports.queries import (
 )
 from seminar_app.reports.rates import whole_percent
 from seminar_app.reports.scope import ReportScope
-from seminar_app.reports.selection import PeopleCounts, people_query, selected_events
+from seminar_app.reports.selection import selected_events
+from seminar_app.reports.tallies import people_by_event_and_country
 from seminar_app.timefmt import zone_label
 
 Cell = str | int | float | None
@@ -125,10 +125,10 @@ class Report:
         country_of = {r.event_id: r.country for r in self.events}
         ids = selected_events(self.project, self.filter, self.scope)
         counts: dict[int, dict[str, int]] = defaultdict(lambda: dict.fromkeys((LOCAL, INTERNATIONAL, NOT_GIVEN), 0))
-        for row in db.session.execute(people_query(ids, Registration.event_id, Registration.organisation_country)):
-            country = (row.organisation_country or "").upper()
-            origin = NOT_GIVEN if not country else LOCAL if country == country_of.get(row.event_id) else INTERNATIONAL
-            counts[row.event_id][origin] += PeopleCounts.from_row(row).attended_external
+        for (event_id, country), people in people_by_event_and_country(ids).items():
+            country = (country or "").upper()
+            origin = NOT_GIVEN if not country else LOCAL if country == country_of.get(event_id) else INTERNATIONAL
+            counts[event_id][origin] += people.attended_external
         return counts
 
     @cached_property
