@@ -17,6 +17,7 @@ from seminar_app.events.models import Event
 from seminar_app.events.services import delete_event
 from seminar_app.extensions import db
 from seminar_app.feedback.models import FeedbackAnswer, FeedbackInvitation, FeedbackResponse, Question
+from seminar_app.jobs.services import run_due_jobs
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import erase_registration
 from seminar_app.reports import selection, tallies
@@ -281,3 +282,22 @@ def test_feedback_answers_invitations_and_their_changes_are_tallied(two_events: 
     answers, invitations = tallies.feedback_by_event(_ids(two_events))
     assert answers == {first.id: 2, second.id: 1} and invitations == {first.id: 2, second.id: 2}
     assert (ids[1], 5, 3) in tallies.feedback_values(_ids(two_events), ids)
+
+
+def test_the_job_runner_counts_what_changed_so_that_a_report_finds_it_ready(
+    two_events: list[Event], runner: Any
+) -> None:
+    first, second = two_events
+    _person(first, 1)
+    db.session.commit()
+    result = runner.invoke(args=["jobs", "run"])
+    assert result.exit_code == 0, result.output
+    assert "events whose report figures were counted again: 2." in result.output  # never counted before
+    assert db.session.scalar(select(func.count()).select_from(TallyChange)) == 0
+
+    _person(second, 2)
+    db.session.commit()
+    assert run_due_jobs().report_tallies == 1
+    assert run_due_jobs().report_tallies == 0
+    assert bring_up_to_date(_ids(two_events)) == 0  # the dashboard counts nothing
+    assert people_cube(_ids(two_events)).by_event[second.id].registered == 1

@@ -65,7 +65,8 @@ def run(now_text: str | None) -> None:
         f"campaign mails queued: {report.campaign_mails}, "
         f"delivered mails purged after the retention period: {report.mail_purged}, "
         f"events whose operational data was purged: {report.retention_operational}, "
-        f"events whose evidence was purged: {report.retention_evidence}."
+        f"events whose evidence was purged: {report.retention_evidence}, "
+        f"events whose report figures were counted again: {report.report_tallies}."
     )
     click.echo(f"Mail: sent {delivery.sent}, to retry later {delivery.retried}, failed for good {delivery.failed}.")
     if report.failures:

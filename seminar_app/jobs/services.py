@@ -4,8 +4,10 @@
 one feedback reminder a few days later, deletes access needs once the event is over, and
 queues what invitation campaigns still owe (so a campaign cut short by a crash continues),
 forgets invitees' personal data INVITATION_RETENTION_DAYS after their event ended,
-deletes delivered mail MAIL_RETENTION_DAYS after it went out, and runs the two retention
-tiers (seminar_app.privacy.retention). None of these purges touches a project on legal hold.
+deletes delivered mail MAIL_RETENTION_DAYS after it went out, runs the two retention
+tiers (seminar_app.privacy.retention), and counts again the report figures of the events
+whose people or feedback changed (seminar_app.reports.tallies), so that a dashboard finds
+them ready. None of these purges touches a project on legal hold.
 
 Guarantees:
 - each job is done once per person (once per event for the deletion): a `JobDone` row
@@ -72,6 +74,7 @@ class JobReport:
     mail_purged: int = 0
     retention_operational: int = 0
     retention_evidence: int = 0
+    report_tallies: int = 0
     failures: int = 0
 
 
@@ -123,7 +126,24 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
     report.campaign_mails += _continue_campaigns(report)
     report.mail_purged += purge_delivered_mail(now)
     _run_retention(now, report)
+    report.report_tallies += _count_report_tallies(report)
     return report
+
+
+def _count_report_tallies(report: JobReport) -> int:
+    """Bring the tallies of every event a report may show up to date and commit: the events
+    whose people or feedback changed since, or never counted. One query when none did."""
+    from seminar_app.reports.tallies import bring_up_to_date
+
+    try:
+        counted = bring_up_to_date(select(Event.id).where(Event.status != EventStatus.DRAFT))
+        db.session.commit()
+    except Exception:
+        db.session.rollback()
+        current_app.logger.exception("Counting the report figures failed; they will be counted again.")
+        report.failures += 1
+        return 0
+    return counted
 
 
 def _run_retention(now: datetime, report: JobReport) -> None:
