@@ -75,7 +75,6 @@ def _agrees(events: list[Event]) -> None:
     counted = cube_from(people_query(_ids(events), *CUBE_KEYS))
     tallied = people_cube(_ids(events))
     assert tallied == counted
-    return None
 
 
 def test_every_kind_of_writer_leaves_the_figures_right(two_events: list[Event], make_user: Any) -> None:

@@ -133,17 +133,16 @@ def run_due_jobs(now: datetime | None = None) -> JobReport:
 def _count_report_tallies(report: JobReport) -> int:
     """Bring the tallies of every event a report may show up to date and commit: the events
     whose people or feedback changed since, or never counted. One query when none did."""
-    from seminar_app.reports.tallies import bring_up_to_date
+    from seminar_app.reports.selection import reported_events
+    from seminar_app.reports.tallies import commit_up_to_date_tallies
 
     try:
-        counted = bring_up_to_date(select(Event.id).where(Event.status != EventStatus.DRAFT))
-        db.session.commit()
+        return commit_up_to_date_tallies(reported_events())
     except Exception:
         db.session.rollback()
         current_app.logger.exception("Counting the report figures failed; they will be counted again.")
         report.failures += 1
         return 0
-    return counted
 
 
 def _run_retention(now: datetime, report: JobReport) -> None:

@@ -54,6 +54,11 @@ def _starts_within(zone: str, report_filter: ReportFilter) -> ColumnElement[bool
     return and_(*clauses)
 
 
+def reported_events() -> Select[tuple[int]]:
+    """The ids of every event a report may cover: all but drafts."""
+    return select(Event.id).where(Event.status != EventStatus.DRAFT)
+
+
 def selected_events(project: Project, report_filter: ReportFilter, scope: ReportScope) -> Select[tuple[int]]:
     """The ids of the events a report covers, as a subquery-ready SELECT.
 
@@ -62,7 +67,7 @@ def selected_events(project: Project, report_filter: ReportFilter, scope: Report
     if scope.project_id != project.id:
         raise ValueError("the scope belongs to another project")
     partner_ids = scope.partner_ids_for(report_filter)
-    query = select(Event.id).where(Event.partner_id.in_(partner_ids), Event.status != EventStatus.DRAFT)
+    query = reported_events().where(Event.partner_id.in_(partner_ids))
     if report_filter.countries:
         query = query.where(Event.country.in_(report_filter.countries))
     if report_filter.kinds:

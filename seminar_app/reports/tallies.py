@@ -124,12 +124,15 @@ def _forget_checked(session: Session, *_: Any) -> None:
     session.info.pop(_CHECKED, None)
 
 
-def commit_up_to_date_tallies(event_ids: Select[tuple[int]]) -> None:
+def commit_up_to_date_tallies(event_ids: Select[tuple[int]]) -> int:
     """`bring_up_to_date`, committed at once when anything was counted: what the dashboard,
-    the exports and the CLI do before they read, so that the next reader finds the tallies
-    ready and no lock is held while the report is written."""
-    if bring_up_to_date(event_ids):
+    the exports, the CLI and the job runner do before they read, so that the next reader
+    finds the tallies ready and no lock is held while the report is written. Returns how
+    many events were counted."""
+    counted = bring_up_to_date(event_ids)
+    if counted:
         db.session.commit()
+    return counted
 
 
 def tally_query(event_ids: Select[tuple[int]], *group_by: Any) -> Select[Any]:
