@@ -22,8 +22,12 @@ $(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
 setup: $(VENV)/.installed translations
 setup-dev: $(VENV)/.installed-dev translations
 
-translations: | $(BIN)/python
-	@if [ -d seminar_app/translations ]; then $(BIN)/pybabel compile -d seminar_app/translations; fi
+# Each catalogue is compiled when its .po is newer, so that two `make test` running at once
+# (.ci/run) never rewrite a .mo that the other is reading.
+MO_FILES := $(patsubst %.po,%.mo,$(wildcard seminar_app/translations/*/LC_MESSAGES/messages.po))
+translations: $(MO_FILES)
+%.mo: %.po | $(VENV)/.installed
+	$(BIN)/pybabel compile -i $< -o $@
 
 messages: setup
 	$(BIN)/pybabel extract -F babel.cfg -k _l -o seminar_app/translations/messages.pot .

@@ -13,6 +13,7 @@ from config import ProductionConfig
 from seminar_app import create_app
 from seminar_app.events.models import Event
 from seminar_app.extensions import db, limiter
+from tests.redis_test import REDIS_URL
 
 PUBLIC = "https://seminars.example.org"
 FORGED = "evil.example"
@@ -81,8 +82,8 @@ def production_app(database_url: str, **settings: object) -> Flask:
         SECRET_KEY = "a-long-random-production-secret-0123456789"
         SQLALCHEMY_DATABASE_URI = database_url
         PUBLIC_BASE_URL = PUBLIC
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+        RATELIMIT_STORAGE_URI = REDIS_URL
+        CACHE_REDIS_URL = REDIS_URL
         ALLOW_SQLITE_IN_PRODUCTION = True
         RATELIMIT_ENABLED = False
         PROXY_COUNT = 0

@@ -1,7 +1,7 @@
 """Rate limits as production runs them: counted in Redis shared by every worker, still
 working (per process) when Redis is down, and saying when to come back.
 
-Uses the Redis server at 127.0.0.1:6379 (database 15, keys under a prefix of their own
+Uses the Redis server at 127.0.0.1:6379 (tests/redis_test.py, keys under a prefix of their own
 that the test deletes afterwards); skipped when none is running."""
 
 from __future__ import annotations
@@ -19,10 +19,10 @@ from seminar_app import create_app, pagecache
 from seminar_app.events.models import Event
 from seminar_app.extensions import db, limiter
 from seminar_app.ops.startchecks import ConfigurationError
+from tests.redis_test import REDIS_URL
 from tests.test_registration_api import body
 from tests.test_registration_routes import form
 
-REDIS_URL = "redis://127.0.0.1:6379/15"
 UNREACHABLE = "redis://127.0.0.1:1/0"
 
 

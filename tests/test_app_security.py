@@ -8,6 +8,7 @@ from config import ProductionConfig
 from seminar_app import create_app
 from seminar_app.extensions import db, limiter
 from seminar_app.ops.startchecks import ConfigurationError
+from tests.redis_test import REDIS_URL
 
 
 def test_production_refuses_to_start_with_the_default_secret_key() -> None:
@@ -20,8 +21,8 @@ def test_production_refuses_to_start_with_the_default_secret_key() -> None:
 
     class Safe(Unsafe):
         SECRET_KEY = "a-long-random-production-secret-0123456789"
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+        RATELIMIT_STORAGE_URI = REDIS_URL
+        CACHE_REDIS_URL = REDIS_URL
         PUBLIC_BASE_URL = "https://seminars.example.org"
 
     try:
@@ -38,8 +39,8 @@ def test_production_refuses_to_start_without_its_public_address() -> None:
         SQLALCHEMY_DATABASE_URI = "sqlite://"
         ALLOW_SQLITE_IN_PRODUCTION = True
         SECRET_KEY = "a-long-random-production-secret-0123456789"
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
-        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+        RATELIMIT_STORAGE_URI = REDIS_URL
+        CACHE_REDIS_URL = REDIS_URL
 
     try:
         with pytest.raises(ConfigurationError, match="PUBLIC_BASE_URL") as refused:

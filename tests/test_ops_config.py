@@ -21,10 +21,11 @@ from seminar_app.ops.startchecks import (
     production_problems,
     settings_problems,
 )
+from tests.redis_test import REDIS_URL as REDIS
 
 ROOT = Path(__file__).resolve().parents[1]
 PYTHON = sys.executable
-REDIS = "redis://127.0.0.1:6379/15"
+
 GOOD = {
     "SECRET_KEY": "a-long-random-production-secret-0123456789",
     "PUBLIC_BASE_URL": "https://seminars.example.org",

@@ -12,6 +12,7 @@ from config import ProductionConfig
 from seminar_app import create_app
 from seminar_app.extensions import db, limiter
 from seminar_app.ops import health
+from tests.redis_test import REDIS_URL
 
 UNREACHABLE_REDIS = "redis://127.0.0.1:6399/0"
 
@@ -138,9 +139,9 @@ def production(app: Flask) -> Iterator[Flask]:
         SQLALCHEMY_DATABASE_URI = app.config["SQLALCHEMY_DATABASE_URI"]
         ALLOW_SQLITE_IN_PRODUCTION = True
         PUBLIC_BASE_URL = "https://seminars.example.org"
-        RATELIMIT_STORAGE_URI = "redis://127.0.0.1:6379/15"
+        RATELIMIT_STORAGE_URI = REDIS_URL
         CACHE_TYPE = "RedisCache"
-        CACHE_REDIS_URL = "redis://127.0.0.1:6379/15"
+        CACHE_REDIS_URL = REDIS_URL
         RATELIMIT_ENABLED = False
         TRUSTED_HOSTS: list[str] | None = None
 
