@@ -171,3 +171,39 @@ def test_the_list_filter_is_kept_for_valid_choices_and_a_bad_value_still_gets_it
 
     bad = client.get("/?country=XX&v=3").get_data(as_text=True)
     assert 'aria-invalid="true"' in bad and "Filtered seminar" in bad  # the bad filter is ignored, and said
+
+
+def test_the_kept_list_follows_the_clock_without_an_edit(client, make_event, monkeypatch) -> None:
+    from datetime import timedelta
+
+    from seminar_app.db_types import utcnow
+
+    closing = make_event(title="Closing seminar", capacity_onsite=5, capacity_online=None, days_ahead=20)
+    closing.registration_closes_at = utcnow() + timedelta(days=1)
+    ending = make_event(title="Ending seminar", days_ahead=3)
+    db.session.commit()
+    closes, ends = closing.registration_closes_at, ending.ends_at
+    listing = client.get("/?v=1").get_data(as_text=True)
+    assert "5 seats left" in listing and "Ending seminar" in listing
+
+    def at(moment):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(fragments, "utcnow", lambda: moment)
+        monkeypatch.setattr("seminar_app.events.models.utcnow", lambda: moment)
+
+    at(closes - timedelta(minutes=1))
+    assert "5 seats left" in client.get("/?v=2").get_data(as_text=True)
+    at(closes)  # registration closes: its seats left go from the kept list
+    listing = client.get("/?v=3").get_data(as_text=True)
+    assert "Closing seminar" in listing and "5 seats left" not in listing
+    at(ends)  # an event ends: it leaves the upcoming list for the past one
+    assert "Ending seminar" not in client.get("/?v=4").get_data(as_text=True)
+    assert "Ending seminar" in client.get("/?when=past&v=5").get_data(as_text=True)
+
+
+def test_the_lists_links_keep_its_filters_and_tab_but_no_other_argument(client, make_event) -> None:
+    event = make_event(title="Linked seminar", days_ahead=20)
+    country = event.country
+    listing = client.get(f"/?when=past&country={country}&utm_source=newsletter").get_data(as_text=True)
+    assert f'href="/?country={country}&amp;when=past"' in listing  # the "Past" tab, this page
+    assert f'href="/?country={country}"' in listing  # the "Upcoming" tab
+    assert "utm_source=" not in listing  # (the language links name this address, encoded)

@@ -16,9 +16,9 @@ from seminar_app.registration import services as registration_services
 # Statements per request, whatever the number of events, agenda items, speakers or translations.
 EVENT_PAGE = 5  # event + partner + project + translations + seats taken, results, agenda +
 # translations, the items' speakers, the event's speakers
-# events + their number + seats taken, then the partner, project and translations of those
-# whose cards are not kept (public.fragments); and the filters' choices (three statements) once
-# per content generation.
+# events + their number + seats taken + when the next one ends, then the partner, project and
+# translations of those whose cards are not kept (public.fragments); and the filters' choices
+# (three statements) once per content generation. A list kept for both generations: none.
 EVENT_LIST = 2
 EVENT_LIST_KEPT_CARDS = 1
 # The event page whose content is kept for this generation but not its registration box (a
@@ -91,12 +91,28 @@ def test_an_event_page_whose_parts_are_kept_queries_nothing_and_after_a_registra
     assert client.get("/events/no-such-event?v=5").status_code == 404
 
 
-def test_the_filters_choices_and_the_cards_are_read_once_per_content_generation(client, rich_event, make_event) -> None:
-    # Each address is a page-cache miss of its own.
+def test_the_list_is_kept_until_a_registration_and_its_cards_and_choices_until_an_edit(
+    client, rich_event, make_event
+) -> None:  # type: ignore[no-untyped-def]
+    event_id = rich_event.id
+    # Each address is a page-cache miss of its own; all ask for the same list.
     assert statements_for(client, "/?page=1") == EVENT_LIST + 3
-    assert statements_for(client, "/?page=01") == EVENT_LIST_KEPT_CARDS
+    assert statements_for(client, "/?page=01") == 0
+    assert statements_for(client, "/?page=1&utm_source=newsletter") == 0
+    registration = {"name": "Ana", "email": "ana@example.org", "mode": "onsite", "privacy_acknowledged": True}
+    assert client.post(f"/api/v1/events/{event_id}/registrations", json=registration).status_code == 202
+    assert statements_for(client, "/?page=0001") == EVENT_LIST_KEPT_CARDS  # new seats left, the same cards
     make_event(title="A new seminar", days_ahead=60)  # a new generation
-    assert statements_for(client, "/?page=001") == EVENT_LIST + 3
+    assert statements_for(client, "/?page=00001") == EVENT_LIST + 3
+
+
+def test_a_filter_the_form_refuses_is_never_kept(client, rich_event) -> None:  # type: ignore[no-untyped-def]
+    client.get("/?country=XX&v=1")
+    db.session.remove()
+    with count_queries() as statements:
+        page = client.get("/?country=XX&v=2").get_data(as_text=True)
+    assert 'aria-invalid="true"' in page  # its message again, from the list built again
+    assert len(statements) == EVENT_LIST_KEPT_CARDS
 
 
 @pytest.mark.parametrize(

@@ -9,8 +9,12 @@ It is kept in the shared cache (`pagecache.kept_value`), keyed by the event, bot
 and the generation, and looked up before the event is loaded. The registration box depends on
 the seats left and the clock as well: it is kept per seats generation too, for the phase of
 registration the clock is in (worked out from the event's registration window, kept with the
-content). A page that finds both loads nothing from the database. The event list keeps its
-cards (all but their seats left) and its filter the same way.
+content). A page that finds both loads nothing from the database.
+
+The event list below its heading (filter, tabs, cards with their seats left, pages) is kept per
+content and seats generation for each valid choice of filters, tab and page, until the clock
+changes something on it; kept, it queries nothing. When it must be built, its cards (all but
+their seats left) and its filter are found kept per content generation.
 
 Signed-in visitors, visitors with a message to show and second languages (all of whom miss
 the whole-page cache) get these parts ready-made too. What depends on the request (the user
@@ -19,7 +23,9 @@ menu, CSRF tokens, messages) is rendered per request by the page around them.
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import NamedTuple
+from urllib.parse import urlencode
 
 from flask import current_app
 from flask_babel import get_locale
@@ -29,16 +35,19 @@ from werkzeug.datastructures import MultiDict
 
 from seminar_app import i18n
 from seminar_app.agenda.queries import group_by_local_day
+from seminar_app.converters import query_int
 from seminar_app.db_types import utcnow
-from seminar_app.events.content import LocalizedEvent, localized, pick_language, readable_languages
+from seminar_app.events.content import LocalizedEvent, localized, pick_language, readable_languages, reader_languages
 from seminar_app.events.models import Event, RegistrationWindow
-from seminar_app.pagecache import kept_value, kept_values
+from seminar_app.pagecache import kept_value, kept_values, per_generation
 from seminar_app.public import queries
-from seminar_app.public.forms import EventFilterForm
-from seminar_app.public.queries import EventFilters, FilterOptions
+from seminar_app.public.forms import EventFilterForm, accepted_filters
+from seminar_app.public.queries import WHEN_VALUES, EventFilters, EventPage, FilterOptions, When
 
 TEMPLATE = "public/_event_content.html"
 FILTER_TEMPLATE = "public/_event_filter.html"
+LIST_TEMPLATE = "public/_event_list.html"
+LIST_FILTERS = ("project", "country", "language", "format")
 
 
 class EventPageParts(NamedTuple):
@@ -102,6 +111,68 @@ def filter_section(options: FilterOptions, when: str, filters: EventFilters) -> 
     form.validate()
     template = current_app.jinja_env.get_template(FILTER_TEMPLATE).make_module()
     return Markup(kept.keep(str(template.filter_section(form, when))))
+
+
+class EventList(NamedTuple):
+    """The event list for an address: its tab, its HTML, and the filter form when the form has
+    something to say about the filters asked for (then the list is not kept)."""
+
+    when: When
+    html: Markup
+    form: EventFilterForm | None
+
+
+def event_list(args: MultiDict[str, str]) -> EventList:
+    """The event list (filter, tabs, cards, pages) for the filters, tab and page in `args`.
+
+    Kept per content and seats generation, keyed by those, the interface's language and the
+    languages the visitor reads, when the form takes the filters without a message and the page
+    has events; each kept list says until when the clock leaves it right (`_next_change`).
+    Unknown arguments neither change the list nor reach its links.
+    """
+    when: When = args.get("when", "upcoming")  # type: ignore[assignment]
+    when = when if when in WHEN_VALUES else "upcoming"
+    page_number = query_int(args.get("page"), 1)
+    list_args = {name: args[name] for name in LIST_FILTERS if args.get(name)}
+    if when == "past":
+        list_args["when"] = when
+    readers = readable_languages(reader_languages())
+    name = f"event-list:{get_locale()}:{','.join(readers)}:{urlencode(list_args)}:{page_number}"
+    kept, now = kept_value(name, seats=True), utcnow()
+    if kept.value is not None:
+        html, valid_until = kept.value
+        if valid_until is None or now < valid_until:
+            return EventList(when, Markup(html), None)
+
+    options = per_generation("public-filter-options", queries.public_filter_options)
+    form, filters = None, accepted_filters(options, args)
+    if filters is None:
+        form = EventFilterForm(formdata=args).setup(options)
+        form.validate()
+        filters = form.filters()
+    page = queries.list_public_events(
+        filters,
+        when=when,
+        page=page_number,
+        per_page=current_app.config["PUBLIC_PAGE_SIZE"],
+        now=now,
+        with_content=False,
+    )
+    filter_html = None if form else filter_section(options, when, filters)
+    template = current_app.jinja_env.get_template(LIST_TEMPLATE).make_module()
+    html = str(template.event_list(form, filter_html, when, page, event_cards(page.items, readers), list_args))
+    if form is None and page.items:
+        kept.keep((html, _next_change(page, now)))
+    return EventList(when, Markup(html), form)
+
+
+def _next_change(page: EventPage, now: datetime) -> datetime | None:
+    """The first time after `now` at which the clock alone changes the list: the next public
+    event ends (it moves to the past events), or registration opens or closes for one shown
+    (its seats left appear or go)."""
+    windows = ((event.registration_opens_at, event.registration_closes_at) for event in page.items)
+    times = [page.next_end, *(time for window in windows for time in window)]
+    return min((time for time in times if time is not None and time > now), default=None)
 
 
 def event_page(slug: str, wanted: list[str]) -> EventPageParts | None:

@@ -46,6 +46,9 @@ class EventPage:
     total: int
     page: int
     per_page: int
+    # When the next public event ends, which moves it from the upcoming list to the past one
+    # (known when the page has events: public.fragments keeps such a page until then).
+    next_end: datetime | None = None
 
     @property
     def pages(self) -> int:
@@ -98,7 +101,7 @@ def _filtered(query: Select[tuple[Event]], filters: EventFilters) -> Select[tupl
 @lru_cache(maxsize=256)
 def _list_statements(
     filters: EventFilters, when: When, with_content: bool
-) -> tuple[Select[tuple[Event, int, int, int]], Select[tuple[int]]]:
+) -> tuple[Select[tuple[Event, int, datetime | None, int, int]], Select[tuple[int]]]:
     """The statements of `list_public_events` (a page, and the count for a page past the end),
     built once per process for each filter: building them was a fifth of the list's time, and
     they differ only by the time and the page, which are bound when they run."""
@@ -110,8 +113,9 @@ def _list_statements(
         query = query.where(Event.ends_at > now).order_by(Event.starts_at, Event.id)
     # The number of matching events comes with each row (a window over the whole match, worked
     # out before LIMIT), so only a page past the end needs a count of its own.
+    next_end = select(func.min(Event.ends_at)).where(Event.status.in_(PUBLIC_STATUSES), Event.ends_at > now)
     paged = (
-        query.add_columns(func.count().over(), *seats_taken_columns())
+        query.add_columns(func.count().over(), next_end.scalar_subquery(), *seats_taken_columns())
         .limit(bindparam("limit", type_=Integer))
         .offset(bindparam("offset", type_=BigInteger))  # a page far past the end is still asked for
     )
@@ -132,7 +136,8 @@ def list_public_events(
 ) -> EventPage:
     """One page of public events with their seats taken counted for `seats_by_mode` and (unless
     a page keeps their cards: public.fragments) their partner, project and translations loaded,
-    in one SQL statement (two for a page past the end).
+    in one SQL statement (two for a page past the end), with the time the next public event
+    ends (`EventPage.next_end`) when the page has events.
 
     "upcoming" is every event not yet ended, soonest first; "past" every ended
     event, most recent first. A page past the end is empty, not an error, and so is a page
@@ -142,16 +147,17 @@ def list_public_events(
     paged, count = _list_statements(filters or EventFilters(), when, with_content)
     values = {"now": now or utcnow(), "limit": per_page, "offset": (page - 1) * per_page}
     rows = db.session.execute(paged, values).unique().all()
-    for event, _total, *taken in rows:
+    for event, _total, _next_end, *taken in rows:
         note_seats_taken(event, taken)
+    next_end = None
     if rows:
-        total = rows[0][1]
+        total, next_end = rows[0][1], rows[0][2]
     elif page > 1:
         total = db.session.scalar(count, {"now": values["now"]}) or 0
     else:
         total = 0
     items = [row[0] for row in rows]
-    return EventPage(items=items, total=total, page=page, per_page=per_page)
+    return EventPage(items=items, total=total, page=page, per_page=per_page, next_end=next_end)
 
 
 def load_card_content(events: list[Event]) -> None:

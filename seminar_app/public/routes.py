@@ -9,11 +9,9 @@ from flask import abort, current_app, redirect, render_template, request, sessio
 from werkzeug.wrappers import Response
 
 from seminar_app import i18n
-from seminar_app.converters import query_int
 from seminar_app.events.content import localized, pick_language, reader_languages
-from seminar_app.pagecache import cached_public_page, per_generation
+from seminar_app.pagecache import cached_public_page
 from seminar_app.public import bp, fragments, queries
-from seminar_app.public.forms import EventFilterForm, accepted_filters
 
 
 def _for_reader(page: queries.EventPage) -> queries.EventPage:
@@ -26,30 +24,8 @@ def _for_reader(page: queries.EventPage) -> queries.EventPage:
 @bp.route("/")
 @cached_public_page
 def index() -> str:
-    options = per_generation("public-filter-options", queries.public_filter_options)
-    when = request.args.get("when", "upcoming")
-    when = when if when in queries.WHEN_VALUES else "upcoming"
-    # Filters the form takes without a message get its HTML kept; others get the form's say.
-    form, filters = None, accepted_filters(options, request.args)
-    if filters is None:
-        form = EventFilterForm(formdata=request.args).setup(options)
-        form.validate()
-        filters = form.filters()
-    page = queries.list_public_events(
-        filters,
-        when=when,  # type: ignore[arg-type]
-        page=query_int(request.args.get("page"), 1),
-        per_page=current_app.config["PUBLIC_PAGE_SIZE"],
-        with_content=False,
-    )
-    return render_template(
-        "public/index.html",
-        form=form,
-        filter_html=None if form else fragments.filter_section(options, when, filters),
-        when=when,
-        page=page,
-        cards=fragments.event_cards(page.items, reader_languages()),
-    )
+    listing = fragments.event_list(request.args)
+    return render_template("public/index.html", when=listing.when, event_list=listing.html, form=listing.form)
 
 
 @bp.route("/events/<slug>")
