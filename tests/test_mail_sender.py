@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 from flask import Flask
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from seminar_app.db_types import utcnow
 from seminar_app.enums import OutboxStatus
@@ -67,6 +67,24 @@ def test_queued_messages_are_delivered_once_with_text_html_and_their_message_id(
 
     assert deliver_due(now=later(120)) == DeliveryReport()
     assert len(smtp.messages) == 2
+
+
+def test_each_sent_message_is_recorded_before_the_next_one_goes(app: Flask, smtp) -> None:
+    """A crash in the middle of a batch repeats at most the message in flight."""
+    queue(3)
+    engine, seen_sent = db.engine, []
+    receive = smtp.handle_DATA
+
+    async def handle_data(server, session, envelope):  # type: ignore[no-untyped-def]
+        with engine.connect() as other:  # what another process would read now
+            sent = select(func.count()).where(OutboxMessage.status == OutboxStatus.SENT)
+            seen_sent.append(other.scalar(sent))
+        return await receive(server, session, envelope)
+
+    smtp.handle_DATA = handle_data
+    assert deliver_due() == DeliveryReport(sent=3)
+    assert seen_sent == [0, 1, 2]
+    assert statuses() == [OutboxStatus.SENT] * 3
 
 
 def test_a_text_only_message_arrives_as_plain_text(app: Flask, smtp) -> None:
