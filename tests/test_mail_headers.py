@@ -196,3 +196,43 @@ def test_both_backends_send_the_same_well_formed_headers(app: Flask, smtp, tmp_p
     assert_well_formed(data)
     assert raw_headers(data)["list-unsubscribe"] == f"<{message.list_unsubscribe}>"
     assert message_from_bytes(data, policy=policy.default)["Subject"] == subject
+
+
+def test_the_mime_headers_kept_from_message_to_message_change_no_byte_of_a_mail(app: Flask, monkeypatch) -> None:
+    import random
+    from datetime import UTC, datetime
+    from email.headerregistry import HeaderRegistry
+
+    from seminar_app.mail import headers, sender
+
+    monkeypatch.setattr(sender, "utcnow", lambda: datetime(2026, 12, 4, 9, 30, tzinfo=UTC))
+    row = OutboxMessage(
+        id=1,
+        kind="invitation",
+        to_address="ana@example.org",
+        to_name="Ana Conceição",
+        reply_to="seminars@partner.example",
+        subject=TITLES[1],
+        body_text="Olá Ana,\n\nestá convidada. Inscrição: https://seminars.example/i/abc\n",
+        body_html='<p>Olá Ana,</p><p>está convidada.</p><img src="cid:eu-emblem" alt="">',
+        calendar_method="REQUEST",
+        calendar_ics="BEGIN:VCALENDAR\r\nMETHOD:REQUEST\r\nEND:VCALENDAR\r\n",
+        message_id="<kept-headers@seminars.example>",
+        list_unsubscribe="https://seminars.example/u/" + "x" * 40,
+    )
+
+    def built() -> bytes:
+        random.seed(18)  # the same multipart boundaries each time
+        return build_message(row).as_bytes()
+
+    with app.app_context():
+        headers._HandWrittenHeaders._parsed.clear()
+        headers._HandWrittenHeaders._folded.clear()
+        first, second = built(), built()  # the second one from what the first kept
+        assert headers._HandWrittenHeaders._parsed and headers._HandWrittenHeaders._folded
+        # The standard library's own way: a class made per header, everything parsed and folded anew.
+        monkeypatch.setattr(headers._HandWrittenHeaders, "REPEATED", frozenset())
+        monkeypatch.setattr(sender, "MAIL_POLICY", headers.MAIL_POLICY.clone(header_factory=HeaderRegistry()))
+        standard = built()
+    assert first == second == standard
+    assert b"Content-Transfer-Encoding: quoted-printable" in first and b"text/calendar" in first

@@ -18,7 +18,7 @@ import re
 from base64 import b64encode
 from email.headerregistry import HeaderRegistry
 from email.policy import EmailPolicy
-from typing import Any
+from typing import Any, ClassVar
 
 from seminar_app.validation import UndeliverableAddress, sendable_address
 
@@ -128,17 +128,48 @@ class _HandWrittenHeaders(EmailPolicy):
         {"subject", "from", "to", "reply-to", "date", "message-id", "list-unsubscribe", "list-unsubscribe-post"}
     )
 
+    # The MIME structure's headers repeat from message to message ("text/plain; charset=...",
+    # "quoted-printable"...): each is parsed and folded once, which halved the time a campaign
+    # took to build its mail (issue 18). Header objects are never changed once made, so one can
+    # stand in many messages; multipart types are left out, as each has a boundary of its own.
+    REPEATED = frozenset({"content-type", "content-transfer-encoding", "content-disposition", "mime-version"})
+    _parsed: ClassVar[dict[tuple[str, str], tuple[str, Any]]] = {}
+    _folded: ClassVar[dict[tuple[str, str, bool], str]] = {}
+
     def header_store_parse(self, name: str, value: Any) -> tuple[str, Any]:
-        if name.lower() in self.VERBATIM and isinstance(value, str) and not hasattr(value, "name"):
-            if "\r" in value or "\n" in value:
-                raise ValueError("Header values may not contain line breaks.")
-            return (name, value)
+        lowered = name.lower()
+        if isinstance(value, str) and not hasattr(value, "name"):
+            if lowered in self.VERBATIM:
+                if "\r" in value or "\n" in value:
+                    raise ValueError("Header values may not contain line breaks.")
+                return (name, value)
+            if lowered in self.REPEATED and "boundary=" not in value:
+                key = (name, value)
+                parsed = self._parsed.get(key)
+                if parsed is None:
+                    parsed = self._parsed[key] = _bounded(self._parsed, super().header_store_parse(name, value))
+                return parsed
         return super().header_store_parse(name, value)
 
-    def _fold(self, name: str, value: Any, *args: Any, **kwargs: Any) -> str:
-        if name.lower() in self.VERBATIM and not hasattr(value, "name"):
+    def _fold(self, name: str, value: Any, refold_binary: bool = False) -> str:
+        lowered = name.lower()
+        if lowered in self.VERBATIM and not hasattr(value, "name"):
             return fold(name, str(value), self.linesep)
-        return super()._fold(name, value, *args, **kwargs)  # type: ignore[misc]
+        if lowered in self.REPEATED and "boundary=" not in value:
+            key = (name, str(value), refold_binary)
+            folded = self._folded.get(key)
+            if folded is None:
+                folded = self._folded[key] = _bounded(self._folded, super()._fold(name, value, refold_binary))  # type: ignore[misc]
+            return folded
+        return super()._fold(name, value, refold_binary)  # type: ignore[misc]
+
+
+def _bounded(kept: dict[Any, Any], value: Any, limit: int = 512) -> Any:
+    """`value`, after emptying `kept` if it has grown past `limit` entries (a file's name in a
+    Content-Disposition could otherwise make it grow without end)."""
+    if len(kept) >= limit:
+        kept.clear()
+    return value
 
 
 # Bodies in quoted-printable or base64, never raw 8-bit: smtplib does not ask for 8BITMIME.

@@ -20,6 +20,7 @@ import html
 import re
 from collections.abc import Collection
 from datetime import datetime, timedelta
+from functools import lru_cache
 from pathlib import Path
 from urllib.parse import parse_qs, urlsplit
 
@@ -41,30 +42,39 @@ _ICS_FOLD = re.compile(r"\r?\n[ \t]")
 
 
 def _private_tokens(text: str) -> set[str]:
-    base = urlsplit(current_app.config["PUBLIC_BASE_URL"].rstrip("/"))
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     tokens: set[str] = set()
     for url in _URL.findall(text):
-        parts = urlsplit(html.unescape(url))
-        if parts.netloc != base.netloc:
-            continue
-        for key, values in parse_qs(parts.query).items():
-            if key in _TOKEN_QUERY_KEYS:
-                tokens.update(values)
-        path = parts.path
-        if base.path and path.startswith(base.path):
-            path = path[len(base.path) :] or "/"
-        for method in ("GET", "POST"):
-            try:
-                _endpoint, arguments = adapter.match(path, method=method)
-            except MethodNotAllowed:
-                continue
-            except (HTTPException, RoutingException):
-                break
-            if "token" in arguments:
-                tokens.add(str(arguments["token"]))
-            break
+        tokens.update(_tokens_in_url(url, base))
     return {token for token in tokens if len(token) >= 16}
+
+
+@lru_cache(maxsize=1024)
+def _tokens_in_url(url: str, base_url: str) -> frozenset[str]:
+    """The private tokens in one link of a mail to this site (at `base_url`). Kept per link:
+    the same public links (the event page, the privacy notice...) are in every mail of a
+    campaign, and matching them against the URL map was most of recording a sent message.
+    Every app `create_app` makes has the same URL map, so the link and the base decide it."""
+    base = urlsplit(base_url)
+    parts = urlsplit(html.unescape(url))
+    if parts.netloc != base.netloc:
+        return frozenset()
+    tokens = {value for key, values in parse_qs(parts.query).items() if key in _TOKEN_QUERY_KEYS for value in values}
+    path = parts.path
+    if base.path and path.startswith(base.path):
+        path = path[len(base.path) :] or "/"
+    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    for method in ("GET", "POST"):
+        try:
+            _endpoint, arguments = adapter.match(path, method=method)
+        except MethodNotAllowed:
+            continue
+        except (HTTPException, RoutingException):
+            break
+        if "token" in arguments:
+            tokens.add(str(arguments["token"]))
+        break
+    return frozenset(tokens)
 
 
 def scrub_private_links(message: OutboxMessage) -> None:
