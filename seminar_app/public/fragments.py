@@ -136,8 +136,8 @@ def event_list(args: MultiDict[str, str]) -> EventList:
     list_args = {name: args[name] for name in LIST_FILTERS if args.get(name)}
     if when == "past":
         list_args["when"] = when
-    readers = readable_languages(reader_languages())
-    name = f"event-list:{get_locale()}:{','.join(readers)}:{urlencode(list_args)}:{page_number}"
+    readers, size = readable_languages(reader_languages()), current_app.config["PUBLIC_PAGE_SIZE"]
+    name = f"event-list:{get_locale()}:{','.join(readers)}:{urlencode(list_args)}:{page_number}:{size}"
     kept, now = kept_value(name, seats=True), utcnow()
     if kept.value is not None:
         html, valid_until = kept.value
@@ -150,14 +150,7 @@ def event_list(args: MultiDict[str, str]) -> EventList:
         form = EventFilterForm(formdata=args).setup(options)
         form.validate()
         filters = form.filters()
-    page = queries.list_public_events(
-        filters,
-        when=when,
-        page=page_number,
-        per_page=current_app.config["PUBLIC_PAGE_SIZE"],
-        now=now,
-        with_content=False,
-    )
+    page = queries.list_public_events(filters, when=when, page=page_number, per_page=size, now=now, with_content=False)
     filter_html = None if form else filter_section(options, when, filters)
     template = current_app.jinja_env.get_template(LIST_TEMPLATE).make_module()
     html = str(template.event_list(form, filter_html, when, page, event_cards(page.items, readers), list_args))
