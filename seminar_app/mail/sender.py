@@ -226,8 +226,8 @@ def _load_detached(ids: list[int]) -> dict[int, OutboxMessage]:
 @contextmanager
 def _outcomes() -> Iterator[Connection]:
     """A connection in autocommit for the outcomes of a batch's sent messages: each is one
-    statement and one round trip, where the session's BEGIN, UPDATE and COMMIT took three and a
-    third of a campaign's time (issue 18). The rows are detached and claimed by this sender, so
+    statement and one round trip, where the session's BEGIN, UPDATE and COMMIT took three round
+    trips and a third of a campaign's time (issue 18). The rows are detached and claimed by this sender, so
     nothing else in the session is written with them."""
     with db.engine.connect() as connection:
         yield connection.execution_options(isolation_level="AUTOCOMMIT")
