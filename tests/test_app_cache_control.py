@@ -73,6 +73,7 @@ def test_organiser_pages_and_downloads_with_personal_data_are_not_stored(as_admi
         response = as_admin.get(url)
         assert response.status_code == 200, url
         assert "no-store" in response.headers.get("Cache-Control", ""), url
+        response.get_data()  # a streamed download ends here, not when collected during a later test
 
 
 def test_public_pages_for_anonymous_visitors_may_still_be_cached(client: FlaskClient, event: Event) -> None:
@@ -92,3 +93,4 @@ def test_csv_downloads_name_their_charset_once(as_admin: FlaskClient, event: Eve
         response = as_admin.get(url)
         assert response.status_code == 200, url
         assert response.headers["Content-Type"] == "text/csv; charset=utf-8", url
+        response.get_data()
