@@ -42,6 +42,8 @@ class EventFilters:
 
 @dataclass(frozen=True)
 class EventPage:
+    """One page of events, with what macros/pagination.html reads of a Flask-SQLAlchemy page."""
+
     items: list[Event]
     total: int
     page: int
@@ -55,12 +57,24 @@ class EventPage:
         return max(1, math.ceil(self.total / self.per_page)) if self.per_page else 1
 
     @property
-    def has_previous(self) -> bool:
+    def has_prev(self) -> bool:
         return self.page > 1
 
     @property
     def has_next(self) -> bool:
         return self.page < self.pages
+
+    @property
+    def prev_num(self) -> int:
+        return self.page - 1
+
+    @property
+    def next_num(self) -> int:
+        return self.page + 1
+
+    def iter_pages(self) -> range:
+        """Every page number: the public list links to each of its pages."""
+        return range(1, self.pages + 1)
 
 
 class ProjectChoice(NamedTuple):
