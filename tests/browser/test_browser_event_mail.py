@@ -73,12 +73,14 @@ def test_send_the_feedback_request_now_and_read_it_on_the_mail_tab(  # type: ign
     expect(page.locator("#mail-kind-feedback_request")).to_contain_text("2")
     page.get_by_role("link", name="Your feedback, please – Mentoring in probation").first.click()
     text = page.locator("#text-body")
-    assert text.evaluate("el => getComputedStyle(el).whiteSpace") == "pre-wrap"
+    expect(text).to_have_css("white-space", "pre-wrap")  # waits for the stylesheet, as a reader does
     expect(text).to_contain_text("[private link, not shown]")
     assert _line_height_count(page) > 8, "the plain text keeps its lines"
 
 
 def test_the_admin_mail_view_keeps_the_lines_of_the_plain_text(page, app, make_user) -> None:  # type: ignore[no-untyped-def]
+    from playwright.sync_api import expect
+
     admin = make_user(Role.ADMIN)
     message = queue_mail(
         kind="registration_confirmed",
@@ -91,6 +93,6 @@ def test_the_admin_mail_view_keeps_the_lines_of_the_plain_text(page, app, make_u
     _log_in(page, admin)
     page.goto(f"/admin/mail/{message.id}")
     text = page.locator("#text-body")
-    assert text.evaluate("el => getComputedStyle(el).whiteSpace") == "pre-wrap"
+    expect(text).to_have_css("white-space", "pre-wrap")  # waits for the stylesheet, as a reader does
     assert text.inner_text().splitlines()[:3] == ["Hello Ana,", "", "Your place is confirmed."]
     assert _line_height_count(page) > 6
