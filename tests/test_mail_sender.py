@@ -87,6 +87,29 @@ def test_each_sent_message_is_recorded_before_the_next_one_goes(app: Flask, smtp
     assert statuses() == [OutboxStatus.SENT] * 3
 
 
+def _waits_for_the_disk(connection) -> str:  # type: ignore[no-untyped-def]
+    if connection.dialect.name == "postgresql":
+        return str(connection.exec_driver_sql("SHOW synchronous_commit").scalar())
+    return str(connection.exec_driver_sql("PRAGMA synchronous").scalar())
+
+
+def test_the_outcomes_quick_commits_stay_on_their_own_connection(app: Flask, smtp) -> None:
+    """Sent messages' outcomes skip waiting for the disk; registrations and everything else
+    written on the pool's connections afterwards must still wait for it."""
+    with db.engine.connect() as fresh:
+        durable = _waits_for_the_disk(fresh)
+    queue(3)
+    assert deliver_due() == DeliveryReport(sent=3)
+    pool = db.engine.pool
+    held = [db.engine.connect() for _ in range(max(pool.checkedin(), 1))]
+    try:
+        assert [_waits_for_the_disk(c) for c in held] == [durable] * len(held)
+    finally:
+        for connection in held:
+            connection.close()
+    assert statuses() == [OutboxStatus.SENT] * 3
+
+
 def test_a_text_only_message_arrives_as_plain_text(app: Flask, smtp) -> None:
     queue(1, body_html="")
     deliver_due()
