@@ -161,7 +161,7 @@ def current_generation() -> str:
     return _generations()[0]
 
 
-def _keeps_values() -> bool:
+def keeps_values() -> bool:
     """Values are kept only with a cache every worker shares (Redis; or the page cache on,
     which production allows only with Redis), so that no worker can miss another's new
     generation; with the page cache off they are still kept when Redis is there."""
@@ -192,7 +192,7 @@ def _value_key(name: str, *, seats: bool = False) -> str:
 def kept_value(name: str, *, seats: bool = False) -> KeptValue:
     """The value kept under `name` in this content generation (and with `seats`, in this seats
     generation too: for what shows seats left), and where to keep one."""
-    if not _keeps_values():
+    if not keeps_values():
         return KeptValue(None, None)
     key = _value_key(name, seats=seats)
     return KeptValue(key, _quietly(cache.get, key))
@@ -214,7 +214,7 @@ class KeptValues:
 
 def kept_values(names: list[str]) -> KeptValues:
     """`kept_value` for several names at once."""
-    if not _keeps_values() or not names:
+    if not keeps_values() or not names:
         return KeptValues(None, dict.fromkeys(names))
     keys = {name: _value_key(name) for name in names}
     found = _quietly(cache.get_many, *keys.values()) or [None] * len(keys)
@@ -225,7 +225,7 @@ def per_generation(name: str, compute: Callable[[], T]) -> T:
     """`compute()`, worked out once per content generation: for what every request would
     otherwise ask the database for again although only a public edit can change it (the
     public filters' choices). The value must not depend on the request or the clock, and
-    must pickle (plain values, not ORM objects). Kept only with a shared cache (`_keeps_values`)."""
+    must pickle (plain values, not ORM objects). Kept only with a shared cache (`keeps_values`)."""
     kept = kept_value(name)
     return kept.keep(compute()) if kept.value is None else kept.value
 
@@ -281,7 +281,7 @@ def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool
     the tag then also names the period of PUBLIC_PAGE_CACHE_SECONDS it was made in, so that it
     is never older than on the pages, and nothing is kept while the page cache is off. Without
     it (calendar files, whose every line comes from the content) the answer is kept for the
-    whole generation whenever a shared cache keeps values (`_keeps_values`), page cache or not:
+    whole generation whenever a shared cache keeps values (`keeps_values`), page cache or not:
     it cannot change before the content does.
     """
     if view is None:
@@ -289,7 +289,7 @@ def cached_public_content(view: Callable[..., Any] | None = None, *, clock: bool
 
     @wraps(view)
     def wrapped(*args: Any, **kwargs: Any) -> Any:
-        if not (_cacheable() if clock else _keeps_values() and _may_share_answer()):
+        if not (_cacheable() if clock else keeps_values() and _may_share_answer()):
             return view(*args, **kwargs)
         seconds = current_app.config["PUBLIC_PAGE_CACHE_SECONDS"]
         # What the answer depends on: the content, the interface's language (the calendar's own

@@ -214,7 +214,7 @@ def test_seats_left_are_counted_in_the_statement_that_loads_the_event_shown_or_t
 @pytest.fixture
 def shared_cache_without_page_cache(app, monkeypatch):  # type: ignore[no-untyped-def]
     """Production's set-up with the page cache off: a cache every worker shares (Redis) still
-    keeps what is built once per content generation (pagecache._keeps_values)."""
+    keeps what is built once per content generation (pagecache.keeps_values)."""
     monkeypatch.setitem(app.config, "PUBLIC_PAGE_CACHE_SECONDS", 0)
     monkeypatch.setitem(app.config, "CACHE_TYPE", "RedisCache")
 

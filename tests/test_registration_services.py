@@ -345,8 +345,8 @@ def test_registration_time_is_taken_under_the_seat_lock(event, monkeypatch) -> N
     locked_at = []
     lock = services._lock_event
 
-    def recording_lock(event):  # type: ignore[no-untyped-def]
-        lock(event)
+    def recording_lock(event, **options):  # type: ignore[no-untyped-def]
+        lock(event, **options)
         locked_at.append(services.utcnow())
 
     monkeypatch.setattr(services, "_lock_event", recording_lock)

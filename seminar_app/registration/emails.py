@@ -9,6 +9,8 @@ confirmed people have an entry, nobody else does.
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from typing import Any
 from urllib.parse import urlsplit
 
 from flask import current_app, render_template
@@ -77,6 +79,38 @@ def _queue(
     """Queue one mail. With `calendar_method` it carries the registrant's entry at
     `sequence` (the event's current one by default). `erased`: the person's data is
     being erased, so the mail has no private link and is scrubbed once sent."""
+    _render(
+        registration, kind, subject, paragraphs, calendar_method=calendar_method, sequence=sequence, erased=erased
+    ).queue(registration)
+
+
+@dataclass(frozen=True)
+class RenderedMail:
+    """A registrant's mail, rendered: what `queue_mail` takes but the registration's id, and
+    the status and SEQUENCE it was rendered for."""
+
+    status: RegistrationStatus
+    sequence: int
+    fields: dict[str, Any]
+
+    def queue(self, registration: Registration) -> None:
+        queue_mail(**self.fields, registration_id=registration.id)
+
+    def fits(self, registration: Registration) -> bool:
+        """Whether it is the mail `registration` gets now (see `render_registered`)."""
+        return self.status is registration.status and self.sequence == registration.event.ical_sequence
+
+
+def _render(
+    registration: Registration,
+    kind: str,
+    subject: str,
+    paragraphs: list[str],
+    *,
+    calendar_method: str = "",
+    sequence: int | None = None,
+    erased: bool = False,
+) -> RenderedMail:
     event = invitations.event_as_seen(registration)
     link = "" if erased else private_link(registration)
     event_url = event_page_url(event)
@@ -90,30 +124,31 @@ def _queue(
         "link": link,
         "event_url": event_url,
     }
+    sequence = event.ical_sequence if sequence is None else sequence
     calendar_ics = ""
     if calendar_method:
         calendar_ics = invitations.invitation(
             registration,
             method=calendar_method,
-            sequence=event.ical_sequence if sequence is None else sequence,
+            sequence=sequence,
             private_url=link,
             event_url=event_url,
             seen=event,
         )
-    queue_mail(
-        kind=kind,
-        to_address=registration.email or "",
-        to_name=registration.name,
-        reply_to=event.partner.contact_email,
-        subject=f"{subject} – {event.title}",
-        body_text=render_template("email/registration.txt", **context),
-        body_html=render_template("email/registration.html", **context),
-        event_id=event.id,
-        registration_id=registration.id,
-        calendar_method=calendar_method,
-        calendar_ics=calendar_ics,
-        scrub_after_send=erased,
-    )
+    fields = {
+        "kind": kind,
+        "to_address": registration.email or "",
+        "to_name": registration.name,
+        "reply_to": event.partner.contact_email,
+        "subject": f"{subject} – {event.title}",
+        "body_text": render_template("email/registration.txt", **context),
+        "body_html": render_template("email/registration.html", **context),
+        "event_id": event.id,
+        "calendar_method": calendar_method,
+        "calendar_ics": calendar_ics,
+        "scrub_after_send": erased,
+    }
+    return RenderedMail(registration.status, sequence, fields)
 
 
 def _request_if_confirmed(registration: Registration) -> str:
@@ -138,13 +173,24 @@ def _status_paragraph(registration: Registration) -> str:
 
 def queue_registered(registration: Registration, *, sequence: int | None = None) -> None:
     """`sequence`: a new SEQUENCE for a person registering again, whose entry was cancelled."""
+    render_registered(registration, sequence=sequence).queue(registration)
+
+
+def render_registered(registration: Registration, *, sequence: int | None = None) -> RenderedMail:
+    """The mail `queue_registered` queues, rendered for the registration's status now.
+
+    A new registration renders it before taking the event's seat lock, for the status the
+    seats suggest, and queues it under the lock if it `fits` the status decided there (else
+    renders again): rendering was a third of the time the lock was held, and every other
+    registration of the event waits for that lock (issue 18). Only a seat's mail is rendered
+    ahead: a waiting-list mail says the person's position, which only the lock can tell."""
     with i18n.force_language(mail_language(registration)):
         subjects = {
             RegistrationStatus.CONFIRMED: _("Registration confirmed"),
             RegistrationStatus.PENDING: _("Registration received"),
             RegistrationStatus.WAITLISTED: _("You are on the waiting list"),
         }
-        _queue(
+        return _render(
             registration,
             "registration_" + registration.status.value,
             subjects.get(registration.status, _("Your registration")),

@@ -9,11 +9,12 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from flask import has_request_context, request
+from flask import current_app, has_request_context, request
 from sqlalchemy import Select, bindparam, case, func, select
-from sqlalchemy.orm import joinedload, selectinload
+from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
 
+from seminar_app import pagecache
 from seminar_app.enums import AttendanceMode, RegistrationStatus
 from seminar_app.events.models import Event
 from seminar_app.extensions import db
@@ -26,9 +27,50 @@ from seminar_app.textsearch import matches
 def event_to_register(event_id: int) -> Event | None:
     """The event with everything a registration reads (its partner and project, the event's
     translations and agenda for the mail and calendar entry, the project's privacy notices with
-    their texts and its stakeholder groups), in 3 statements rather than 8 lazy loads:
-    registration through the API is a hot path (issue 18)."""
+    their texts and its stakeholder groups): registration through the API is a hot path (issue 18).
+
+    Read in 3 statements, and then kept in the worker for the rest of the content generation
+    (`_kept_events`): the next registrations get a copy in their session without a statement,
+    since only a public edit, which starts a new generation, changes what is kept. The event's
+    own row is read again under the seat lock (`services._lock_event(refresh=True)`), so what
+    changes without an edit (its SEQUENCE, for one) is never taken from the copy."""
+    kept = _kept_events()
+    if kept is None:
+        return _read_event_to_register(event_id)
+    if event_id not in kept:
+        event = _read_event_to_register(event_id)
+        if event is None:
+            return None
+        if len(kept) >= _MOST_KEPT_EVENTS:
+            kept.clear()
+        # A detached copy, so that nothing the request changes on its own objects is kept.
+        copier = Session()
+        kept[event_id] = copier.merge(event, load=False)
+        copier.expunge_all()
+        return event
+    return db.session.merge(kept[event_id], load=False)
+
+
+def _read_event_to_register(event_id: int) -> Event | None:
     return db.session.scalars(_event_to_register_statement(), {"event_id": event_id}).unique().first()
+
+
+_KEPT_EVENTS = "seminar_app.registration.kept_events"
+_MOST_KEPT_EVENTS = 256
+
+
+def _kept_events() -> dict[int, Event] | None:
+    """The events kept in this worker for the current content generation, by id (emptied when a
+    new generation starts); None when nothing may be kept: only a cache every worker shares
+    tells each worker when another one's edit started a new generation (`pagecache.keeps_values`)."""
+    if not pagecache.keeps_values():
+        return None
+    generation = pagecache.current_generation()
+    kept = current_app.extensions.get(_KEPT_EVENTS)
+    if kept is None or kept[0] != generation:
+        kept = (generation, {})
+        current_app.extensions[_KEPT_EVENTS] = kept
+    return kept[1]
 
 
 @cache

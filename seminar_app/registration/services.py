@@ -16,11 +16,13 @@ import secrets
 from base64 import urlsafe_b64encode
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import and_, func, or_, select, update
+from sqlalchemy import Update, and_, bindparam, func, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm.attributes import set_committed_value
 
 from seminar_app import geo, i18n, sentences
 from seminar_app.accounts.models import User
@@ -118,13 +120,38 @@ def find_by_token(token: str) -> Registration | None:
 # --- seats -------------------------------------------------------------------------------
 
 
-def _lock_event(event: Event) -> None:
+def _lock_event(event: Event, *, refresh: bool = False) -> None:
     """Serialise seat decisions for this event until the transaction ends (see module docstring).
-    Must come before anything the transaction writes."""
+    Must come before anything the transaction writes. With `refresh`, the event's columns are
+    read again in the same statement: for an event kept from an earlier request
+    (`queries.event_to_register`), so that seats, SEQUENCE and status are decided on its row now."""
     start_write_transaction(db.session)
-    db.session.execute(
-        update(Event).where(Event.id == event.id).values(registration_changes=Event.registration_changes + 1)
+    if not refresh:
+        db.session.execute(
+            update(Event).where(Event.id == event.id).values(registration_changes=Event.registration_changes + 1)
+        )
+        return
+    keys, statement = _lock_and_read_statement()
+    row = db.session.execute(statement, {"event_id": event.id}).one()
+    state = inspect(event)
+    for key, value in zip(keys, row, strict=True):
+        if not state.modified or not state.attrs[key].history.has_changes():
+            set_committed_value(event, key, value)
+
+
+@cache
+def _lock_and_read_statement() -> tuple[list[str], Update]:
+    """The seat lock's UPDATE returning every column of the event's row (with the attribute
+    each goes to), built once: a Core statement, as the ORM's bulk UPDATE cost twice as much."""
+    columns = {attribute.key: attribute.columns[0] for attribute in inspect(Event).column_attrs}
+    table = Event.__table__
+    statement = (
+        table.update()
+        .where(table.c.id == bindparam("event_id"))
+        .values(registration_changes=table.c.registration_changes + 1)
+        .returning(*columns.values())
     )
+    return list(columns), statement
 
 
 def capacity(event: Event, mode: AttendanceMode) -> int | None:
@@ -340,17 +367,8 @@ def register(
     else:
         ensure_open(event, now=now)
     email, mode = _check(event, data, by_organiser=by_organiser)
-
-    _lock_event(event)
-    existing = _existing(event, email)
-    if existing is not None:
-        _send_link_again_unless_just_sent(existing, now)
-        db.session.commit()
-        return RegistrationOutcome(existing, created=False)
-
-    notice = event.project.current_privacy_notice
-    language = data.language or event_language_for_people(event)
-    registered_at = now if explicit_time else utcnow()  # under the lock: times follow the order of arrival
+    # Made before the lock, and only added to the session under it (or never, for an address
+    # already registered), so that its mail can be rendered before the lock (`_mail_ahead`).
     registration = Registration(
         event=event,
         mode=mode,
@@ -364,13 +382,24 @@ def register(
         stakeholder_group=data.stakeholder_group,
         is_partner_staff=data.is_partner_staff,
         access_needs=data.access_needs.strip(),
-        language=language,
+        language=data.language or event_language_for_people(event),
         source=source,
-        created_at=registered_at,
     )
+    _give_link(registration)
+    ahead = _mail_ahead(registration)
+
+    _lock_event(event, refresh=True)
+    existing = _existing(event, email)
+    if existing is not None:
+        _send_link_again_unless_just_sent(existing, now)
+        db.session.commit()
+        return RegistrationOutcome(existing, created=False)
+
+    notice = event.project.current_privacy_notice
+    registered_at = now if explicit_time else utcnow()  # under the lock: times follow the order of arrival
+    registration.created_at = registered_at
     if _has_seat(event, mode):
         _seat(registration, now=registered_at)
-    _give_link(registration)
     if not by_organiser:
         _record_consents(registration, data, notice)
     db.session.add(registration)
@@ -387,12 +416,30 @@ def register(
         return RegistrationOutcome(existing, created=False)
     # Conversion counts everyone invited who registered, through the personal link or not.
     invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
-    emails.queue_registered(registration)
+    if ahead is not None and ahead.fits(registration):
+        ahead.queue(registration)
+    else:
+        emails.queue_registered(registration)
     if by_organiser:
         # People registering themselves are the registrations' own record, not an audited act.
         _audit(AuditAction.REGISTRATION_ADDED, registration, actor, status=registration.status.value, source=source)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
+
+
+def _mail_ahead(registration: Registration) -> emails.RenderedMail | None:
+    """The mail of a seat (confirmed, or pending where the organiser approves), rendered
+    before the seat lock when the seats suggest one (`emails.render_registered`); None when
+    the event looks full. The registration is left as it came (waiting)."""
+    event, mode = registration.event, registration.mode
+    limit = capacity(event, mode)
+    if limit is not None and seats_taken(event, mode) >= limit:
+        return None
+    _seat(registration)
+    try:
+        return emails.render_registered(registration)
+    finally:
+        registration.status, registration.confirmed_at = RegistrationStatus.WAITLISTED, None
 
 
 def _send_link_again_unless_just_sent(registration: Registration, now: datetime) -> None:
