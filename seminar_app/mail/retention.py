@@ -27,7 +27,7 @@ from urllib.parse import parse_qs, urlsplit
 from flask import current_app
 from sqlalchemy import ColumnElement, delete, exists, func, or_, select, update
 from werkzeug.exceptions import HTTPException, MethodNotAllowed
-from werkzeug.routing import RoutingException
+from werkzeug.routing import MapAdapter, RoutingException
 
 from seminar_app.db_types import utcnow
 from seminar_app.enums import OutboxStatus
@@ -44,7 +44,7 @@ _ICS_FOLD = re.compile(r"\r?\n[ \t]")
 def _private_tokens(text: str) -> set[str]:
     base = current_app.config["PUBLIC_BASE_URL"].rstrip("/")
     tokens: set[str] = set()
-    for url in _URL.findall(text):
+    for url in set(_URL.findall(text)):  # the text and HTML parts give the same links
         tokens.update(_tokens_in_url(url, base))
     return {token for token in tokens if len(token) >= 16}
 
@@ -63,7 +63,7 @@ def _tokens_in_url(url: str, base_url: str) -> frozenset[str]:
     path = parts.path
     if base.path and path.startswith(base.path):
         path = path[len(base.path) :] or "/"
-    adapter = current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
+    adapter = _url_adapter(base_url)
     for method in ("GET", "POST"):
         try:
             _endpoint, arguments = adapter.match(path, method=method)
@@ -75,6 +75,14 @@ def _tokens_in_url(url: str, base_url: str) -> frozenset[str]:
             tokens.add(str(arguments["token"]))
         break
     return frozenset(tokens)
+
+
+@lru_cache(maxsize=8)
+def _url_adapter(base_url: str) -> MapAdapter:
+    """The URL map bound to the site at `base_url` (see `_tokens_in_url`): each private link of
+    a campaign is new, and binding the map for each cost as much as matching the link."""
+    base = urlsplit(base_url)
+    return current_app.url_map.bind(base.netloc, script_name=base.path or "/", url_scheme=base.scheme)
 
 
 def scrub_private_links(message: OutboxMessage) -> None:
@@ -89,9 +97,13 @@ def scrub_private_links(message: OutboxMessage) -> None:
     tokens = _private_tokens(" ".join(fields.values()))
     if not tokens:
         return
-    pattern = re.compile("|".join(re.escape(t) for t in sorted(tokens, key=len, reverse=True)))
+    # Longest first, so that no token is left half replaced by a shorter one it contains. Plain
+    # replacing: a regular expression of a message's (new) tokens was compiled for each message.
+    longest_first = sorted(tokens, key=len, reverse=True)
     for name, value in fields.items():
-        setattr(message, name, pattern.sub(REMOVED, value))
+        for token in longest_first:
+            value = value.replace(token, REMOVED)
+        setattr(message, name, value)
 
 
 def scrub_sent_mail(batch_size: int = 500) -> int:
