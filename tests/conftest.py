@@ -329,7 +329,8 @@ class SmtpServer:
     `down()` stops it (connections are refused), `up()` starts it again on the same port;
     `refuse_code = 451` answers DATA with a temporary failure; `delay` makes each DATA slow;
     an address in `refused_recipients` is refused at RCPT with 550 (no such mailbox).
-    A message is recorded when its DATA arrives, before the delay and the reply.
+    A message is recorded when its DATA arrives, before the delay and the reply. It offers
+    PIPELINING, as the relays in production do, unless `pipelining` is set to False.
     """
 
     def __init__(self) -> None:
@@ -343,7 +344,16 @@ class SmtpServer:
         self.refuse_code: int | None = None
         self.refused_recipients: set[str] = set()
         self.delay = 0.0
+        self.pipelining = True
         self._controller: Any = None
+
+    async def handle_EHLO(
+        self, server: Any, session: Any, envelope: Any, hostname: str, responses: list[str]
+    ) -> list[str]:
+        session.host_name = hostname
+        if self.pipelining:
+            return [responses[0], "250-PIPELINING", *responses[1:]]
+        return responses
 
     async def handle_RCPT(self, server: Any, session: Any, envelope: Any, address: str, options: Any) -> str:
         if address in self.refused_recipients:

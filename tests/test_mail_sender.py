@@ -238,3 +238,68 @@ def test_file_backend_writes_one_parseable_eml_per_message_in_sending_order(
         assert "<strong>confirmed</strong>" in mail.get_body(preferencelist=("html",)).get_content()
     assert not list((tmp_path / "mail").glob(".*")), "no half-written file is left behind"
     assert statuses() == [OutboxStatus.SENT] * 3
+
+
+def _counting_sends(monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
+    """What the client writes to the SMTP server, one entry per write."""
+    import smtplib
+
+    written: list[bytes] = []
+    send = smtplib.SMTP.send
+
+    def counted(self, s):  # type: ignore[no-untyped-def]
+        written.append(s if isinstance(s, bytes) else s.encode())
+        return send(self, s)
+
+    monkeypatch.setattr(smtplib.SMTP, "send", counted)
+    return written
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_server_offering_pipelining_gets_each_message_in_two_round_trips(
+    app: Flask, smtp, monkeypatch, pipelining: bool
+) -> None:
+    """MAIL, RCPT and DATA go together (RFC 2920) when the server offers it; the message
+    arrives the same either way, lines starting with a dot included."""
+    smtp.pipelining = pipelining
+    body = "First line.\n.A line that starts with a dot\n.\nLast line."
+    queue(3, body_text=body, body_html="")
+    written = _counting_sends(monkeypatch)
+
+    assert deliver_due() == DeliveryReport(sent=3)
+
+    transactions = [w for w in written if w.upper().startswith(b"MAIL FROM")]
+    assert len(transactions) == 3
+    if pipelining:
+        assert all(b"\r\nRCPT TO:<attendee" in w and w.endswith(b"\r\nDATA\r\n") for w in transactions)
+        per_message = [w for w in written if not w.lower().startswith((b"ehlo", b"quit"))]
+        assert len(per_message) == 2 * 3, "the commands, then the message: two writes each"
+    else:
+        assert all(w.rstrip(b"\r\n").count(b"\r\n") == 0 for w in transactions), "one command per write"
+    assert [m.get_content().replace("\r\n", "\n") for m in smtp.messages] == [body + "\n"] * 3
+
+
+def test_with_pipelining_a_refused_sender_or_recipient_fails_that_message_alone(app: Flask, smtp) -> None:
+    queue(4)
+    smtp.refused_recipients = {"attendee1@example.org"}
+
+    transactions: list[str] = []
+
+    async def handle_mail(server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        transactions.append(address)
+        if len(transactions) == 3:  # the third message's sender
+            return "553 5.7.1 Sender not allowed"
+        envelope.mail_from = address
+        return "250 OK"
+
+    smtp.handle_MAIL = handle_mail
+
+    report = deliver_due()
+
+    assert report == DeliveryReport(sent=2, failed=2)
+    assert sorted(m["To"] for m in smtp.messages) == [
+        "Attendee 0 <attendee0@example.org>",
+        "Attendee 3 <attendee3@example.org>",
+    ]
+    failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)).all()
+    assert sorted(row.last_error.split(":")[0] for row in failed) == ["SMTPRecipientsRefused", "SMTPSenderRefused"]

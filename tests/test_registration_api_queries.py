@@ -40,11 +40,11 @@ def post(client, event_id: int, n: int):  # type: ignore[no-untyped-def]
 
 # PostgreSQL: the calendar UIDs' settings (for the mail rendered before the lock), the seat
 # lock, which reads the event's row again, the look for the same address, the registration, its
-# consents (one INSERT), the invitations it answers and the outbox row (7). The event with its partner, project, translations and agenda,
-# the project's notices with their texts and its groups (3) are read by the event's first
-# registration of the content generation and then kept (`event_to_register`). SQLite: the BEGIN
-# IMMEDIATE of the seat lock starts afresh, so those 3 are read again, and the four consents are
-# four INSERTs (3).
+# consents (one INSERT), the invitations it answers and the outbox row (7). The event with its
+# partner, project, translations and agenda, the project's notices with their texts and its
+# groups (3) are read by the event's first registration of the content generation and then kept
+# (`event_to_register`). SQLite: the BEGIN IMMEDIATE of the seat lock starts afresh, so those 3
+# are read again, and the four consents are four INSERTs (3).
 EXPECTED = {"postgresql": 7, "sqlite": 13}
 READING_THE_EVENT = 3
 

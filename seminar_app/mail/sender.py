@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import logging
 import random
+import re
 import smtplib
 from collections.abc import Callable, Collection, Iterator
 from contextlib import contextmanager, suppress
@@ -444,7 +445,7 @@ def _smtp_backend() -> Iterator[Sender]:
         data = build_message(message).as_bytes()
         mail_from, rcpt_to = envelope(message)
         try:
-            host.sendmail(mail_from, [rcpt_to], data)
+            _sendmail(host, mail_from, rcpt_to, data)
         except smtplib.SMTPServerDisconnected as exc:
             raise ConnectionLost() from exc
         except smtplib.SMTPException:
@@ -457,6 +458,50 @@ def _smtp_backend() -> Iterator[Sender]:
     finally:
         with suppress(smtplib.SMTPException, OSError):
             host.quit()
+
+
+def _sendmail(host: smtplib.SMTP, mail_from: str, rcpt_to: str, data: bytes) -> None:
+    """`host.sendmail(mail_from, [rcpt_to], data)`, with MAIL, RCPT and DATA sent together
+    when the server offers PIPELINING (RFC 2920): two round trips per message instead of
+    four, which were half of sending one (issue 18). Raises what `sendmail` raises, for
+    the same answers, and leaves the session ready for the next message."""
+    host.ehlo_or_helo_if_needed()
+    if not host.has_extn("pipelining"):
+        host.sendmail(mail_from, [rcpt_to], data)
+        return
+    size = f" SIZE={len(data)}" if host.has_extn("size") else ""
+    host.send(f"MAIL FROM:{smtplib.quoteaddr(mail_from)}{size}\r\nRCPT TO:{smtplib.quoteaddr(rcpt_to)}\r\nDATA\r\n")
+    sender, recipient, ready = host.getreply(), host.getreply(), host.getreply()
+    if 421 in (sender[0], recipient[0], ready[0]):
+        host.close()
+        raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
+    if ready[0] == 354 and (sender[0] != 250 or recipient[0] not in (250, 251)):
+        host.send(b".\r\n")  # a server that took DATA anyway: end the empty message, then forget it
+        host.getreply()
+    if sender[0] != 250:
+        _reset(host)
+        raise smtplib.SMTPSenderRefused(sender[0], sender[1], mail_from)
+    if recipient[0] not in (250, 251):
+        _reset(host)
+        raise smtplib.SMTPRecipientsRefused({rcpt_to: recipient})
+    if ready[0] != 354:
+        _reset(host)
+        raise smtplib.SMTPDataError(*ready)
+    quoted = re.sub(rb"(?m)^\.", b"..", data)
+    host.send(quoted + (b"" if quoted.endswith(b"\r\n") else b"\r\n") + b".\r\n")
+    code, answer = host.getreply()
+    if code != 250:
+        if code == 421:
+            host.close()
+        else:
+            _reset(host)
+        raise smtplib.SMTPDataError(code, answer)
+
+
+def _reset(host: smtplib.SMTP) -> None:
+    """RSET after a refusal, as `sendmail` does; a connection that is gone shows at the next message."""
+    with suppress(smtplib.SMTPServerDisconnected):
+        host.rset()
 
 
 def _file_sender(directory: Path) -> Sender:
