@@ -18,9 +18,10 @@ Guarantees:
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from flask import Flask
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 
 from seminar_app.campaigns import emails
 from seminar_app.campaigns.models import Campaign, Invitation
@@ -57,7 +58,7 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
     event = db.session.get(Event, campaign.event_id, populate_existing=True)
     assert event is not None
     project_id = event.partner.project_id
-    queued: list[tuple[Invitation, OutboxMessage]] = []
+    queued: list[tuple[Invitation, dict[str, Any]]] = []
     if campaign.queued_at is None:
         if _open_for_invitations(event):
             invitations = db.session.scalars(
@@ -70,7 +71,7 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
             calendars: dict[str, str] = {}
             rendered: emails.RenderedMails = {}
             queued = [
-                (i, emails.queue_invitation(i, campaign, calendars=calendars, rendered=rendered)) for i in invitations
+                (i, emails.invitation_row(i, campaign, calendars=calendars, rendered=rendered)) for i in invitations
             ]
         if len(queued) < size:
             campaign.queued_at = utcnow()
@@ -85,16 +86,19 @@ def _queue_batch(campaign_id: int, size: int) -> list[int]:
                 .execution_options(populate_existing=True)
             ).all()
             reminders: emails.RenderedMails = {}
-            queued = [(i, emails.queue_invitation_reminder(i, campaign, rendered=reminders)) for i in invitations]
+            queued = [(i, emails.reminder_row(i, campaign, rendered=reminders)) for i in invitations]
         if len(queued) < size:
             campaign.reminder_queued_at = utcnow()
-    db.session.flush()
-    for invitation, message in queued:
-        if message.kind == emails.REMINDER:
-            invitation.reminder_message_id = message.id
+    ids: list[int] = []
+    if queued:
+        # Rows rather than objects, in one statement (a campaign may send thousands: issue 18).
+        written = insert(OutboxMessage).returning(OutboxMessage.id, sort_by_parameter_order=True)
+        ids = list(db.session.scalars(written, [row for _invitation, row in queued]))
+    for (invitation, row), message_id in zip(queued, ids, strict=True):
+        if row["kind"] == emails.REMINDER:
+            invitation.reminder_message_id = message_id
         else:
-            invitation.message_id = message.id
-    ids = [message.id for _invitation, message in queued]
+            invitation.message_id = message_id
     db.session.commit()
     return ids
 

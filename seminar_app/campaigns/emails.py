@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 from dataclasses import dataclass
+from typing import Any
 
 from flask import render_template
 from flask_babel import gettext as _
@@ -26,8 +27,7 @@ from seminar_app.campaigns.selection import Selection
 from seminar_app.campaigns.tokens import invitation_token
 from seminar_app.events.content import LocalizedEvent, localized
 from seminar_app.events.models import Event
-from seminar_app.mail.models import OutboxMessage
-from seminar_app.mail.services import queue_mail
+from seminar_app.mail.services import outbox_row
 from seminar_app.registration.emails import event_page_url, external_url
 from seminar_app.timefmt import format_span, zone_label
 
@@ -142,14 +142,14 @@ def _personal(
     )
 
 
-def _queue(
+def _row(
     invitation: Invitation,
     campaign: Campaign,
     *,
     reminder: bool,
     calendars: dict[str, str] | None = None,
     rendered: RenderedMails | None = None,
-) -> OutboxMessage:
+) -> dict[str, Any]:
     event = campaign.event
     token = invitation_token(invitation)
     mail = _personal(
@@ -162,7 +162,7 @@ def _queue(
         rendered=rendered,
     )
     with_calendar = campaign.save_the_date and not reminder
-    message = queue_mail(
+    return outbox_row(
         kind=REMINDER if reminder else INVITATION,
         to_address=invitation.email or "",
         to_name=invitation.name,
@@ -173,10 +173,9 @@ def _queue(
         event_id=event.id,
         calendar_method="PUBLISH" if with_calendar else "",
         calendar_ics=_calendar(event, invitation.language, calendars) if with_calendar else "",
+        campaign_id=campaign.id,
+        list_unsubscribe=external_url("campaigns.unsubscribe_one_click", token=token),
     )
-    message.campaign_id = campaign.id
-    message.list_unsubscribe = external_url("campaigns.unsubscribe_one_click", token=token)
-    return message
 
 
 def _calendar(event: Event, language: str, calendars: dict[str, str] | None) -> str:
@@ -188,24 +187,24 @@ def _calendar(event: Event, language: str, calendars: dict[str, str] | None) -> 
     return calendars[language]
 
 
-def queue_invitation(
+def invitation_row(
     invitation: Invitation,
     campaign: Campaign,
     *,
     calendars: dict[str, str] | None = None,
     rendered: RenderedMails | None = None,
-) -> OutboxMessage:
-    """Add the invitation mail to the outbox in the caller's transaction (the caller commits).
-    `calendars` keeps the save-the-date files already built, by language, and `rendered` the
-    mails already rendered, for the next mails of the batch."""
-    return _queue(invitation, campaign, reminder=False, calendars=calendars, rendered=rendered)
+) -> dict[str, Any]:
+    """The outbox row of the invitation mail (`mail.services.outbox_row`), for the caller to
+    write. `calendars` keeps the save-the-date files already built, by language, and `rendered`
+    the mails already rendered, for the next mails of the batch."""
+    return _row(invitation, campaign, reminder=False, calendars=calendars, rendered=rendered)
 
 
-def queue_invitation_reminder(
+def reminder_row(
     invitation: Invitation, campaign: Campaign, *, rendered: RenderedMails | None = None
-) -> OutboxMessage:
-    """Add the reminder mail (no save-the-date) to the outbox in the caller's transaction."""
-    return _queue(invitation, campaign, reminder=True, rendered=rendered)
+) -> dict[str, Any]:
+    """The outbox row of the reminder mail (no save-the-date)."""
+    return _row(invitation, campaign, reminder=True, rendered=rendered)
 
 
 @dataclass(frozen=True)

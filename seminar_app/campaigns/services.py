@@ -10,13 +10,13 @@ from typing import Any
 
 from flask_babel import gettext as _
 from flask_babel import ngettext
-from sqlalchemy import select, update
+from sqlalchemy import insert, select, update
 from sqlalchemy.exc import IntegrityError
 
 from seminar_app.campaigns import queries
 from seminar_app.campaigns.models import Campaign, Invitation
-from seminar_app.campaigns.selection import Criteria, select_recipients
-from seminar_app.campaigns.tokens import give_link
+from seminar_app.campaigns.selection import Criteria, Recipient, select_recipients
+from seminar_app.campaigns.tokens import new_link
 from seminar_app.db_types import start_write_transaction, utcnow
 from seminar_app.enums import EventStatus
 from seminar_app.errors import Conflict, DomainError, InvalidTransition
@@ -127,23 +127,10 @@ def start_campaign(
         created_by_id=getattr(actor, "id", None),
     )
     db.session.add(campaign)
-    for recipient in selection.recipients:
-        contact = recipient.contact
-        invitation = Invitation(
-            campaign=campaign,
-            event_id=event.id,
-            contact_id=contact.id,
-            email=recipient.email,
-            email_hash=recipient.email_hash,
-            name=contact.name,
-            organisation=contact.organisation,
-            country=contact.country,
-            stakeholder_group=contact.stakeholder_group,
-            language=recipient.language,
-        )
-        give_link(invitation)
-        db.session.add(invitation)
     try:
+        db.session.flush()
+        # Rows rather than objects (a campaign may invite thousands: issue 18).
+        db.session.execute(insert(Invitation), [_invitation_row(campaign, r) for r in selection.recipients])
         db.session.commit()
     except IntegrityError:  # another campaign invited one of them a moment ago
         db.session.rollback()
@@ -152,6 +139,25 @@ def start_campaign(
             count=0,
         ) from None
     return campaign
+
+
+def _invitation_row(campaign: Campaign, recipient: Recipient) -> dict[str, Any]:
+    contact = recipient.contact
+    link_salt, token_hash = new_link()
+    return {
+        "campaign_id": campaign.id,
+        "event_id": campaign.event_id,
+        "contact_id": contact.id,
+        "email": recipient.email,
+        "email_hash": recipient.email_hash,
+        "name": contact.name,
+        "organisation": contact.organisation,
+        "country": contact.country,
+        "stakeholder_group": contact.stakeholder_group,
+        "language": recipient.language,
+        "link_salt": link_salt,
+        "token_hash": token_hash,
+    }
 
 
 def _campaign_being_sent(event: Event, criteria: Criteria) -> tuple[Campaign, queries.MailProgress] | None:

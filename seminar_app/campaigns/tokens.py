@@ -21,9 +21,11 @@ def invitation_token(invitation: Invitation) -> str:
     Raises ValueError for an invitation whose data was erased (it has no link any more)."""
     if not invitation.link_salt:
         raise ValueError("an erased invitation has no personal link")
-    digest = hmac.new(
-        current_app.config["SECRET_KEY"].encode(), f"invitation-link:{invitation.link_salt}".encode(), "sha256"
-    ).digest()
+    return _token(invitation.link_salt)
+
+
+def _token(salt: str) -> str:
+    digest = hmac.new(current_app.config["SECRET_KEY"].encode(), f"invitation-link:{salt}".encode(), "sha256").digest()
     return urlsafe_b64encode(digest).decode().rstrip("=")
 
 
@@ -33,8 +35,13 @@ def _hash(token: str) -> str:
 
 def give_link(invitation: Invitation) -> None:
     """Give a new invitation its personal link (before it is flushed)."""
-    invitation.link_salt = secrets.token_hex(16)
-    invitation.token_hash = _hash(invitation_token(invitation))
+    invitation.link_salt, invitation.token_hash = new_link()
+
+
+def new_link() -> tuple[str, str]:
+    """A new invitation's `link_salt` and `token_hash`."""
+    salt = secrets.token_hex(16)
+    return salt, _hash(_token(salt))
 
 
 def find_by_token(token: str | None) -> Invitation | None:
