@@ -169,6 +169,25 @@ def keeps_values() -> bool:
     return config["PUBLIC_PAGE_CACHE_SECONDS"] > 0 or config["CACHE_TYPE"] == "RedisCache"
 
 
+def kept_in_worker(name: str) -> dict[Any, Any] | None:
+    """A dict this worker keeps under `name` for the current content generation (an empty one
+    once a new generation starts), for what is read for every request although only a public
+    edit changes it, and is not plain values the cache could hold (ORM objects); None when
+    nothing may be kept (`keeps_values`): only a cache every worker shares tells each worker
+    that another's edit started a new generation."""
+    if not keeps_values():
+        return None
+    generation = current_generation()
+    stores = current_app.extensions.setdefault(_KEPT_IN_WORKER, {})
+    kept = stores.get(name)
+    if kept is None or kept[0] != generation:
+        kept = stores[name] = (generation, {})
+    return kept[1]
+
+
+_KEPT_IN_WORKER = "seminar_app.kept_in_worker"
+
+
 @dataclass
 class KeptValue:
     """What is kept under a name in the content generation current when it was looked up:

@@ -44,8 +44,8 @@ def post(client, event_id: int, n: int):  # type: ignore[no-untyped-def]
 # partner, project, translations and agenda, the project's notices with their texts and its
 # groups (3) are read by the event's first registration of the content generation and then kept
 # (`event_to_register`). SQLite: the BEGIN IMMEDIATE of the seat lock starts afresh, so those 3
-# are read again, and the four consents are four INSERTs (3).
-EXPECTED = {"postgresql": 7, "sqlite": 13}
+# are read again.
+EXPECTED = {"postgresql": 7, "sqlite": 10}
 READING_THE_EVENT = 3
 
 

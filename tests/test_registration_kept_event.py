@@ -31,8 +31,9 @@ def last_mail(n: int) -> OutboxMessage:
 
 
 def kept(app, event_id: int) -> Event | None:  # type: ignore[no-untyped-def]
-    _generation, events = app.extensions.get(queries._KEPT_EVENTS, (None, {}))
-    return events.get(event_id)
+    with app.test_request_context():
+        events = queries._kept_events()
+    return None if events is None else events.get(event_id)
 
 
 def test_a_registration_after_an_edit_gets_the_edited_event(client, make_event, app) -> None:

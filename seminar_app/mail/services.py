@@ -11,6 +11,7 @@ from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
+from sqlalchemy import insert
 from sqlalchemy.orm import Session
 
 from seminar_app.db_types import utcnow
@@ -60,6 +61,15 @@ def queue_mail(
     )
     db.session.add(message)
     return message
+
+
+def queue_row(**fields: Any) -> int:
+    """`queue_mail` as one INSERT of a row rather than an object to flush, for mail queued
+    while a lock is held (a registration's, under the event's seat lock: issue 18). The row is
+    delivered after the commit like any other; its id is returned."""
+    message_id = db.session.scalar(insert(OutboxMessage).returning(OutboxMessage.id), outbox_row(**fields))
+    db.session.info.setdefault(PENDING_DELIVERY_KEY, set()).add(message_id)
+    return message_id
 
 
 def outbox_row(**fields: Any) -> dict[str, Any]:

@@ -21,7 +21,7 @@ from seminar_app.calendar import invitations
 from seminar_app.enums import EventStatus, RegistrationStatus
 from seminar_app.events.content import LocalizedEvent
 from seminar_app.events.models import Event
-from seminar_app.mail.services import queue_mail
+from seminar_app.mail.services import queue_row
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
 
@@ -94,7 +94,7 @@ class RenderedMail:
     fields: dict[str, Any]
 
     def queue(self, registration: Registration) -> None:
-        queue_mail(**self.fields, registration_id=registration.id)
+        queue_row(**self.fields, registration_id=registration.id)
 
     def fits(self, registration: Registration) -> bool:
         """Whether it is the mail `registration` gets now (see `render_registered`)."""

@@ -9,7 +9,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 
-from flask import current_app, has_request_context, request
+from flask import has_request_context, request
 from sqlalchemy import Select, bindparam, case, func, select
 from sqlalchemy.orm import Session, joinedload, selectinload
 from sqlalchemy.sql.selectable import ScalarSelect
@@ -55,22 +55,12 @@ def _read_event_to_register(event_id: int) -> Event | None:
     return db.session.scalars(_event_to_register_statement(), {"event_id": event_id}).unique().first()
 
 
-_KEPT_EVENTS = "seminar_app.registration.kept_events"
 _MOST_KEPT_EVENTS = 256
 
 
 def _kept_events() -> dict[int, Event] | None:
-    """The events kept in this worker for the current content generation, by id (emptied when a
-    new generation starts); None when nothing may be kept: only a cache every worker shares
-    tells each worker when another one's edit started a new generation (`pagecache.keeps_values`)."""
-    if not pagecache.keeps_values():
-        return None
-    generation = pagecache.current_generation()
-    kept = current_app.extensions.get(_KEPT_EVENTS)
-    if kept is None or kept[0] != generation:
-        kept = (generation, {})
-        current_app.extensions[_KEPT_EVENTS] = kept
-    return kept[1]
+    """The events kept in this worker for the current content generation, by id."""
+    return pagecache.kept_in_worker("events-to-register")
 
 
 @cache

@@ -20,7 +20,7 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Update, and_, bindparam, func, inspect, or_, select, update
+from sqlalchemy import Update, and_, bindparam, func, insert, inspect, or_, select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -318,7 +318,11 @@ def _notice_shown(notice: PrivacyNotice | None, language: str) -> tuple[int | No
     return notice.version, shown_privacy_notice(notice, language).text_language
 
 
-def _record_consents(registration: Registration, data: RegistrationInput, notice: PrivacyNotice | None) -> None:
+def _consent_rows(
+    registration: Registration, data: RegistrationInput, notice: PrivacyNotice | None
+) -> list[dict[str, object]]:
+    """The person's answers as consent rows, for one INSERT once the registration has its id:
+    rows rather than objects, as this is written under the seat lock (issue 18)."""
     version, language = _notice_shown(notice, data.notice_language or registration.language)
     answers = {
         ConsentPurpose.PRIVACY_NOTICE: data.privacy_acknowledged,
@@ -326,18 +330,26 @@ def _record_consents(registration: Registration, data: RegistrationInput, notice
         ConsentPurpose.ATTENDEE_LIST: data.consent_attendee_list,
         ConsentPurpose.NEWS: data.consent_news,
     }
-    for purpose, given in answers.items():
-        registration.consents.append(
-            Consent(
-                purpose=purpose, given=bool(given), privacy_notice_version=version, privacy_notice_language=language
-            )
-        )
+    return [
+        {
+            "purpose": purpose,
+            "given": bool(given),
+            "privacy_notice_version": version,
+            "privacy_notice_language": language,
+        }
+        for purpose, given in answers.items()
+    ]
 
 
 def _existing(event: Event, email: str) -> Registration | None:
-    return db.session.scalar(
-        select(Registration).where(Registration.event_id == event.id, func.lower(Registration.email) == email.lower())
+    """The event's registration with this address, in any case. Looked for by id first: it runs
+    under the seat lock for every new registration, and is rarely found (issue 18)."""
+    found = db.session.scalar(
+        select(Registration.id).where(
+            Registration.event_id == event.id, func.lower(Registration.email) == email.lower()
+        )
     )
+    return None if found is None else db.session.get(Registration, found)
 
 
 def register(
@@ -400,8 +412,7 @@ def register(
     registration.created_at = registered_at
     if _has_seat(event, mode):
         _seat(registration, now=registered_at)
-    if not by_organiser:
-        _record_consents(registration, data, notice)
+    consents = [] if by_organiser else _consent_rows(registration, data, notice)
     db.session.add(registration)
     try:
         db.session.flush()
@@ -414,6 +425,8 @@ def register(
         _send_link_again_unless_just_sent(existing, now)
         db.session.commit()
         return RegistrationOutcome(existing, created=False)
+    if consents:
+        db.session.execute(insert(Consent), [{**row, "registration_id": registration.id} for row in consents])
     # Conversion counts everyone invited who registered, through the personal link or not.
     invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
     if ahead is not None and ahead.fits(registration):
