@@ -236,3 +236,47 @@ def test_the_mime_headers_kept_from_message_to_message_change_no_byte_of_a_mail(
         standard = built()
     assert first == second == standard
     assert b"Content-Transfer-Encoding: quoted-printable" in first and b"text/calendar" in first
+
+
+def test_a_part_made_before_is_added_as_the_standard_library_adds_a_new_one(app: Flask) -> None:
+    """`sender._add` with a part made by `sender._part` gives the bytes of `add_alternative`,
+    `add_related` and `add_attachment`: what lets the emblem and a save-the-date be made once."""
+    import random
+
+    from seminar_app.mail import sender
+
+    ics = "BEGIN:VCALENDAR\r\nMETHOD:PUBLISH\r\nSUMMARY:Semin\u00e1rio\r\nEND:VCALENDAR\r\n"
+
+    def base():  # type: ignore[no-untyped-def]
+        mail = sender.EmailMessage(policy=sender.MAIL_POLICY)
+        mail["Subject"] = "Convite"
+        mail.set_content("Ol\u00e1\n")
+        mail.add_alternative("<p>Ol\u00e1</p>", subtype="html")
+        return mail
+
+    def flattened(mail) -> bytes:  # type: ignore[no-untyped-def]
+        random.seed(18)
+        sender._set_boundaries(mail)
+        return mail.as_bytes()
+
+    with app.app_context():
+        standard = base()
+        standard.get_body(preferencelist=("html",)).add_related(
+            sender._emblem_png(), "image", "png", cid=f"<{sender.EMBLEM_CID}>", disposition="inline"
+        )
+        standard.add_alternative(ics, subtype="calendar", params={"method": "PUBLISH"})
+        standard.add_attachment(
+            ics.encode(),
+            "application",
+            "ics",
+            filename="invite.ics",
+            params={"name": "invite.ics", "method": "PUBLISH"},
+        )
+        shared = [base(), base()]
+        for mail in shared:
+            sender._add(mail.get_body(preferencelist=("html",)), "related", sender._emblem_part())
+            calendar, attachment = sender._save_the_date_parts(ics)
+            sender._add(mail, "alternative", calendar)
+            sender._add(mail, "mixed", attachment)
+        assert flattened(shared[0]) == flattened(shared[1]) == flattened(standard)
+        assert sender._save_the_date_parts(ics)[0] is sender._save_the_date_parts(ics)[0], "made once"

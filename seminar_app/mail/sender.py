@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
-from functools import cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any
 
@@ -253,28 +253,19 @@ def _outcomes() -> Iterator[Connection]:
                     outcomes.invalidate()  # never back in the pool with the setting still off
 
 
-# What sending changes in a row: the outcome, and the fields the scrubbing may blank.
-_SENT_FIELDS = (
-    "status",
-    "sent_at",
-    "claimed_at",
-    "attempts",
-    "last_error",
-    "to_address",
-    "to_name",
-    "body_text",
-    "body_html",
-    "calendar_ics",
-    "list_unsubscribe",
-)
+# What sending changes in a row: the outcome, and those of the fields the scrubbing may
+# change that it did change.
+_OUTCOME_FIELDS = ("status", "sent_at", "claimed_at", "attempts", "last_error")
+_SCRUBBED_FIELDS = ("to_address", "to_name", "body_text", "body_html", "calendar_ics", "list_unsubscribe")
 
 
 @cache
-def _sent_statement() -> Update:
-    """The UPDATE that records a sent message, built once with every field of `_SENT_FIELDS`
-    bound: building one per message for the fields that changed cost more than writing them."""
+def _sent_statement(scrubbed: tuple[str, ...]) -> Update:
+    """The UPDATE that records a sent message, with the fields `scrubbed` changed: built once
+    per such set (a handful), where building one per message cost more than writing it, and
+    not writing back the bodies and calendars the scrubbing left as they were (issue 18)."""
     table = OutboxMessage.__table__
-    values = {name: bindparam(name, type_=table.c[name].type) for name in _SENT_FIELDS}
+    values = {name: bindparam(name, type_=table.c[name].type) for name in (*_OUTCOME_FIELDS, *scrubbed)}
     return table.update().where(table.c.id == bindparam("row_id")).values(values)  # type: ignore[attr-defined,no-any-return]
 
 
@@ -285,12 +276,13 @@ def _record_sent(message: OutboxMessage, outcomes: Connection) -> DeliveryReport
     message.claimed_at = None
     message.attempts += 1
     message.last_error = ""
+    before = [getattr(message, name) for name in _SCRUBBED_FIELDS]
     scrub_private_links(message)
     _scrub_if_asked(message)
+    scrubbed = tuple(name for name, old in zip(_SCRUBBED_FIELDS, before, strict=True) if getattr(message, name) != old)
     fields = _delivery_fields(message, "sent")
-    outcomes.execute(
-        _sent_statement(), {"row_id": message.id, **{name: getattr(message, name) for name in _SENT_FIELDS}}
-    )
+    values = {name: getattr(message, name) for name in (*_OUTCOME_FIELDS, *scrubbed)}
+    outcomes.execute(_sent_statement(scrubbed), {"row_id": message.id, **values})
     _log_delivery(fields)
     return DeliveryReport(sent=1)
 
@@ -372,19 +364,56 @@ def build_message(message: OutboxMessage) -> EmailMessage:
             # and where each recipient opened it.
             html = mail.get_body(preferencelist=("html",))
             assert html is not None
-            html.add_related(_emblem_png(), "image", "png", cid=f"<{EMBLEM_CID}>", disposition="inline")
+            _add(html, "related", _emblem_part())
     if message.calendar_ics:
-        method = {"method": message.calendar_method} if message.calendar_method else {}
-        mail.add_alternative(message.calendar_ics, subtype="calendar", params=method)
-        mail.add_attachment(
-            message.calendar_ics.encode("utf-8"),
-            "application",
-            "ics",
-            filename="invite.ics",
-            params={"name": "invite.ics", **method},
-        )
+        if message.calendar_method == "PUBLISH":
+            calendar, attachment = _save_the_date_parts(message.calendar_ics)
+        else:
+            calendar, attachment = _calendar_parts(message.calendar_ics, message.calendar_method)
+        _add(mail, "alternative", calendar)
+        _add(mail, "mixed", attachment)
     _set_boundaries(mail)
     return mail
+
+
+def _add(mail: EmailMessage, subtype: str, part: EmailMessage) -> None:
+    """What `add_alternative`, `add_related` and `add_attachment` do, with a part made already."""
+    if mail.get_content_maintype() != "multipart" or mail.get_content_subtype() != subtype:
+        getattr(mail, f"make_{subtype}")()
+    mail.attach(part)
+
+
+def _part(*content: Any, **options: Any) -> EmailMessage:
+    part = EmailMessage(policy=MAIL_POLICY)
+    part.set_content(*content, **options)
+    return part
+
+
+def _calendar_parts(ics: str, method: str) -> tuple[EmailMessage, EmailMessage]:
+    """The calendar as an alternative of the text and as `invite.ics` (RFC 6047)."""
+    params = {"method": method} if method else {}
+    return (
+        _part(ics, subtype="calendar", params=params),
+        _part(
+            ics.encode("utf-8"), "application", "ics", filename="invite.ics", params={"name": "invite.ics", **params}
+        ),
+    )
+
+
+# Parts that are the same in many messages, made and encoded once and then shared: a part is
+# never changed once made, and only the multiparts holding it get each message's boundaries.
+# Only parts without personal data are shared: the EU emblem and the save-the-date of a
+# campaign (a PUBLISH calendar: the event's public entry, the same for everyone in a language).
+
+
+@cache
+def _emblem_part() -> EmailMessage:
+    return _part(_emblem_png(), "image", "png", cid=f"<{EMBLEM_CID}>", disposition="inline")
+
+
+@lru_cache(maxsize=32)
+def _save_the_date_parts(ics: str) -> tuple[EmailMessage, EmailMessage]:
+    return _calendar_parts(ics, "PUBLISH")
 
 
 def _set_boundaries(mail: EmailMessage) -> None:
