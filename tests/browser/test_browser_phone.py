@@ -78,6 +78,7 @@ def phone(browser, live_server):  # type: ignore[no-untyped-def]
 
 
 def fits_the_screen(page, where: str) -> None:  # type: ignore[no-untyped-def]
+    page.wait_for_load_state("load")  # measured with its stylesheets, not before they apply
     found = page.evaluate(OVERFLOWING)
     assert found["page"] <= found["width"] and not found["wide"], f"{where} is wider than the phone: {found}"
     clipped = page.evaluate(CLIPPED)
@@ -90,7 +91,8 @@ def log_in(page, user) -> None:  # type: ignore[no-untyped-def]
     page.goto("/login")
     page.get_by_label("E-mail", exact=True).fill(user.email)
     page.get_by_label("Password", exact=True).fill(PASSWORD)
-    page.get_by_role("button", name="Log in").click()
+    with page.expect_navigation():
+        page.get_by_role("button", name="Log in").click()
 
 
 @pytest.fixture
@@ -129,7 +131,8 @@ def test_public_pages_fit_a_phone_and_the_feedback_radios_are_big_enough(  # typ
     page.goto(f"/events/{event.slug}/register")
     fits_the_screen(page, "the registration form")
     page.evaluate("document.querySelector('main form[method=post]').noValidate = true")  # the server's messages
-    page.get_by_role("button", name="Register").click()
+    with page.expect_navigation(wait_until="load"):  # the answer, once its stylesheets apply
+        page.get_by_role("button", name="Register").click()
     assert page.get_by_role("alert").count() >= 1
     fits_the_screen(page, "the registration form with errors")
 
@@ -148,7 +151,8 @@ def test_public_pages_fit_a_phone_and_the_feedback_radios_are_big_enough(  # typ
     assert first.is_checked()
     first.evaluate("e => { e.value = '9'; }")  # a rating the server refuses, to see its message
     page.evaluate("document.querySelector('main form[method=post]').noValidate = true")
-    page.get_by_role("button", name="Send my answers").click()
+    with page.expect_navigation(wait_until="load"):
+        page.get_by_role("button", name="Send my answers").click()
     assert page.get_by_role("alert").count() >= 1
     fits_the_screen(page, "the feedback form with errors")
 
