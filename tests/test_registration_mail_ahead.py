@@ -60,6 +60,19 @@ def order(monkeypatch):  # type: ignore[no-untyped-def]
     return seen
 
 
+def before_the_lock(monkeypatch, happening) -> None:  # type: ignore[no-untyped-def]
+    """`happening(event)`, committed by someone else, just before the next registration takes
+    the event's seat lock: after its mail was rendered ahead."""
+    lock = services._lock_event
+
+    def first(locked, **options):  # type: ignore[no-untyped-def]
+        monkeypatch.setattr(services, "_lock_event", lock)
+        happening(locked)
+        return lock(locked, **options)
+
+    monkeypatch.setattr(services, "_lock_event", first)
+
+
 def queued(registration) -> OutboxMessage:  # type: ignore[no-untyped-def]
     return db.session.scalars(select(OutboxMessage).where(OutboxMessage.registration_id == registration.id)).one()
 
@@ -114,14 +127,7 @@ def test_the_last_seat_taken_while_the_mail_was_rendered_gives_the_waiting_list_
     make_event, clock, order, monkeypatch
 ) -> None:
     event = make_event(capacity_onsite=1)
-    lock = services._lock_event
-
-    def someone_else_first(locked, **options):  # type: ignore[no-untyped-def]
-        monkeypatch.setattr(services, "_lock_event", lock)
-        services.register(event, person(9))  # commits: the seat is theirs
-        return lock(locked, **options)
-
-    monkeypatch.setattr(services, "_lock_event", someone_else_first)
+    before_the_lock(monkeypatch, lambda locked: services.register(event, person(9)))  # the seat is theirs
     registration = services.register(event, person(1)).registration
 
     assert registration.status is S.WAITLISTED
@@ -134,15 +140,12 @@ def test_a_sequence_raised_while_the_mail_was_rendered_gets_the_mail_rendered_ag
     make_event, clock, order, monkeypatch
 ) -> None:
     event = make_event(capacity_onsite=5)
-    lock = services._lock_event
 
-    def sequence_raised_first(locked, **options):  # type: ignore[no-untyped-def]
-        # Another registrant's entry cancelled, in its own committed transaction.
+    def sequence_raised(locked: Event) -> None:  # another registrant's entry cancelled
         db.session.execute(update(Event).where(Event.id == locked.id).values(ical_sequence=Event.ical_sequence + 1))
         db.session.commit()
-        return lock(locked, **options)
 
-    monkeypatch.setattr(services, "_lock_event", sequence_raised_first)
+    before_the_lock(monkeypatch, sequence_raised)
     before = event.ical_sequence
     registration = services.register(event, person(1)).registration
 

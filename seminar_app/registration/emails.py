@@ -66,39 +66,23 @@ def joining_url_for(registration: Registration) -> str:
     return event.joining_url
 
 
-def _queue(
-    registration: Registration,
-    kind: str,
-    subject: str,
-    paragraphs: list[str],
-    *,
-    calendar_method: str = "",
-    sequence: int | None = None,
-    erased: bool = False,
-) -> None:
-    """Queue one mail. With `calendar_method` it carries the registrant's entry at
-    `sequence` (the event's current one by default). `erased`: the person's data is
-    being erased, so the mail has no private link and is scrubbed once sent."""
-    _render(
-        registration, kind, subject, paragraphs, calendar_method=calendar_method, sequence=sequence, erased=erased
-    ).queue(registration)
-
-
 @dataclass(frozen=True)
 class RenderedMail:
-    """A registrant's mail, rendered: what `queue_mail` takes but the registration's id, and
-    the status and SEQUENCE it was rendered for."""
+    """A registrant's mail, rendered: what `queue_mail` takes but the registration's id (it
+    may have none yet), and the status and SEQUENCE it was rendered for."""
 
+    registration: Registration
     status: RegistrationStatus
     sequence: int
     fields: dict[str, Any]
 
-    def queue(self, registration: Registration) -> None:
-        queue_row(**self.fields, registration_id=registration.id)
+    def queue(self) -> None:
+        """Add it to the outbox in the caller's transaction (the caller commits)."""
+        queue_row(**self.fields, registration_id=self.registration.id)
 
-    def fits(self, registration: Registration) -> bool:
-        """Whether it is the mail `registration` gets now (see `render_registered`)."""
-        return self.status is registration.status and self.sequence == registration.event.ical_sequence
+    def fits(self) -> bool:
+        """Whether it is still the mail the registration gets (see `render_registered`)."""
+        return self.status is self.registration.status and self.sequence == self.registration.event.ical_sequence
 
 
 def _render(
@@ -111,6 +95,9 @@ def _render(
     sequence: int | None = None,
     erased: bool = False,
 ) -> RenderedMail:
+    """One mail to the registrant. With `calendar_method` it carries the registrant's entry at
+    `sequence` (the event's current one by default). `erased`: the person's data is being
+    erased, so the mail has no private link and is scrubbed once sent."""
     event = invitations.event_as_seen(registration)
     link = "" if erased else private_link(registration)
     event_url = event_page_url(event)
@@ -148,7 +135,7 @@ def _render(
         "calendar_ics": calendar_ics,
         "scrub_after_send": erased,
     }
-    return RenderedMail(registration.status, sequence, fields)
+    return RenderedMail(registration, registration.status, sequence, fields)
 
 
 def _request_if_confirmed(registration: Registration) -> str:
@@ -173,7 +160,7 @@ def _status_paragraph(registration: Registration) -> str:
 
 def queue_registered(registration: Registration, *, sequence: int | None = None) -> None:
     """`sequence`: a new SEQUENCE for a person registering again, whose entry was cancelled."""
-    render_registered(registration, sequence=sequence).queue(registration)
+    render_registered(registration, sequence=sequence).queue()
 
 
 def render_registered(registration: Registration, *, sequence: int | None = None) -> RenderedMail:
@@ -205,7 +192,7 @@ LINK_AGAIN = "link_again"
 
 def queue_link_again(registration: Registration) -> None:
     with i18n.force_language(mail_language(registration)):
-        _queue(
+        _render(
             registration,
             LINK_AGAIN,
             _("Your registration"),
@@ -214,29 +201,29 @@ def queue_link_again(registration: Registration) -> None:
                 _status_paragraph(registration),
             ],
             calendar_method=_request_if_confirmed(registration),
-        )
+        ).queue()
 
 
 def queue_promoted(registration: Registration) -> None:
     with i18n.force_language(mail_language(registration)):
-        _queue(
+        _render(
             registration,
             "promoted",
             _("A place is free for you"),
             [_("A place has become free and it is yours."), _status_paragraph(registration)],
             calendar_method=_request_if_confirmed(registration),
-        )
+        ).queue()
 
 
 def queue_approved(registration: Registration) -> None:
     with i18n.force_language(mail_language(registration)):
-        _queue(
+        _render(
             registration,
             "approved",
             _("Registration approved"),
             [_("The organiser has confirmed your place.")],
             calendar_method=_request_if_confirmed(registration),
-        )
+        ).queue()
 
 
 def queue_declined(registration: Registration, *, reason: str = "") -> None:
@@ -244,7 +231,7 @@ def queue_declined(registration: Registration, *, reason: str = "") -> None:
         paragraphs = [_("We are sorry: the organiser could not offer you a place at this event.")]
         if reason:
             paragraphs.append(reason)
-        _queue(registration, "declined", _("Registration declined"), paragraphs)
+        _render(registration, "declined", _("Registration declined"), paragraphs).queue()
 
 
 def _cancel_entry(had_entry: bool, registration: Registration) -> tuple[str, int | None]:
@@ -263,9 +250,9 @@ def queue_cancelled(registration: Registration, *, by_organiser: bool, had_entry
             if by_organiser
             else _("Your registration is cancelled, as you asked.")
         )
-        _queue(
+        _render(
             registration, "cancelled", _("Registration cancelled"), [text], calendar_method=method, sequence=sequence
-        )
+        ).queue()
 
 
 def queue_erased(registration: Registration) -> None:
@@ -273,7 +260,7 @@ def queue_erased(registration: Registration) -> None:
     it stops working; the message is scrubbed once sent)."""
     method, sequence = _cancel_entry(True, registration)
     with i18n.force_language(mail_language(registration)):
-        _queue(
+        _render(
             registration,
             "erased",
             _("Registration erased"),
@@ -281,7 +268,7 @@ def queue_erased(registration: Registration) -> None:
             calendar_method=method,
             sequence=sequence,
             erased=True,
-        )
+        ).queue()
 
 
 def queue_mode_changed(registration: Registration) -> None:
@@ -289,28 +276,28 @@ def queue_mode_changed(registration: Registration) -> None:
     method = _request_if_confirmed(registration)
     sequence = invitations.next_sequence(registration.event) if method else None
     with i18n.force_language(mail_language(registration)):
-        _queue(
+        _render(
             registration,
             "mode_changed",
             _("Attendance changed"),
             [sentences.will_attend(registration.mode), _status_paragraph(registration)],
             calendar_method=method,
             sequence=sequence,
-        )
+        ).queue()
 
 
 def queue_event_changed(registration: Registration, before: dict[str, object], sequence: int) -> None:
     """The organiser changed what the entry shows: an update saying what changed."""
     with i18n.force_language(mail_language(registration)):
         changes = invitations.describe_changes(before, registration.event, registration)
-        _queue(
+        _render(
             registration,
             "event_changed",
             _("Event changed"),
             [_("The organiser has changed this event. Your calendar entry is updated."), *changes],
             calendar_method="REQUEST",
             sequence=sequence,
-        )
+        ).queue()
 
 
 def queue_event_status(registration: Registration, sequence: int) -> None:
@@ -333,11 +320,11 @@ def queue_event_status(registration: Registration, sequence: int) -> None:
             method = "REQUEST"
         if not invitations.has_entry(registration):
             method = ""
-        _queue(
+        _render(
             registration,
             "event_" + event.status.value,
             subject,
             [text, *note],
             calendar_method=method,
             sequence=sequence,
-        )
+        ).queue()

@@ -429,8 +429,8 @@ def register(
         db.session.execute(insert(Consent), [{**row, "registration_id": registration.id} for row in consents])
     # Conversion counts everyone invited who registered, through the personal link or not.
     invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
-    if ahead is not None and ahead.fits(registration):
-        ahead.queue(registration)
+    if ahead is not None and ahead.fits():
+        ahead.queue()
     else:
         emails.queue_registered(registration)
     if by_organiser:
