@@ -17,6 +17,7 @@ from seminar_app.extensions import db
 from seminar_app.registration import services as registration_services
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import RegistrationInput
+from tests.mail_rows import write_pending_mail
 
 
 def register(event, name: str, email: str, mode=AttendanceMode.ONSITE, **extra) -> Registration:  # type: ignore[no-untyped-def]
@@ -234,6 +235,7 @@ def test_private_page_shows_the_code_only_to_confirmed_people(client, event, peo
 def test_confirmation_mail_shows_the_code_to_on_site_people_only(event, people) -> None:
     from seminar_app.mail.models import OutboxMessage
 
+    write_pending_mail()
     mails = {
         m.registration_id: m
         for m in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == "registration_confirmed"))

@@ -24,11 +24,13 @@ from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.sender import deliver_all_due
 from seminar_app.registration import services
 from tests.conftest import local
+from tests.mail_rows import write_pending_mail
 from tests.test_calendar_invitations import edit
 from tests.test_registration_services import person
 
 
 def outbox(kind: str) -> list[OutboxMessage]:
+    write_pending_mail()
     query = select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)
     return list(db.session.scalars(query))
 
@@ -50,6 +52,7 @@ def lifecycle(make_event, make_agenda_item) -> dict[str, Any]:  # type: ignore[n
     onsite = services.register(event, person(1)).registration
     services.register(event, person(2, mode=AttendanceMode.ONLINE, name="Ștefan Iordache, “Probation”"))
     leaving = services.register(event, person(3)).registration
+    write_pending_mail()  # as the sender does, before anything changes
     new_start = event_services.EventInput.from_event(event).starts_local + timedelta(days=1)
     edit(event, starts_local=new_start, ends_local=new_start + timedelta(hours=3), venue_name="Biblioteca Nacional")
     services.cancel_registration(leaving)

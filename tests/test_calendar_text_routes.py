@@ -19,6 +19,7 @@ from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.projects import services as project_services
 from seminar_app.registration import services
+from tests.mail_rows import write_pending_mail
 from tests.test_calendar_invitations import edit
 from tests.test_registration_services import person
 
@@ -101,6 +102,7 @@ def test_personal_download_and_invitation_mail(client, hostile_event, libical, i
     assert_exact(read)
     assert token in read["js"]["description"]
 
+    write_pending_mail()
     (mail,) = db.session.scalars(select(OutboxMessage).where(OutboxMessage.calendar_ics != ""))
     invitation = read_back(mail.calendar_ics.encode(), libical, icaljs)
     assert_exact(invitation)

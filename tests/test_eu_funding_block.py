@@ -18,6 +18,7 @@ from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.sender import build_message
 from seminar_app.projects.models import Project
 from seminar_app.registration.services import RegistrationInput, register
+from tests.mail_rows import write_pending_mail
 
 OWN_STATEMENT = "With the support of the Erasmus+ programme"
 OWN_DISCLAIMER = "This page reflects the views of its authors only."
@@ -105,6 +106,7 @@ def pt_registration(event):  # type: ignore[no-untyped-def]
 
 def test_a_portuguese_confirmation_mail_has_the_portuguese_statement_and_disclaimer(event):
     pt_registration(event)
+    write_pending_mail()
     mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
 
     for body in (mail.body_text, mail.body_html):
@@ -131,6 +133,7 @@ def test_an_english_mail_of_a_project_in_english_has_its_own_wording(event):
         language="en",
     )
     register(event, data)
+    write_pending_mail()
     mail = db.session.scalars(select(OutboxMessage).order_by(OutboxMessage.id)).first()
 
     assert OWN_STATEMENT in mail.body_text and OWN_DISCLAIMER in mail.body_html

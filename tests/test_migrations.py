@@ -180,6 +180,7 @@ def test_notices_and_consents_from_before_0012_are_in_the_projects_default_langu
     """Before 0012 a notice had one text, written in the project's language: 0012 says so
     for the notice and for every consent given on it."""
     from seminar_app.enums import AttendanceMode
+    from seminar_app.mail.services import write_deferred
     from seminar_app.registration.services import RegistrationInput, register
 
     app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
@@ -190,6 +191,8 @@ def test_notices_and_consents_from_before_0012_are_in_the_projects_default_langu
             name="Ana", email="ana@x.example", mode=AttendanceMode.ONSITE, privacy_acknowledged=True
         )
         register(event, data)
+        write_deferred()  # 0020 refuses to go down while a mail waits to be written
+        db.session.commit()
         db.session.remove()
         downgrade(revision="0010")
         assert "privacy_notice_text" not in inspect(db.engine).get_table_names()
@@ -200,6 +203,47 @@ def test_notices_and_consents_from_before_0012_are_in_the_projects_default_langu
             assert conn.execute(text("SELECT language FROM privacy_notice")).scalars().all() == ["pt"]
             consents = conn.execute(text("SELECT privacy_notice_version, privacy_notice_language FROM consent")).all()
         assert consents and {tuple(row) for row in consents} == {(1, "pt")}
+        db.session.remove()
+        db.engine.dispose()
+
+
+def test_0020_does_not_go_down_while_a_mail_waits_to_be_written(
+    empty_database_url: str, make_project: Any, make_partner: Any, make_event: Any
+) -> None:
+    """Below 0020 nothing could write a registration's deferred mail: going down refuses
+    until the sender (or `write_deferred`) has written it, and then loses nothing."""
+    from seminar_app.enums import AttendanceMode
+    from seminar_app.mail.services import write_deferred
+    from seminar_app.registration.services import RegistrationInput, register
+
+    def columns() -> set[str]:
+        return {c["name"] for c in inspect(db.engine).get_columns("outbox_message")}
+
+    app = create_app({"SQLALCHEMY_DATABASE_URI": empty_database_url})
+    with app.app_context():
+        upgrade()
+        event = make_event(make_partner(make_project(default_language="en")), language="en")
+        title = event.title
+        data = RegistrationInput(
+            name="Ana", email="ana@x.example", mode=AttendanceMode.ONSITE, privacy_acknowledged=True
+        )
+        register(event, data)
+        db.session.remove()
+
+        with pytest.raises(SystemExit):
+            downgrade(revision="0019")
+        assert "deferred" in columns(), "still at 0020, the mail still deferred"
+
+        write_deferred()
+        db.session.commit()
+        db.session.remove()
+        downgrade(revision="0019")
+        assert "deferred" not in columns()
+        with db.engine.connect() as conn:
+            subject = conn.execute(text("SELECT subject FROM outbox_message")).scalar_one()
+        assert subject == f"Registration confirmed – {title}"
+        upgrade()
+        assert "deferred" in columns()
         db.session.remove()
         db.engine.dispose()
 

@@ -13,6 +13,7 @@ from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import queries, services
 from seminar_app.registration.models import Registration
+from tests.mail_rows import write_pending_mail
 
 
 def post(client, event_id: int, n: int):  # type: ignore[no-untyped-def]
@@ -25,6 +26,7 @@ def post(client, event_id: int, n: int):  # type: ignore[no-untyped-def]
 
 def last_mail(n: int) -> OutboxMessage:
     db.session.remove()
+    write_pending_mail()
     return db.session.scalars(
         select(OutboxMessage).where(OutboxMessage.to_address == f"p{n}@example.org").order_by(OutboxMessage.id.desc())
     ).first()

@@ -21,6 +21,7 @@ from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import RegistrationInput
+from tests.mail_rows import write_pending_mail
 from tests.test_campaigns_services import add_contacts, start
 
 CONFIRMED_PT = "O seu lugar está confirmado."
@@ -47,6 +48,7 @@ def person(email: str = "mary@probation.example", **overrides) -> RegistrationIn
 
 
 def mails(kind: str) -> list[OutboxMessage]:
+    write_pending_mail()
     return list(db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind).order_by(OutboxMessage.id)))
 
 

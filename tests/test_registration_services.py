@@ -16,6 +16,7 @@ from seminar_app.mail.models import OutboxMessage
 from seminar_app.registration import services
 from seminar_app.registration.models import Registration
 from seminar_app.registration.services import RegistrationClosed, RegistrationInput
+from tests.mail_rows import write_pending_mail
 
 S = RegistrationStatus
 
@@ -35,6 +36,7 @@ def person(n: int = 1, **overrides) -> RegistrationInput:  # type: ignore[no-unt
 
 
 def mails(kind: str | None = None) -> list[OutboxMessage]:
+    write_pending_mail()
     query = select(OutboxMessage).order_by(OutboxMessage.id)
     if kind:
         query = query.where(OutboxMessage.kind == kind)

@@ -18,6 +18,7 @@ from seminar_app.events import bp
 from seminar_app.events.routes import ResponseValue
 from seminar_app.extensions import db
 from seminar_app.mail import event_mail
+from seminar_app.mail import services as mail_services
 
 PAGE_SIZE = 50
 
@@ -32,6 +33,7 @@ def mails(event_id: int) -> ResponseValue:
         per_page=PAGE_SIZE,
         error_out=False,
     )
+    mail_services.write_shown(page.items)
     return render_template(
         "events/mails.html",
         event=event,
@@ -52,6 +54,7 @@ def mail_message(event_id: int, message_id: int) -> ResponseValue:
         abort(404)
     if not may_see_personal_data(current_user, event.partner):
         abort(403)
+    mail_services.write_shown([message])
     return render_template(
         "events/mail_message.html",
         event=event,

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from sqlalchemy import ForeignKey, String, Text
+from sqlalchemy import JSON, ForeignKey, String, Text
 from sqlalchemy import false as sa_false
 from sqlalchemy.orm import Mapped, mapped_column
 
@@ -17,8 +18,10 @@ class OutboxMessage(db.Model):
     A sender claims queued rows (`sending`, `claimed_at`), delivers them and marks
     them `sent`; failures are retried with back-off until `max attempts`, then
     `failed`. A claim older than the stale limit means the sender died: the row is
-    queued again, so no message is lost. `message_id` is fixed when the row is
-    written, so a resend after such a crash is recognisable as the same message.
+    queued again, so no message is lost. `message_id` is fixed when the row is written,
+    so a resend after such a crash is recognisable as the same message. A new
+    registration's mail is queued with only what it needs (`deferred`) and rendered by
+    the sender, off the request (issue 18).
     """
 
     __tablename__ = "outbox_message"
@@ -39,6 +42,9 @@ class OutboxMessage(db.Model):
     calendar_ics: Mapped[str] = mapped_column(Text, default="", server_default="")
     # Set for mail to an erased person: once sent (or failed), the address and bodies are blanked.
     scrub_after_send: Mapped[bool] = mapped_column(default=False, server_default=sa_false())
+    # Mail the sender renders (`services.write_deferred`): what it needs, as the change that
+    # queued it saw it; None once the subject, bodies and calendar are written.
+    deferred: Mapped[dict[str, Any] | None] = mapped_column(JSON(none_as_null=True))
     message_id: Mapped[str] = mapped_column(String(200), unique=True)
     event_id: Mapped[int | None] = mapped_column(ForeignKey("event.id", ondelete="SET NULL"), index=True)
     registration_id: Mapped[int | None] = mapped_column(ForeignKey("registration.id", ondelete="SET NULL"), index=True)

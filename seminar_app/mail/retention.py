@@ -154,6 +154,7 @@ BLANK_MAIL = {
     "body_html": "",
     "calendar_ics": "",
     "list_unsubscribe": "",
+    "deferred": None,
 }
 
 

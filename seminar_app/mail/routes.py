@@ -52,13 +52,16 @@ def outbox() -> str:
     if status in {s.value for s in OutboxStatus}:
         query = query.where(OutboxMessage.status == OutboxStatus(status))
     page = db.paginate(query, page=query_int(request.args.get("page"), 1), per_page=PAGE_SIZE, error_out=False)
+    services.write_shown(page.items)
     return render_template("mail/outbox.html", page=page, form=form, status=status)
 
 
 @bp.route("/<int:message_id>")
 @admin_required
 def message(message_id: int) -> str:
-    return render_template("mail/message.html", message=_message_or_404(message_id), retry_form=RetryForm())
+    shown = _message_or_404(message_id)
+    services.write_shown([shown])
+    return render_template("mail/message.html", message=shown, retry_form=RetryForm())
 
 
 @bp.route("/<int:message_id>/retry", methods=["POST"])

@@ -40,7 +40,7 @@ from seminar_app.mail import headers
 from seminar_app.mail.headers import MAIL_POLICY, UndeliverableAddress
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.mail.retention import scrub_private_links
-from seminar_app.mail.services import PENDING_DELIVERY_KEY
+from seminar_app.mail.services import PENDING_DELIVERY_KEY, write_deferred
 
 log = logging.getLogger(__name__)
 
@@ -81,7 +81,8 @@ def deliver_due(limit: int = 100, now: datetime | None = None, *, ids: Collectio
     claimed = _claim(limit, now, ids)
     if not claimed:
         return DeliveryReport()
-    report = DeliveryReport()
+    report = DeliveryReport(failed=write_deferred(claimed))
+    db.session.commit()
     messages = _load_detached(claimed)
     remaining = list(claimed)
     try:
@@ -216,12 +217,15 @@ def _log_delivery(fields: dict[str, Any]) -> None:
 
 
 def _load_detached(ids: list[int]) -> dict[int, OutboxMessage]:
-    """The rows of `ids` read in one query, by a session of their own and then detached from
-    it, so that the commit after each message (see the guarantees above) neither expires nor
-    reads them again (a campaign sends thousands in a row: issue 18), and so that the rows
-    anyone else holds in `db.session` stay theirs."""
+    """The rows of `ids` still to send (not failed by `write_deferred`), read in one query by a
+    session of their own and then detached from it, so that the commit after each message
+    (see the guarantees above) neither expires nor reads them again (a campaign sends
+    thousands in a row: issue 18), and so that the rows anyone else holds in `db.session`
+    stay theirs."""
     with Session(db.engine) as reader:
-        rows = reader.scalars(select(OutboxMessage).where(OutboxMessage.id.in_(ids))).all()
+        rows = reader.scalars(
+            select(OutboxMessage).where(OutboxMessage.id.in_(ids), OutboxMessage.status == OutboxStatus.SENDING)
+        ).all()
         reader.expunge_all()
     return {row.id: row for row in rows}
 

@@ -6,12 +6,14 @@ so the message is committed (or rolled back) with the change that caused it.
 
 from __future__ import annotations
 
+import logging
 import uuid
+from collections.abc import Collection, Sequence
 from typing import Any
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import insert
+from sqlalchemy import insert, select, update
 from sqlalchemy.orm import Session
 
 from seminar_app.db_types import utcnow
@@ -20,6 +22,8 @@ from seminar_app.errors import InvalidTransition
 from seminar_app.extensions import db
 from seminar_app.mail.models import OutboxMessage
 from seminar_app.ops.requestid import current_request_id
+
+log = logging.getLogger(__name__)
 
 # Outbox ids a session committed, for the web process to deliver after the response.
 PENDING_DELIVERY_KEY = "outbox_pending_ids"
@@ -78,6 +82,63 @@ def outbox_row(**fields: Any) -> dict[str, Any]:
     one statement (`insert(OutboxMessage)`), as a campaign's batches do."""
     domain = current_app.config.get("MAIL_MESSAGE_ID_DOMAIN", "seminar-app.local")
     return {**fields, "message_id": f"<{uuid.uuid4().hex}@{domain}>", "request_id": current_request_id()}
+
+
+# A deferred mail whose registration is gone: nobody to write to, nothing to say.
+_UNWRITABLE = {
+    "status": OutboxStatus.FAILED,
+    "last_error": "The registration was erased or deleted before its mail was written.",
+    "to_address": "",
+    "to_name": "",
+}
+
+
+def write_deferred(ids: Collection[int] | None = None) -> int:
+    """Render the deferred mail among the outbox rows `ids` (all when None) and write its
+    subject, bodies and calendar into its rows, in the caller's transaction (the caller
+    commits). Returns how many could not be written (each failed, see below).
+
+    The sender calls it on the rows it claims; the pages that show mail call it on the rows
+    they show, so that nobody sees a mail before its text. A mail whose registration is gone
+    by then is not written: it is failed, with the reason. Writing twice (a page and a
+    sender at once) writes the same text: the second UPDATE finds nothing left to write.
+    A mail that cannot be written is failed, and written again if it is retried."""
+    from seminar_app.registration.emails import render_deferred
+
+    query = select(OutboxMessage.id, OutboxMessage.registration_id, OutboxMessage.deferred).where(
+        OutboxMessage.deferred.is_not(None)
+    )
+    if ids is not None:
+        if not ids:
+            return 0
+        query = query.where(OutboxMessage.id.in_(list(ids)))
+    unwritten = 0
+    for message_id, registration_id, deferred in db.session.execute(query).all():
+        try:
+            fields = render_deferred(registration_id, deferred)
+        except Exception as exc:  # one mail's fault must not keep the others from being sent
+            log.exception("Writing outbox message %s failed; it can be retried once fixed.", message_id)
+            fields = None
+            values: dict[str, Any] = {"status": OutboxStatus.FAILED, "last_error": f"{type(exc).__name__}: {exc}"}
+        else:
+            values = {**(_UNWRITABLE if fields is None else fields), "deferred": None}
+        unwritten += fields is None
+        db.session.execute(
+            update(OutboxMessage)
+            .where(OutboxMessage.id == message_id, OutboxMessage.deferred.is_not(None))
+            .values(**values)
+            .execution_options(synchronize_session="fetch")
+        )
+    return unwritten
+
+
+def write_shown(messages: Sequence[OutboxMessage]) -> None:
+    """Write the deferred mail among `messages`, which a page is about to show, and commit:
+    nobody sees a mail before its text (`write_deferred`)."""
+    ids = [message.id for message in messages if message.deferred is not None]
+    if ids:
+        write_deferred(ids)
+        db.session.commit()
 
 
 def retry_message(message: OutboxMessage, *, actor: Any = None) -> None:

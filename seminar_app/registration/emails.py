@@ -15,12 +15,14 @@ from urllib.parse import urlsplit
 
 from flask import current_app, render_template
 from flask_babel import gettext as _
+from sqlalchemy.orm.attributes import set_committed_value
 
 from seminar_app import i18n, sentences
 from seminar_app.calendar import invitations
-from seminar_app.enums import EventStatus, RegistrationStatus
+from seminar_app.enums import AttendanceMode, EventStatus, RegistrationStatus
 from seminar_app.events.content import LocalizedEvent
 from seminar_app.events.models import Event
+from seminar_app.extensions import db
 from seminar_app.mail.services import queue_row
 from seminar_app.registration.models import Registration
 from seminar_app.timefmt import format_span, zone_label
@@ -69,20 +71,14 @@ def joining_url_for(registration: Registration) -> str:
 @dataclass(frozen=True)
 class RenderedMail:
     """A registrant's mail, rendered: what `queue_mail` takes but the registration's id (it
-    may have none yet), and the status and SEQUENCE it was rendered for."""
+    may have none yet)."""
 
     registration: Registration
-    status: RegistrationStatus
-    sequence: int
     fields: dict[str, Any]
 
     def queue(self) -> None:
         """Add it to the outbox in the caller's transaction (the caller commits)."""
         queue_row(**self.fields, registration_id=self.registration.id)
-
-    def fits(self) -> bool:
-        """Whether it is still the mail the registration gets (see `render_registered`)."""
-        return self.status is self.registration.status and self.sequence == self.registration.event.ical_sequence
 
 
 def _render(
@@ -135,14 +131,19 @@ def _render(
         "calendar_ics": calendar_ics,
         "scrub_after_send": erased,
     }
-    return RenderedMail(registration, registration.status, sequence, fields)
+    return RenderedMail(registration, fields)
 
 
 def _request_if_confirmed(registration: Registration) -> str:
+    """A REQUEST giving the entry to a confirmed person; none once the event is cancelled (a
+    mail the sender writes after the cancellation: the cancellation's own mail follows it)."""
+    if registration.event.status is EventStatus.CANCELLED:
+        return ""
     return "REQUEST" if invitations.has_entry(registration) else ""
 
 
-def _status_paragraph(registration: Registration) -> str:
+def _status_paragraph(registration: Registration, position: int | None = None) -> str:
+    """`position`: the place on the waiting list, when known (else counted now)."""
     from seminar_app.registration.services import waitlist_position
 
     if registration.status is RegistrationStatus.CONFIRMED:
@@ -153,7 +154,7 @@ def _status_paragraph(registration: Registration) -> str:
         return _(
             "The event is full, so you are number %(position)d on the waiting list. "
             "If a place frees up, you get it automatically and we will tell you.",
-            position=waitlist_position(registration) or 0,
+            position=position or waitlist_position(registration) or 0,
         )
     return sentences.your_registration_state(registration.status)
 
@@ -163,14 +164,11 @@ def queue_registered(registration: Registration, *, sequence: int | None = None)
     render_registered(registration, sequence=sequence).queue()
 
 
-def render_registered(registration: Registration, *, sequence: int | None = None) -> RenderedMail:
-    """The mail `queue_registered` queues, rendered for the registration's status now.
-
-    A new registration renders it before taking the event's seat lock, for the status the
-    seats suggest, and queues it under the lock if it `fits` the status decided there (else
-    renders again): rendering was a third of the time the lock was held, and every other
-    registration of the event waits for that lock (issue 18). Only a seat's mail is rendered
-    ahead: a waiting-list mail says the person's position, which only the lock can tell."""
+def render_registered(
+    registration: Registration, *, sequence: int | None = None, position: int | None = None
+) -> RenderedMail:
+    """The mail `queue_registered` queues, for the registration's status now (`position`: its
+    place on the waiting list, when known)."""
     with i18n.force_language(mail_language(registration)):
         subjects = {
             RegistrationStatus.CONFIRMED: _("Registration confirmed"),
@@ -179,12 +177,74 @@ def render_registered(registration: Registration, *, sequence: int | None = None
         }
         return _render(
             registration,
-            "registration_" + registration.status.value,
+            _registered_kind(registration.status),
             subjects.get(registration.status, _("Your registration")),
-            [_("Thank you for registering."), _status_paragraph(registration)],
+            [_("Thank you for registering."), _status_paragraph(registration, position)],
             calendar_method=_request_if_confirmed(registration),
             sequence=sequence,
         )
+
+
+def _registered_kind(status: RegistrationStatus) -> str:
+    return "registration_" + status.value
+
+
+# What the sender writes into a deferred mail's row (`render_deferred`).
+RENDERED_FIELDS = ("subject", "reply_to", "body_text", "body_html", "calendar_method", "calendar_ics")
+# The registration's fields a deferred mail keeps as they were when it was queued.
+_KEPT_AS_QUEUED = ("status", "mode", "language")
+
+
+def queue_registered_for_sender(registration: Registration) -> None:
+    """Queue a new registration's mail with only what it needs, for the sender to render
+    (`render_deferred`): rendering it was a third of a registration's time, and every other
+    registration to the event waits for the seat lock this runs under (issue 18). What may
+    change before the sender runs is kept as it is now: the status, mode, language, the
+    event's SEQUENCE and the place on the waiting list, so that the mail is the one
+    `render_registered` gives now (tests/test_registration_deferred_mail.py)."""
+    from seminar_app.registration.services import waitlist_position
+
+    deferred = {
+        "mail": "registered",
+        "status": registration.status.value,
+        "mode": registration.mode.value,
+        "language": registration.language,
+        "sequence": registration.event.ical_sequence,
+        "position": waitlist_position(registration),
+    }
+    queue_row(
+        kind=_registered_kind(registration.status),
+        to_address=registration.email or "",
+        to_name=registration.name,
+        subject="",
+        body_text="",
+        event_id=registration.event_id,
+        registration_id=registration.id,
+        deferred=deferred,
+    )
+
+
+def render_deferred(registration_id: int | None, deferred: dict[str, Any]) -> dict[str, Any] | None:
+    """The subject, bodies and calendar of a mail `queue_registered_for_sender` queued; None
+    when its registration was deleted or erased since (its mail is not sent)."""
+    registration = None if registration_id is None else db.session.get(Registration, registration_id)
+    if registration is None or registration.is_erased:
+        return None
+    now = {name: getattr(registration, name) for name in _KEPT_AS_QUEUED}
+    queued = {
+        "status": RegistrationStatus(deferred["status"]),
+        "mode": AttendanceMode(deferred["mode"]),
+        "language": deferred["language"],
+    }
+    # Shown as queued without changing the registration: nothing marks it modified.
+    for name, value in queued.items():
+        set_committed_value(registration, name, value)
+    try:
+        mail = render_registered(registration, sequence=deferred["sequence"], position=deferred["position"])
+    finally:
+        for name, value in now.items():
+            set_committed_value(registration, name, value)
+    return {name: mail.fields[name] for name in RENDERED_FIELDS}
 
 
 LINK_AGAIN = "link_again"

@@ -380,7 +380,7 @@ def register(
         ensure_open(event, now=now)
     email, mode = _check(event, data, by_organiser=by_organiser)
     # Made before the lock, and only added to the session under it (or never, for an address
-    # already registered), so that its mail can be rendered before the lock (`_mail_ahead`).
+    # already registered), so that the lock is held for as little as may be.
     registration = Registration(
         event=event,
         mode=mode,
@@ -398,7 +398,6 @@ def register(
         source=source,
     )
     _give_link(registration)
-    ahead = _mail_ahead(registration)
 
     _lock_event(event, refresh=True)
     existing = _existing(event, email)
@@ -429,30 +428,12 @@ def register(
         db.session.execute(insert(Consent), [{**row, "registration_id": registration.id} for row in consents])
     # Conversion counts everyone invited who registered, through the personal link or not.
     invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
-    if ahead is not None and ahead.fits():
-        ahead.queue()
-    else:
-        emails.queue_registered(registration)
+    emails.queue_registered_for_sender(registration)
     if by_organiser:
         # People registering themselves are the registrations' own record, not an audited act.
         _audit(AuditAction.REGISTRATION_ADDED, registration, actor, status=registration.status.value, source=source)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
-
-
-def _mail_ahead(registration: Registration) -> emails.RenderedMail | None:
-    """The mail of a seat (confirmed, or pending where the organiser approves), rendered
-    before the seat lock when the seats suggest one (`emails.render_registered`); None when
-    the event looks full. The registration is left as it came (waiting)."""
-    event, mode = registration.event, registration.mode
-    limit = capacity(event, mode)
-    if limit is not None and seats_taken(event, mode) >= limit:
-        return None
-    _seat(registration)
-    try:
-        return emails.render_registered(registration)
-    finally:
-        registration.status, registration.confirmed_at = RegistrationStatus.WAITLISTED, None
 
 
 def _send_link_again_unless_just_sent(registration: Registration, now: datetime) -> None:
