@@ -21,8 +21,10 @@ from bench.common import arguments, demo_database, serve, wrk
 TARGET = 4  # registrations/s at least 1/TARGET of the insert app's
 
 LUA = r"""
+-- thread_id is global: setup() sets it in each thread's own state, which a local (an upvalue
+-- of request) would hide, giving both threads the same addresses (half of them repeated).
 local counter = 0
-local thread_id = 0
+thread_id = 0
 local threads = {}
 function setup(thread)
   thread:set("thread_id", #threads + 1)
