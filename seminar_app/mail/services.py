@@ -103,8 +103,6 @@ def write_deferred(ids: Collection[int] | None = None) -> int:
     by then is not written: it is failed, with the reason. Writing twice (a page and a
     sender at once) writes the same text: the second UPDATE finds nothing left to write.
     A mail that cannot be written is failed, and written again if it is retried."""
-    from seminar_app.registration.emails import render_deferred
-
     query = select(OutboxMessage.id, OutboxMessage.registration_id, OutboxMessage.deferred).where(
         OutboxMessage.deferred.is_not(None)
     )
@@ -114,22 +112,28 @@ def write_deferred(ids: Collection[int] | None = None) -> int:
         query = query.where(OutboxMessage.id.in_(list(ids)))
     unwritten = 0
     for message_id, registration_id, deferred in db.session.execute(query).all():
-        try:
-            fields = render_deferred(registration_id, deferred)
-        except Exception as exc:  # one mail's fault must not keep the others from being sent
-            log.exception("Writing outbox message %s failed; it can be retried once fixed.", message_id)
-            fields = None
-            values: dict[str, Any] = {"status": OutboxStatus.FAILED, "last_error": f"{type(exc).__name__}: {exc}"}
-        else:
-            values = {**(_UNWRITABLE if fields is None else fields), "deferred": None}
-        unwritten += fields is None
+        values = _written(message_id, registration_id, deferred)
+        unwritten += "status" in values
+        # Not synchronised with rows the session holds: every caller commits next, which expires them.
         db.session.execute(
             update(OutboxMessage)
             .where(OutboxMessage.id == message_id, OutboxMessage.deferred.is_not(None))
             .values(**values)
-            .execution_options(synchronize_session="fetch")
+            .execution_options(synchronize_session=False)
         )
     return unwritten
+
+
+def _written(message_id: int, registration_id: int | None, deferred: dict[str, Any]) -> dict[str, Any]:
+    """The values that write one deferred mail into its row, or fail it."""
+    from seminar_app.registration.emails import render_deferred
+
+    try:
+        fields = render_deferred(registration_id, deferred)
+    except Exception as exc:  # one mail's fault must not keep the others from being sent
+        log.exception("Writing outbox message %s failed; it can be retried once fixed.", message_id)
+        return {"status": OutboxStatus.FAILED, "last_error": f"{type(exc).__name__}: {exc}"}  # `deferred` kept
+    return {**(_UNWRITABLE if fields is None else fields), "deferred": None}
 
 
 def write_shown(messages: Sequence[OutboxMessage]) -> None:

@@ -190,9 +190,7 @@ def _registered_kind(status: RegistrationStatus) -> str:
 
 
 # What the sender writes into a deferred mail's row (`render_deferred`).
-RENDERED_FIELDS = ("subject", "reply_to", "body_text", "body_html", "calendar_method", "calendar_ics")
-# The registration's fields a deferred mail keeps as they were when it was queued.
-_KEPT_AS_QUEUED = ("status", "mode", "language")
+_RENDERED_FIELDS = ("subject", "reply_to", "body_text", "body_html", "calendar_method", "calendar_ics")
 
 
 def queue_registered_for_sender(registration: Registration) -> None:
@@ -205,7 +203,6 @@ def queue_registered_for_sender(registration: Registration) -> None:
     from seminar_app.registration.services import waitlist_position
 
     deferred = {
-        "mail": "registered",
         "status": registration.status.value,
         "mode": registration.mode.value,
         "language": registration.language,
@@ -230,12 +227,12 @@ def render_deferred(registration_id: int | None, deferred: dict[str, Any]) -> di
     registration = None if registration_id is None else db.session.get(Registration, registration_id)
     if registration is None or registration.is_erased:
         return None
-    now = {name: getattr(registration, name) for name in _KEPT_AS_QUEUED}
     queued = {
         "status": RegistrationStatus(deferred["status"]),
         "mode": AttendanceMode(deferred["mode"]),
         "language": deferred["language"],
     }
+    now = {name: getattr(registration, name) for name in queued}
     # Shown as queued without changing the registration: nothing marks it modified.
     for name, value in queued.items():
         set_committed_value(registration, name, value)
@@ -244,7 +241,7 @@ def render_deferred(registration_id: int | None, deferred: dict[str, Any]) -> di
     finally:
         for name, value in now.items():
             set_committed_value(registration, name, value)
-    return {name: mail.fields[name] for name in RENDERED_FIELDS}
+    return {name: mail.fields[name] for name in _RENDERED_FIELDS}
 
 
 LINK_AGAIN = "link_again"
