@@ -32,8 +32,9 @@ def event_to_register(event_id: int) -> Event | None:
     Read in 3 statements, and then kept in the worker for the rest of the content generation
     (`_kept_events`): the next registrations get a copy in their session without a statement,
     since only a public edit, which starts a new generation, changes what is kept. The event's
-    own row is read again under the seat lock (`services._lock_event(refresh=True)`), so what
-    changes without an edit (its SEQUENCE, for one) is never taken from the copy."""
+    own row is read again under the seat lock (`services._lock_event(refresh=True)`, or the share
+    lock of `services._share_event`), so what changes without an edit (its SEQUENCE, its seat
+    limits written in SQL) is never taken from the copy."""
     kept = _kept_events()
     if kept is None:
         return _read_event_to_register(event_id)

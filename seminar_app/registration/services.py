@@ -6,6 +6,11 @@ that UPDATE holds the event's row lock (PostgreSQL) or the write lock (SQLite)
 until commit, so seats are counted and handed out one registration at a time,
 and waiting-list order is the order of arrival. Mail is queued in the same
 transaction (outbox), so it is sent exactly when the change is committed.
+
+A new registration in a mode without a seat limit has no seat to decide: it holds the
+event's row in share mode instead (`_share_event`), so such registrations run side by
+side, while anything that changes the event or its seats still waits for them and they
+for it. Two registrations of one address wait for each other on a lock of their own.
 """
 
 from __future__ import annotations
@@ -20,7 +25,21 @@ from functools import cache
 
 from flask import current_app
 from flask_babel import gettext as _
-from sqlalchemy import Update, and_, bindparam, func, insert, inspect, or_, select, update
+from sqlalchemy import (
+    Column,
+    Executable,
+    Integer,
+    Select,
+    Update,
+    and_,
+    bindparam,
+    func,
+    insert,
+    inspect,
+    or_,
+    select,
+    update,
+)
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
@@ -124,33 +143,77 @@ def _lock_event(event: Event, *, refresh: bool = False) -> None:
     """Serialise seat decisions for this event until the transaction ends (see module docstring).
     Must come before anything the transaction writes. With `refresh`, the event's columns are
     read again in the same statement: for an event kept from an earlier request
-    (`queries.event_to_register`), so that seats, SEQUENCE and status are decided on its row now."""
+    (`queries.event_to_register`), so that seats, SEQUENCE and status are decided on its row now.
+    A registration is not an edit: the event's `updated_at` (a calendar's Last-Modified) stays."""
     start_write_transaction(db.session)
     if not refresh:
         db.session.execute(
-            update(Event).where(Event.id == event.id).values(registration_changes=Event.registration_changes + 1)
+            update(Event)
+            .where(Event.id == event.id)
+            .values(registration_changes=Event.registration_changes + 1, updated_at=Event.updated_at)
         )
         return
-    keys, statement = _lock_and_read_statement()
-    row = db.session.execute(statement, {"event_id": event.id}).one()
+    _read_into(event, _lock_and_read_statement(), {"event_id": event.id})
+
+
+def _share_event(event: Event, email: str) -> None:
+    """Hold the event's row in share mode until the transaction ends, reading its columns again
+    (as `_lock_event(refresh=True)` does), and, on PostgreSQL, a lock on the address in this event:
+    for a new registration in a mode without a seat limit, which decides no seat. Nothing that
+    changes the event's row (a seat decision, an edit of its limits) runs while it holds it, and
+    two of them for one address, whatever its case, take turns, so `_existing` sees the first."""
+    start_write_transaction(db.session)
+    on_postgresql = db.session.get_bind().dialect.name == "postgresql"
+    parameters = {"event_id": event.id, **({"address_key": _address_key(email)} if on_postgresql else {})}
+    _read_into(event, _share_and_read_statement(address_lock=on_postgresql), parameters)
+
+
+def _address_key(email: str) -> int:
+    """A signed 32-bit key for the address in any case, the second half of its advisory lock."""
+    digest = hashlib.blake2b(email.lower().encode(), digest_size=4).digest()
+    return int.from_bytes(digest, "big", signed=True)
+
+
+def _read_into(event: Event, columns_and_statement: tuple[list[str], Executable], parameters: dict[str, int]) -> None:
+    """Set the event's columns, but those the request has changed, from the statement's row (which
+    may go on with values of no column, such as an advisory lock's)."""
+    keys, statement = columns_and_statement
+    row = db.session.execute(statement, parameters).one()
     state = inspect(event)
-    for key, value in zip(keys, row, strict=True):
+    for key, value in zip(keys, row[: len(keys)], strict=True):
         if not state.modified or not state.attrs[key].history.has_changes():
             set_committed_value(event, key, value)
+
+
+def _event_columns() -> dict[str, Column]:
+    return {attribute.key: attribute.columns[0] for attribute in inspect(Event).column_attrs}
 
 
 @cache
 def _lock_and_read_statement() -> tuple[list[str], Update]:
     """The seat lock's UPDATE returning every column of the event's row (with the attribute
     each goes to), built once: a Core statement, as the ORM's bulk UPDATE cost twice as much."""
-    columns = {attribute.key: attribute.columns[0] for attribute in inspect(Event).column_attrs}
+    columns = _event_columns()
     table = Event.__table__
     statement = (
         table.update()
         .where(table.c.id == bindparam("event_id"))
-        .values(registration_changes=table.c.registration_changes + 1)
+        .values(registration_changes=table.c.registration_changes + 1, updated_at=table.c.updated_at)
         .returning(*columns.values())
     )
+    return list(columns), statement
+
+
+@cache
+def _share_and_read_statement(*, address_lock: bool = False) -> tuple[list[str], Select]:
+    """`SELECT <the event's columns> ... FOR SHARE`, with PostgreSQL's transaction-level advisory
+    lock on (event, address) taken in the same round trip when `address_lock`."""
+    columns = _event_columns()
+    table = Event.__table__
+    taken = [*columns.values()]
+    if address_lock:
+        taken.append(func.pg_advisory_xact_lock(table.c.id, bindparam("address_key", type_=Integer)))
+    statement = select(*taken).where(table.c.id == bindparam("event_id")).with_for_update(read=True)
     return list(columns), statement
 
 
@@ -399,7 +462,14 @@ def register(
     )
     _give_link(registration)
 
-    _lock_event(event, refresh=True)
+    if capacity(event, mode) is None:
+        _share_event(event, email)
+        if capacity(event, mode) is not None:
+            # A limit was set after this worker kept the event: seats must be counted.
+            db.session.rollback()
+            _lock_event(event, refresh=True)
+    else:
+        _lock_event(event, refresh=True)
     existing = _existing(event, email)
     if existing is not None:
         _send_link_again_unless_just_sent(existing, now)
