@@ -256,11 +256,13 @@ def _counting_sends(monkeypatch) -> list[bytes]:  # type: ignore[no-untyped-def]
 
 
 @pytest.mark.parametrize("pipelining", [True, False])
-def test_a_server_offering_pipelining_gets_each_message_in_two_round_trips(
+def test_a_server_offering_pipelining_gets_each_message_in_one_round_trip(
     app: Flask, smtp, monkeypatch, pipelining: bool
 ) -> None:
-    """MAIL, RCPT and DATA go together (RFC 2920) when the server offers it; the message
-    arrives the same either way, lines starting with a dot included."""
+    """When the server offers PIPELINING (RFC 2920), a message's content goes in one write with
+    the next message's MAIL, RCPT and DATA: one write, so one wait for the server, per message
+    and one more to begin. The messages arrive the same either way, lines starting with a dot
+    included."""
     smtp.pipelining = pipelining
     body = "First line.\n.A line that starts with a dot\n.\nLast line."
     queue(3, body_text=body, body_html="")
@@ -268,13 +270,16 @@ def test_a_server_offering_pipelining_gets_each_message_in_two_round_trips(
 
     assert deliver_due() == DeliveryReport(sent=3)
 
-    transactions = [w for w in written if w.upper().startswith(b"MAIL FROM")]
-    assert len(transactions) == 3
+    per_batch = [w for w in written if not w.lower().startswith((b"ehlo", b"quit"))]
+    assert sum(w.upper().count(b"MAIL FROM:") for w in per_batch) == 3
     if pipelining:
-        assert all(b"\r\nRCPT TO:<attendee" in w and w.endswith(b"\r\nDATA\r\n") for w in transactions)
-        per_message = [w for w in written if not w.lower().startswith((b"ehlo", b"quit"))]
-        assert len(per_message) == 2 * 3, "the commands, then the message: two writes each"
+        assert len(per_batch) == 3 + 1
+        assert all(
+            w.endswith(b"\r\nRCPT TO:<attendee%d@example.org>\r\nDATA\r\n" % n) for n, w in enumerate(per_batch[:3])
+        )
+        assert [w.count(b"\r\n.\r\n") for w in per_batch] == [0, 1, 1, 1], "each content ends once, in the next write"
     else:
+        transactions = [w for w in per_batch if w.upper().startswith(b"MAIL FROM")]
         assert all(w.rstrip(b"\r\n").count(b"\r\n") == 0 for w in transactions), "one command per write"
     assert [m.get_content().replace("\r\n", "\n") for m in smtp.messages] == [body + "\n"] * 3
 
@@ -303,3 +308,75 @@ def test_with_pipelining_a_refused_sender_or_recipient_fails_that_message_alone(
     ]
     failed = db.session.scalars(select(OutboxMessage).where(OutboxMessage.status == OutboxStatus.FAILED)).all()
     assert sorted(row.last_error.split(":")[0] for row in failed) == ["SMTPRecipientsRefused", "SMTPSenderRefused"]
+
+
+def _answering_data(smtp, answers: dict[str, str]) -> None:  # type: ignore[no-untyped-def]
+    """The server answers the content of a message to one of `answers`' addresses with its reply."""
+    receive = type(smtp).handle_DATA.__get__(smtp)
+
+    async def handle_data(server, session, envelope):  # type: ignore[no-untyped-def]
+        for address, reply in answers.items():
+            if address in envelope.rcpt_tos:
+                return reply
+        return await receive(server, session, envelope)
+
+    smtp.handle_DATA = handle_data
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_refused_content_fails_or_retries_that_message_alone_and_the_next_arrives_whole(
+    app: Flask, smtp, pipelining: bool
+) -> None:
+    """With pipelining the next message's commands are already on their way when a content is
+    refused: nothing (no RSET) may slip into that next message."""
+    smtp.pipelining = pipelining
+    rows = queue(4)
+    _answering_data(
+        smtp,
+        {"attendee1@example.org": "550 5.7.1 Content rejected", "attendee2@example.org": "451 4.3.0 Try later"},
+    )
+
+    assert deliver_due() == DeliveryReport(sent=2, failed=1, retried=1)
+    assert statuses() == [OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.QUEUED, OutboxStatus.SENT]
+    assert rows[1].last_error.startswith("SMTPDataError: (550")
+    assert [m["To"] for m in smtp.messages] == [
+        "Attendee 0 <attendee0@example.org>",
+        "Attendee 3 <attendee3@example.org>",
+    ]
+    last = smtp.messages[1].get_body(preferencelist=("plain",)).get_content()
+    assert last.replace("\r\n", "\n") == f"{rows[3].body_text}\n"
+
+    _answering_data(smtp, {})
+    assert deliver_due(now=later()) == DeliveryReport(sent=1)
+    assert smtp.message_ids() == [rows[0].message_id, rows[3].message_id, rows[2].message_id]
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_server_closing_after_a_content_keeps_every_message_not_yet_answered(
+    app: Flask, smtp, pipelining: bool
+) -> None:
+    """421 for the second message's content: the first is sent, the second and those after it
+    (whose commands may already be on their way) are retried, and each arrives once."""
+    smtp.pipelining = pipelining
+    rows = queue(4)
+    _answering_data(smtp, {"attendee1@example.org": "421 4.3.2 Shutting down"})
+
+    assert deliver_due() == DeliveryReport(sent=1, retried=3)
+    assert statuses() == [OutboxStatus.SENT] + [OutboxStatus.QUEUED] * 3
+    assert "421" in rows[1].last_error
+
+    _answering_data(smtp, {})
+    assert deliver_due(now=later()) == DeliveryReport(sent=3)
+    assert sorted(smtp.message_ids()) == sorted(row.message_id for row in rows)
+
+
+@pytest.mark.parametrize("pipelining", [True, False])
+def test_a_message_that_cannot_be_written_fails_alone(app: Flask, smtp, pipelining: bool) -> None:
+    smtp.pipelining = pipelining
+    queue(1)
+    queue(1, to_address="no address at all")
+    queue(2)
+
+    assert deliver_due() == DeliveryReport(sent=3, failed=1)
+    assert statuses() == [OutboxStatus.SENT, OutboxStatus.FAILED, OutboxStatus.SENT, OutboxStatus.SENT]
+    assert len(smtp.messages) == 3

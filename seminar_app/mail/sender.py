@@ -4,8 +4,9 @@ Guarantees:
 - a message is claimed by one sender at a time (PostgreSQL: `FOR UPDATE SKIP LOCKED`;
   SQLite: a conditional UPDATE that only one writer can win), so concurrent senders
   never send the same row twice;
-- each outcome is committed right after its message, so a crash of the sender repeats at
-  most the one message in flight (with the same Message-ID, so it is recognisable); a sent
+- each outcome is committed as soon as the server has answered its message, before the
+  next message's content is written, so a crash of the sender repeats at most the one
+  message in flight (with the same Message-ID, so it is recognisable); a sent
   message's outcome is one autocommitted UPDATE on a connection of the batch's own
   (`_outcomes`, which says what a crash of the database server itself may repeat);
 - a failure is retried with back-off until MAIL_MAX_ATTEMPTS, then the row is `failed`;
@@ -84,30 +85,24 @@ def deliver_due(limit: int = 100, now: datetime | None = None, *, ids: Collectio
     report = DeliveryReport(failed=write_deferred(claimed))
     db.session.commit()
     messages = _load_detached(claimed)
-    remaining = list(claimed)
+    unrecorded = {message_id: messages[message_id] for message_id in claimed if message_id in messages}
     try:
         with _backend() as send, _outcomes() as outcomes:
-            while remaining:
-                message = messages.get(remaining[0])
-                try:
-                    if message is not None:
-                        send(message)
-                except ConnectionLost as exc:
-                    raise (exc.__cause__ or exc) from None
-                except Exception as exc:  # one message's error must not stop the batch
-                    failed = db.session.get(OutboxMessage, remaining[0])
-                    report += _record_failure(failed, exc, now, permanent=_is_permanent(exc))
-                else:
-                    if message is not None:
-                        report += _record_sent(message, outcomes)
-                remaining.pop(0)
+            for message, error in send(list(unrecorded.values())):
+                if error is None:
+                    report += _record_sent(message, outcomes)
+                else:  # one message's error does not stop the batch
+                    failed = db.session.get(OutboxMessage, message.id)
+                    report += _record_failure(failed, error, now, permanent=_is_permanent(error))
+                del unrecorded[message.id]
     except Exception as exc:  # server unreachable or connection lost: retry the rest later
-        log.warning("Mail delivery interrupted (%s); %d message(s) will be retried.", exc, len(remaining))
+        cause = (exc.__cause__ or exc) if isinstance(exc, ConnectionLost) else exc
+        log.warning("Mail delivery interrupted (%s); %d message(s) will be retried.", cause, len(unrecorded))
         db.session.rollback()
-        for message_id in remaining:
+        for message_id in unrecorded:
             message = db.session.get(OutboxMessage, message_id)
             if message is not None:
-                report += _record_failure(message, exc, now)
+                report += _record_failure(message, cause, now)
     return report
 
 
@@ -438,7 +433,11 @@ def envelope(message: OutboxMessage) -> tuple[str, str]:
     )
 
 
-Sender = Callable[[OutboxMessage], None]
+# A message and what went wrong in sending it (None: it was sent).
+Outcome = tuple[OutboxMessage, Exception | None]
+# Sends a batch's messages, giving each one's outcome as soon as it is known; raises
+# ConnectionLost when the connection breaks (every message without an outcome is retried).
+Sender = Callable[[list[OutboxMessage]], Iterator[Outcome]]
 
 
 @contextmanager
@@ -448,9 +447,26 @@ def _backend() -> Iterator[Sender]:
         with _smtp_backend() as send:
             yield send
     elif backend == "file":
-        yield _file_sender(Path(current_app.config["MAIL_FILE_DIR"]))
+        yield _each(_file_writer(Path(current_app.config["MAIL_FILE_DIR"])))
     else:
         raise RuntimeError(f"Unknown MAIL_BACKEND {backend!r}: use 'smtp' or 'file'.")
+
+
+def _each(send_one: Callable[[OutboxMessage], None]) -> Sender:
+    """A sender that sends one message at a time with `send_one`."""
+
+    def send(messages: list[OutboxMessage]) -> Iterator[Outcome]:
+        for message in messages:
+            try:
+                send_one(message)
+            except ConnectionLost:
+                raise
+            except Exception as exc:
+                yield message, exc
+            else:
+                yield message, None
+
+    return send
 
 
 def _connect() -> smtplib.SMTP:
@@ -470,21 +486,35 @@ def _connect() -> smtplib.SMTP:
 
 
 @contextmanager
+def _connection_lost_on_disconnect() -> Iterator[None]:
+    """A broken connection as ConnectionLost (with the cause); an SMTP answer as itself."""
+    try:
+        yield
+    except smtplib.SMTPServerDisconnected as exc:
+        raise ConnectionLost() from exc
+    except smtplib.SMTPException:
+        raise
+    except OSError as exc:  # SMTPException is an OSError too, hence the order
+        raise ConnectionLost() from exc
+
+
+@contextmanager
 def _smtp_backend() -> Iterator[Sender]:
     """One SMTP connection for the whole batch, made from the current configuration."""
     host = _connect()
 
-    def send(message: OutboxMessage) -> None:
+    def send_one(message: OutboxMessage) -> None:
         data = build_message(message).as_bytes()
         mail_from, rcpt_to = envelope(message)
-        try:
-            _sendmail(host, mail_from, rcpt_to, data)
-        except smtplib.SMTPServerDisconnected as exc:
-            raise ConnectionLost() from exc
-        except smtplib.SMTPException:
-            raise
-        except OSError as exc:  # SMTPException is an OSError too, hence the order
-            raise ConnectionLost() from exc
+        with _connection_lost_on_disconnect():
+            host.sendmail(mail_from, [rcpt_to], data)
+
+    def send(messages: list[OutboxMessage]) -> Iterator[Outcome]:
+        with _connection_lost_on_disconnect():
+            host.ehlo_or_helo_if_needed()
+        if not host.has_extn("pipelining"):
+            return _each(send_one)(messages)
+        return _pipelined(host, messages)
 
     try:
         yield send
@@ -493,42 +523,98 @@ def _smtp_backend() -> Iterator[Sender]:
             host.quit()
 
 
-def _sendmail(host: smtplib.SMTP, mail_from: str, rcpt_to: str, data: bytes) -> None:
-    """`host.sendmail(mail_from, [rcpt_to], data)`, with MAIL, RCPT and DATA sent together
-    when the server offers PIPELINING (RFC 2920): two round trips per message instead of
-    four, which were half of sending one (issue 18). Raises what `sendmail` raises, for
-    the same answers, and leaves the session ready for the next message."""
-    host.ehlo_or_helo_if_needed()
-    if not host.has_extn("pipelining"):
-        host.sendmail(mail_from, [rcpt_to], data)
-        return
-    size = f" SIZE={len(data)}" if host.has_extn("size") else ""
-    host.send(f"MAIL FROM:{smtplib.quoteaddr(mail_from)}{size}\r\nRCPT TO:{smtplib.quoteaddr(rcpt_to)}\r\nDATA\r\n")
-    sender, recipient, ready = host.getreply(), host.getreply(), host.getreply()
-    if 421 in (sender[0], recipient[0], ready[0]):
+@dataclass
+class _Ready:
+    """A message built for the wire: its envelope commands and its dot-stuffed content."""
+
+    message: OutboxMessage
+    mail_from: str
+    rcpt_to: str
+    commands: bytes
+    content: bytes
+
+
+def _ready(host: smtplib.SMTP, messages: list[OutboxMessage], failures: list[Outcome]) -> Iterator[_Ready]:
+    """Each message built for the wire, in order; those that cannot be built go to `failures`."""
+    for message in messages:
+        try:
+            data = build_message(message).as_bytes()
+            mail_from, rcpt_to = envelope(message)
+        except Exception as exc:
+            failures.append((message, exc))
+            continue
+        size = f" SIZE={len(data)}" if host.has_extn("size") else ""
+        commands = f"MAIL FROM:{smtplib.quoteaddr(mail_from)}{size}\r\nRCPT TO:{smtplib.quoteaddr(rcpt_to)}\r\nDATA\r\n"
+        quoted = re.sub(rb"(?m)^\.", b"..", data)
+        content = quoted + (b"" if quoted.endswith(b"\r\n") else b"\r\n") + b".\r\n"
+        yield _Ready(message, mail_from, rcpt_to, commands.encode("ascii"), content)
+
+
+def _pipelined(host: smtplib.SMTP, messages: list[OutboxMessage]) -> Iterator[Outcome]:
+    """The messages over a server that offers PIPELINING (RFC 2920), one round trip each: a
+    message's content goes in one write with the next message's MAIL, RCPT and DATA, and the
+    message after that is built while the server reads them. Half of sending one was waiting
+    for the server (issue 18). A message's content is only written once the server has
+    answered its DATA, and its outcome is given before the next message's content is written,
+    so a crash still repeats at most the one message in flight. The answers are those
+    `smtplib.SMTP.sendmail` raises, for the same replies."""
+    failures: list[Outcome] = []
+    upcoming = _ready(host, messages, failures)
+    with _connection_lost_on_disconnect():
+        starting = next(upcoming, None)
+        in_data: _Ready | None = None  # its DATA was answered 354: its content goes next
+        while starting is not None or in_data is not None:
+            host.send(
+                (in_data.content if in_data is not None else b"") + (starting.commands if starting is not None else b"")
+            )
+            following = next(upcoming, None)
+            yield from failures
+            failures.clear()
+            if in_data is not None:
+                yield in_data.message, _content_refused(host, host.getreply())
+                in_data = None
+            if starting is not None:
+                refused = _envelope_refused(host, starting, [host.getreply() for _command in range(3)])
+                if refused is None:
+                    in_data = starting
+                else:
+                    yield starting.message, refused
+            starting = following
+        yield from failures
+
+
+def _content_refused(host: smtplib.SMTP, reply: tuple[int, bytes]) -> Exception | None:
+    """What the answer to a message's content says went wrong, if anything. No RSET: a
+    transaction ends with that answer, and the next message's commands are already sent."""
+    code, answer = reply
+    if code == 250:
+        return None
+    if code == 421:
         host.close()
         raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
-    if ready[0] == 354 and (sender[0] != 250 or recipient[0] not in (250, 251)):
+    return smtplib.SMTPDataError(code, answer)
+
+
+def _envelope_refused(host: smtplib.SMTP, ready: _Ready, replies: list[tuple[int, bytes]]) -> Exception | None:
+    """What the answers to a message's MAIL, RCPT and DATA say went wrong, if anything; after
+    a refusal, the session is made ready for the next message (RSET)."""
+    sender, recipient, data = replies
+    if 421 in (sender[0], recipient[0], data[0]):
+        host.close()
+        raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
+    if data[0] == 354 and (sender[0] != 250 or recipient[0] not in (250, 251)):
         host.send(b".\r\n")  # a server that took DATA anyway: end the empty message, then forget it
         host.getreply()
+    refused: Exception | None = None
     if sender[0] != 250:
+        refused = smtplib.SMTPSenderRefused(sender[0], sender[1], ready.mail_from)
+    elif recipient[0] not in (250, 251):
+        refused = smtplib.SMTPRecipientsRefused({ready.rcpt_to: recipient})
+    elif data[0] != 354:
+        refused = smtplib.SMTPDataError(*data)
+    if refused is not None:
         _reset(host)
-        raise smtplib.SMTPSenderRefused(sender[0], sender[1], mail_from)
-    if recipient[0] not in (250, 251):
-        _reset(host)
-        raise smtplib.SMTPRecipientsRefused({rcpt_to: recipient})
-    if ready[0] != 354:
-        _reset(host)
-        raise smtplib.SMTPDataError(*ready)
-    quoted = re.sub(rb"(?m)^\.", b"..", data)
-    host.send(quoted + (b"" if quoted.endswith(b"\r\n") else b"\r\n") + b".\r\n")
-    code, answer = host.getreply()
-    if code != 250:
-        if code == 421:
-            host.close()
-        else:
-            _reset(host)
-        raise smtplib.SMTPDataError(code, answer)
+    return refused
 
 
 def _reset(host: smtplib.SMTP) -> None:
@@ -537,7 +623,7 @@ def _reset(host: smtplib.SMTP) -> None:
         host.rset()
 
 
-def _file_sender(directory: Path) -> Sender:
+def _file_writer(directory: Path) -> Callable[[OutboxMessage], None]:
     """Write each message as an .eml file named by time and id, so a listing sorts in sending order."""
     directory.mkdir(parents=True, exist_ok=True)
 
