@@ -8,6 +8,9 @@ mail stays in the outbox (MAIL_DELIVERY=worker), as in a production deployment.
     .venv/bin/python bench/registration.py [--seconds 10] [--connections 8]
 
 The target (issue 18): registration at >= 1/4 of the insert app's requests per second.
+The event's online seats are unlimited, as they often are; a second row registers for the
+same event with a seat limit that is never reached, so that each registration counts the
+seats under the event's seat lock, one at a time (no target: it shows what that costs).
 """
 
 from __future__ import annotations
@@ -19,6 +22,7 @@ import tempfile
 from bench.common import arguments, demo_database, serve, wrk
 
 TARGET = 4  # registrations/s at least 1/TARGET of the insert app's
+LIMIT_NEVER_REACHED = 1_000_000
 
 LUA = r"""
 -- thread_id is global: setup() sets it in each thread's own state, which a local (an upvalue
@@ -62,10 +66,10 @@ def main() -> None:
                 "ORDER BY starts_at LIMIT 1"
             )
         ).scalar_one()
-        # Unlimited online seats and an open window, so every request is a full registration.
+        # An open window, so every request is a full registration (the seats are set per row).
         conn.execute(
             text(
-                "UPDATE event SET capacity_online = NULL, registration_opens_at = NULL, "
+                "UPDATE event SET registration_opens_at = NULL, "
                 "registration_closes_at = NULL, requires_approval = false WHERE id = :id"
             ),
             {"id": event_id},
@@ -88,13 +92,16 @@ def main() -> None:
     finally:
         reference.send_signal(signal.SIGTERM)
         reference.wait()
-    app, base = serve("seminar_app:create_app()", env)
-    try:
-        url = f"{base}/api/v1/events/{event_id}/registrations"
-        results["POST registration"] = wrk(url, args.seconds, args.connections, script.name)
-    finally:
-        app.send_signal(signal.SIGTERM)
-        app.wait()
+    for row, seats in (("POST registration", None), ("  with a seat limit", LIMIT_NEVER_REACHED)):
+        _set_online_seats(db_url, event_id, seats)
+        # Served afresh for each row, so that no worker keeps the event as it was before.
+        app, base = serve("seminar_app:create_app()", env)
+        try:
+            url = f"{base}/api/v1/events/{event_id}/registrations"
+            results[row] = wrk(url, args.seconds, args.connections, script.name)
+        finally:
+            app.send_signal(signal.SIGTERM)
+            app.wait()
     os.unlink(script.name)
 
     ref = results["insert one row"]
@@ -107,6 +114,17 @@ def main() -> None:
     print(
         f"{'POST registration':<24}{rps:>10.0f}{'1/' + format(ratio, '.1f'):>12}{'>= 1/' + str(TARGET):>10}  {verdict}"
     )
+    limited = results["  with a seat limit"]
+    print(f"{'  with a seat limit':<24}{limited:>10.0f}{'1/' + format(ref / limited, '.1f'):>12}")
+
+
+def _set_online_seats(db_url: str, event_id: int, seats: int | None) -> None:
+    from sqlalchemy import create_engine, text
+
+    engine = create_engine(db_url)
+    with engine.begin() as conn:
+        conn.execute(text("UPDATE event SET capacity_online = :seats WHERE id = :id"), {"seats": seats, "id": event_id})
+    engine.dispose()
 
 
 if __name__ == "__main__":

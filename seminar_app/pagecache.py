@@ -113,6 +113,14 @@ def _watch_commits() -> None:
         session.info.pop(_SEATS_CHANGED, None)
 
 
+def seats_shown_unchanged(session: Session) -> None:
+    """Tell the commit that what the session changed in registrations so far changes no seats
+    left a visitor sees (a new registration in a mode without a seat limit, shown as "places
+    available" however many take them), so that it starts no new seats generation and the
+    cached pages stay (issue 18: a public page is not rendered again for every registration)."""
+    session.info.pop(_SEATS_CHANGED, None)
+
+
 def start_new_generation() -> None:
     """Make every cached public page obsolete."""
     _quietly(cache.set, GENERATION_KEY, uuid.uuid4().hex, timeout=0)

@@ -207,3 +207,32 @@ def test_the_lists_links_keep_its_filters_and_tab_but_no_other_argument(client, 
     assert f'href="/?country={country}&amp;when=past"' in listing  # the "Past" tab, this page
     assert f'href="/?country={country}"' in listing  # the "Upcoming" tab
     assert "utm_source=" not in listing  # (the language links name this address, encoded)
+
+
+def test_a_registration_where_seats_are_unlimited_keeps_the_cached_seats(app, client, make_event) -> None:
+    """Online seats have no limit ("places available" however many register): an online
+    registration starts no new seats generation, so cached pages stay; an on-site one does."""
+    from seminar_app import pagecache
+    from seminar_app.enums import AttendanceMode, EventFormat
+    from seminar_app.events.models import Event
+    from seminar_app.registration import services as registration_services
+    from seminar_app.registration.services import RegistrationInput
+
+    def seats_generation() -> str:
+        with app.test_request_context():
+            return pagecache._generations()[1]
+
+    def register(n: int, mode: AttendanceMode) -> None:
+        data = RegistrationInput(name=f"P {n}", email=f"p{n}@example.org", mode=mode, privacy_acknowledged=True)
+        registration_services.register(db.session.get(Event, event_id), data)
+
+    event = make_event(format=EventFormat.HYBRID, capacity_onsite=5, capacity_online=None, days_ahead=20)
+    event_id, slug = event.id, event.slug
+    before = seats_generation()
+    register(1, AttendanceMode.ONLINE)
+    assert seats_generation() == before
+    assert "On site: 5 seats left" in client.get(f"/events/{slug}?v=1").get_data(as_text=True)
+
+    register(2, AttendanceMode.ONSITE)
+    assert seats_generation() != before
+    assert "On site: 4 seats left" in client.get(f"/events/{slug}?v=2").get_data(as_text=True)

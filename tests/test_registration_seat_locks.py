@@ -47,16 +47,16 @@ class Held:
 @pytest.fixture
 def hold(monkeypatch: pytest.MonkeyPatch) -> Iterator[Callable[[str], Held]]:
     held: list[Held] = []
-    record = services.invitation_responses.record_registration
+    queue_mail = services.emails.queue_registered_for_sender
 
     def stopping(registration: Registration, **kwargs: Any) -> None:
-        record(registration, **kwargs)
+        queue_mail(registration, **kwargs)
         for one in held:
             if one.email == registration.email:
                 one.inside.set()
                 assert one.released.wait(HELD), "the held registration was never let go"
 
-    monkeypatch.setattr(services.invitation_responses, "record_registration", stopping)
+    monkeypatch.setattr(services.emails, "queue_registered_for_sender", stopping)
 
     def start(email: str) -> Held:
         held.append(Held(email))

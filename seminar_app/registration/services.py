@@ -27,6 +27,7 @@ from flask import current_app
 from flask_babel import gettext as _
 from sqlalchemy import (
     Column,
+    ColumnElement,
     Executable,
     Integer,
     Select,
@@ -43,7 +44,7 @@ from sqlalchemy import (
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm.attributes import set_committed_value
 
-from seminar_app import geo, i18n, sentences
+from seminar_app import geo, i18n, pagecache, sentences
 from seminar_app.accounts.models import User
 from seminar_app.audit import services as audit
 from seminar_app.audit.models import AuditAction
@@ -404,15 +405,27 @@ def _consent_rows(
     ]
 
 
+def _same_address(event: Event, email: str) -> ColumnElement[bool]:
+    return and_(Registration.event_id == event.id, func.lower(Registration.email) == email.lower())
+
+
 def _existing(event: Event, email: str) -> Registration | None:
-    """The event's registration with this address, in any case. Looked for by id first: it runs
-    under the seat lock for every new registration, and is rarely found (issue 18)."""
-    found = db.session.scalar(
-        select(Registration.id).where(
-            Registration.event_id == event.id, func.lower(Registration.email) == email.lower()
-        )
-    )
-    return None if found is None else db.session.get(Registration, found)
+    """The event's registration with this address, in any case."""
+    return db.session.scalars(select(Registration).where(_same_address(event, email))).first()
+
+
+def _existing_and_invited(event: Event, email: str) -> tuple[Registration | None, bool]:
+    """`_existing`, and whether the address was invited to the event (`invitation_responses.invited`),
+    in one statement: it runs under the seat lock for every new registration (issue 18), and a
+    repeated address costs no more statements than a new one."""
+    found, invited = db.session.execute(
+        select(Registration, invitation_responses.invited(event.id, email))
+        .select_from(Event)
+        .outerjoin(Registration, _same_address(event, email))
+        .where(Event.id == event.id)
+        .limit(1)
+    ).one()
+    return found, invited
 
 
 def register(
@@ -470,7 +483,7 @@ def register(
             _lock_event(event, refresh=True)
     else:
         _lock_event(event, refresh=True)
-    existing = _existing(event, email)
+    existing, invited = _existing_and_invited(event, email)
     if existing is not None:
         _send_link_again_unless_just_sent(existing, now)
         db.session.commit()
@@ -494,10 +507,13 @@ def register(
         _send_link_again_unless_just_sent(existing, now)
         db.session.commit()
         return RegistrationOutcome(existing, created=False)
+    if capacity(event, mode) is None:
+        pagecache.seats_shown_unchanged(db.session)
     if consents:
         db.session.execute(insert(Consent), [{**row, "registration_id": registration.id} for row in consents])
     # Conversion counts everyone invited who registered, through the personal link or not.
-    invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
+    if invited or invitation_id is not None:
+        invitation_responses.record_registration(registration, invitation_id=invitation_id, now=now)
     emails.queue_registered_for_sender(registration)
     if by_organiser:
         # People registering themselves are the registrations' own record, not an audited act.
