@@ -12,7 +12,7 @@ from flask_login import current_user
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 from config import CONFIGS, INSTANCE_DIR, Config
-from seminar_app import i18n, ops, ratelimit
+from seminar_app import db_pool, i18n, ops, ratelimit
 from seminar_app.extensions import babel, csrf, db, limiter, login_manager, migrate
 from seminar_app.ops import startchecks
 from seminar_app.ops.logs import SECRET_ARGUMENTS
@@ -45,6 +45,9 @@ def create_app(config: type[Config] | dict[str, Any] | None = None) -> Flask:
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=proxies, x_proto=proxies, x_host=proxies)  # type: ignore[method-assign]
     _configure_sqlite(app)
     db.init_app(app)
+    with app.app_context():
+        for engine in db.engines.values():
+            db_pool.ping_when_idle(engine, app.config["DATABASE_PING_AFTER_IDLE_SECONDS"])
     migrate.init_app(
         app, db, directory=os.path.join(os.path.dirname(app.root_path), "migrations"), render_as_batch=True
     )
