@@ -14,7 +14,7 @@ from datetime import datetime
 from typing import TYPE_CHECKING
 
 from flask_babel import gettext as _
-from sqlalchemy import Exists, exists, false, inspect, or_
+from sqlalchemy import false, inspect, or_
 
 from seminar_app.campaigns.models import Invitation
 from seminar_app.campaigns.tokens import find_by_token
@@ -121,13 +121,6 @@ def invitation_for_registration(event: Event, token: str | None, *, now: datetim
     return invitation
 
 
-def invited(event_id: int, email: str) -> Exists:
-    """Whether `email` was invited to the event: a column to read in another statement, so that
-    a registration learns whether it has an invitation to mark without a round trip of its own."""
-    table = Invitation.__table__
-    return exists().where(table.c.event_id == event_id, table.c.email_hash == email_hash(email))
-
-
 def record_registration(
     registration: Registration, *, invitation_id: int | None = None, now: datetime | None = None
 ) -> None:
@@ -135,7 +128,8 @@ def record_registration(
     the caller's transaction (one UPDATE; the caller commits). `invitation_id` (the
     personal link the person came through) is marked too, even if they changed the address.
 
-    Called for every new registration that has an invitation (`invited`) or came through a
+    Called for every new registration whose address was invited to the event (the registration
+    looks for an invitation in the statement that looks for the address) or that came through a
     personal link, whatever form it came through, so conversion counts people who registered
     on the public form too. Overrides DECLINED and
     UNSUBSCRIBED (the registration is the stronger signal); a suppression stays on the
