@@ -1,7 +1,7 @@
 """A pooled database connection is checked before use only when it has been idle.
 
-SQLAlchemy's `pool_pre_ping` asks the server on every checkout: one round trip of a
-registration's seven, and 8% of a worker's time under load (issue 18). A connection given
+SQLAlchemy's `pool_pre_ping` asks the server on every checkout: a round trip for every
+request, 8% of a worker's time under the registration benchmark (issue 18). A connection given
 back to the pool less than DATABASE_PING_AFTER_IDLE_SECONDS ago was working then and is used
 as it is; one idle for longer (through a database restart, or a firewall that drops idle
 connections) is pinged first, and when it does not answer, the pool's connections are
