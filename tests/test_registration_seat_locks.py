@@ -99,7 +99,7 @@ class InThread:
 def held_registration(app: Any, hold: Callable[[str], Held], event_id: int, data: RegistrationInput) -> Iterator[Held]:
     """A registration of `data` held inside its transaction for the `with` block, then committed."""
     held = hold(data.email)
-    first = InThread(app, lambda: services.register(db.session.get(Event, event_id), data).created)
+    first = register_in_thread(app, event_id, data)
     assert held.inside.wait(HELD), "the first registration did not reach its hold"
     try:
         yield held

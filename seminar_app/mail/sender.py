@@ -27,7 +27,7 @@ from email.message import EmailMessage
 from email.utils import format_datetime, parseaddr
 from functools import cache, lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, NoReturn
 
 from flask import Flask, current_app, g, has_request_context
 from sqlalchemy import Connection, Update, bindparam, event, select, update
@@ -590,8 +590,7 @@ def _content_refused(host: smtplib.SMTP, reply: tuple[int, bytes]) -> Exception 
     if code == 250:
         return None
     if code == 421:
-        host.close()
-        raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
+        _closed_by_server(host)
     return smtplib.SMTPDataError(code, answer)
 
 
@@ -600,8 +599,7 @@ def _envelope_refused(host: smtplib.SMTP, ready: _Ready, replies: list[tuple[int
     a refusal, the session is made ready for the next message (RSET)."""
     sender, recipient, data = replies
     if 421 in (sender[0], recipient[0], data[0]):
-        host.close()
-        raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
+        _closed_by_server(host)
     if data[0] == 354 and (sender[0] != 250 or recipient[0] not in (250, 251)):
         host.send(b".\r\n")  # a server that took DATA anyway: end the empty message, then forget it
         host.getreply()
@@ -615,6 +613,12 @@ def _envelope_refused(host: smtplib.SMTP, ready: _Ready, replies: list[tuple[int
     if refused is not None:
         _reset(host)
     return refused
+
+
+def _closed_by_server(host: smtplib.SMTP) -> NoReturn:
+    """The server answered 421: it is closing the connection."""
+    host.close()
+    raise smtplib.SMTPServerDisconnected("The server closed the connection (421).")
 
 
 def _reset(host: smtplib.SMTP) -> None:

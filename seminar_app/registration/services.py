@@ -415,9 +415,7 @@ _CONSENTS_INSERT = Consent.__table__.insert()
 
 def _existing(event: Event, email: str) -> Registration | None:
     """The event's registration with this address, in any case."""
-    return db.session.scalars(
-        select(Registration).where(Registration.event_id == event.id, func.lower(Registration.email) == email.lower())
-    ).first()
+    return _existing_and_invited(event, email)[0]
 
 
 def _existing_and_invited(event: Event, email: str) -> tuple[Registration | None, bool]:
@@ -496,14 +494,7 @@ def register(
     )
     _give_link(registration)
 
-    if capacity(event, mode) is None:
-        _share_event(event, email)
-        if capacity(event, mode) is not None:
-            # A limit was set after this worker kept the event: seats must be counted.
-            db.session.rollback()
-            _lock_event(event, refresh=True)
-    else:
-        _lock_event(event, refresh=True)
+    _hold_event_to_register(event, mode, email)
     existing, invited = _existing_and_invited(event, email)
     if existing is not None:
         _send_link_again_unless_just_sent(existing, now)
@@ -541,6 +532,19 @@ def register(
         _audit(AuditAction.REGISTRATION_ADDED, registration, actor, status=registration.status.value, source=source)
     db.session.commit()
     return RegistrationOutcome(registration, created=True)
+
+
+def _hold_event_to_register(event: Event, mode: AttendanceMode, email: str) -> None:
+    """The seat lock, or the share lock when the mode has no seat limit (module docstring). A
+    limit set after this worker kept the event shows on the row the share lock reads: the seats
+    must then be counted, so the transaction starts again under the seat lock."""
+    if capacity(event, mode) is not None:
+        _lock_event(event, refresh=True)
+        return
+    _share_event(event, email)
+    if capacity(event, mode) is not None:
+        db.session.rollback()
+        _lock_event(event, refresh=True)
 
 
 def _send_link_again_unless_just_sent(registration: Registration, now: datetime) -> None:
